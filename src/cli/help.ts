@@ -1,0 +1,58 @@
+// `sesam --help` and `sesam help <command>`, generated from the command and option tables.
+import { VERSION } from '../version.js';
+import { OPTIONS, type OptionSpec } from './options.js';
+import { COMMANDS, findCommand } from './registry.js';
+
+const GROUP_TITLES: Record<string, string> = {
+  'sesam-py': 'Commands (as in sesam-py)',
+  snapshots: 'Snapshots (git history of the node config)',
+  local: 'Embedded node',
+  tools: 'Tools',
+};
+
+const OPTION_TITLES: Record<OptionSpec['group'], string> = {
+  global: 'Global options',
+  run: 'Run options',
+  upload: 'Upload options',
+  verify: 'Verify, update and format options',
+  other: 'Other options',
+  snapshots: 'Snapshot options',
+  serve: 'Serve options',
+  dtl: 'DTL options',
+  ignored: '',
+};
+
+function optionLine(spec: OptionSpec): string {
+  const names = [spec.short ? `-${spec.short}` : '', `--${spec.name}`].filter(Boolean).join(', ');
+  const value = spec.type === 'flag' || spec.type === 'count' ? '' : ` ${spec.metavar ?? 'VALUE'}`;
+  const legacy = spec.legacy?.length ? ` (also ${spec.legacy.join(', ')})` : '';
+  const def = spec.default !== undefined && spec.type !== 'flag' ? ` [default: ${spec.default}]` : '';
+  return `  ${(names + value).padEnd(44)} ${spec.help}${def}${legacy}`;
+}
+
+export function renderHelp(topic?: string): string {
+  const lines: string[] = [];
+  const command = topic ? findCommand(topic) : undefined;
+  if (command) {
+    lines.push(`Usage: sesam ${command.usage ?? command.name} [options]`, '', command.summary, '');
+    lines.push("Every option can go before or after the command. 'sesam --help' lists them all.");
+    return lines.join('\n') + '\n';
+  }
+  lines.push(`sesam ${VERSION}: a client for Sesam nodes with git-native config history and an embedded node.`, '');
+  lines.push('Usage: sesam [options] <command> [args]', '');
+  for (const group of Object.keys(GROUP_TITLES)) {
+    lines.push(`${GROUP_TITLES[group]}:`);
+    for (const c of COMMANDS.filter((c) => c.group === group)) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`);
+    lines.push('');
+  }
+  for (const group of Object.keys(OPTION_TITLES) as OptionSpec['group'][]) {
+    if (group === 'ignored') continue;
+    lines.push(`${OPTION_TITLES[group]}:`);
+    for (const spec of OPTIONS.filter((o) => o.group === group)) lines.push(optionLine(spec));
+    lines.push('');
+  }
+  const ignored = OPTIONS.filter((o) => o.group === 'ignored').map((o) => (o.legacy?.[0] ?? `--${o.name}`));
+  lines.push(`Accepted for sesam-py compatibility and ignored: ${ignored.join(' ')}`, '');
+  lines.push('Exit codes: 0 ok, 1 differences found, 2 usage or local input error, 3 node error, 4 git error, 130 interrupted.');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,34 @@
+// What every command receives. Commands are plain async functions of this context: they never touch
+// `process` or commander, so tests call them directly or through main().
+import type { Options } from '../cli/options.js';
+import type { Logger, Output } from '../log.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Prompter {
+  /** True when a person can answer (stdin and stderr are terminals). */
+  readonly interactive: boolean;
+  ask(question: string, options?: { secret?: boolean; defaultValue?: string }): Promise<string>;
+  confirm(question: string, defaultValue?: boolean): Promise<boolean>;
+}
+
+export interface CommandContext {
+  /** The command word, lowercased. */
+  command: string;
+  /** Positional arguments after the command word. */
+  args: string[];
+  options: Options;
+  /** The project directory (the current directory). */
+  cwd: string;
+  env: Env;
+  /** Results: stdout. */
+  out: Output;
+  /** Logs and progress: stderr. */
+  log: Logger;
+  /** Aborted on Ctrl-C; long operations check it and put the node back. */
+  signal: AbortSignal;
+  prompt: Prompter;
+}
+
+/** A command returns its exit code (0 when it returns nothing) or throws a SesamError. */
+export type Command = (ctx: CommandContext) => Promise<number | void>;

@@ -1,0 +1,438 @@
+// Lossless JSON with Python's number semantics, because sesam-py (Python) decides what the files look like and
+// what counts as equal: `1` (int) and `1.0` (float) differ, integers are unbounded, floats print with repr().
+//
+// Value model, shared by every module:
+//   integer  -> number when it is a safe integer, bigint beyond 2^53 (never a non-integral number)
+//   float    -> JsonFloat (always, even when integral: 1.0 stays 1.0)
+//   string, boolean, null, arrays and plain objects as usual.
+// Objects are plain objects; duplicate keys keep the first position and the last value, as in Python.
+
+export class JsonFloat {
+  constructor(readonly value: number) {}
+  toString(): string {
+    return pyFloatRepr(this.value);
+  }
+}
+
+export type JsonValue = null | boolean | number | bigint | JsonFloat | string | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export class JsonSyntaxError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly line: number,
+    readonly column: number,
+    readonly offset: number,
+  ) {
+    super(`${reason}: line ${line} column ${column} (char ${offset})`);
+    this.name = 'JsonSyntaxError';
+  }
+}
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonFloat);
+}
+
+/** An integer value of the model: a safe-integer number or a bigint. */
+export function makeInt(value: bigint): number | bigint {
+  return value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : value;
+}
+
+const BOM = '\uFEFF';
+
+export function stripBom(text: string): string {
+  return text.startsWith(BOM) ? text.slice(1) : text;
+}
+
+/** Parse JSON text losslessly (Python json.loads semantics, including NaN/Infinity). A leading BOM is accepted. */
+export function parseJson(text: string): JsonValue {
+  const parser = new Parser(stripBom(text));
+  parser.ws();
+  const value = parser.value();
+  parser.ws();
+  if (parser.pos < parser.text.length) parser.fail('Extra data');
+  return value;
+}
+
+class Parser {
+  pos = 0;
+  constructor(readonly text: string) {}
+
+  fail(reason: string, at = this.pos): never {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < at; i++) {
+      if (this.text.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    throw new JsonSyntaxError(reason, line, at - lineStart + 1, at);
+  }
+
+  ws(): void {
+    const t = this.text;
+    let p = this.pos;
+    for (;;) {
+      const c = t.charCodeAt(p);
+      if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+      else break;
+    }
+    this.pos = p;
+  }
+
+  value(): JsonValue {
+    const c = this.text.charCodeAt(this.pos);
+    switch (c) {
+      case 123: // {
+        return this.object();
+      case 91: // [
+        return this.array();
+      case 34: // "
+        return this.string();
+      case 116: // t
+        return this.keyword('true', true);
+      case 102: // f
+        return this.keyword('false', false);
+      case 110: // n
+        return this.keyword('null', null);
+      case 78: // N
+        return this.keyword('NaN', new JsonFloat(NaN));
+      case 73: // I
+        return this.keyword('Infinity', new JsonFloat(Infinity));
+      default:
+        if (c === 45 || (c >= 48 && c <= 57)) return this.number();
+        return this.fail('Expecting value');
+    }
+  }
+
+  keyword<T extends JsonValue>(word: string, value: T): T {
+    if (this.text.startsWith(word, this.pos)) {
+      this.pos += word.length;
+      return value;
+    }
+    return this.fail('Expecting value');
+  }
+
+  number(): JsonValue {
+    const t = this.text;
+    const start = this.pos;
+    let p = start;
+    if (t.charCodeAt(p) === 45) {
+      p++;
+      if (t.startsWith('Infinity', p)) {
+        this.pos = p + 8;
+        return new JsonFloat(-Infinity);
+      }
+    }
+    const intStart = p;
+    if (t.charCodeAt(p) === 48) p++;
+    else {
+      while (isDigit(t.charCodeAt(p))) p++;
+    }
+    if (p === intStart) this.fail('Expecting value', start);
+    let isFloat = false;
+    if (t.charCodeAt(p) === 46 && isDigit(t.charCodeAt(p + 1))) {
+      isFloat = true;
+      p++;
+      while (isDigit(t.charCodeAt(p))) p++;
+    }
+    const e = t.charCodeAt(p);
+    if (e === 101 || e === 69) {
+      let q = p + 1;
+      const s = t.charCodeAt(q);
+      if (s === 43 || s === 45) q++;
+      if (isDigit(t.charCodeAt(q))) {
+        isFloat = true;
+        while (isDigit(t.charCodeAt(q))) q++;
+        p = q;
+      }
+    }
+    this.pos = p;
+    const literal = t.slice(start, p);
+    if (isFloat) return new JsonFloat(Number(literal));
+    if (p - start < 16) {
+      const n = Number(literal);
+      return n === 0 ? 0 : n; // Python has no -0 integer
+    }
+    return makeInt(BigInt(literal));
+  }
+
+  string(): string {
+    const t = this.text;
+    let p = this.pos + 1;
+    let chunkStart = p;
+    let out = '';
+    for (;;) {
+      const c = t.charCodeAt(p);
+      if (c === 34) {
+        out += t.slice(chunkStart, p);
+        this.pos = p + 1;
+        return out;
+      }
+      if (c === 92) {
+        out += t.slice(chunkStart, p);
+        const esc = t.charCodeAt(p + 1);
+        switch (esc) {
+          case 34:
+            out += '"';
+            break;
+          case 92:
+            out += '\\';
+            break;
+          case 47:
+            out += '/';
+            break;
+          case 98:
+            out += '\b';
+            break;
+          case 102:
+            out += '\f';
+            break;
+          case 110:
+            out += '\n';
+            break;
+          case 114:
+            out += '\r';
+            break;
+          case 116:
+            out += '\t';
+            break;
+          case 117: {
+            const hex = t.slice(p + 2, p + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('Invalid \\uXXXX escape', p);
+            out += String.fromCharCode(parseInt(hex, 16));
+            p += 4;
+            break;
+          }
+          default:
+            this.fail('Invalid \\escape', p);
+        }
+        p += 2;
+        chunkStart = p;
+        continue;
+      }
+      if (c < 32) {
+        if (Number.isNaN(c)) this.fail('Unterminated string starting at', this.pos);
+        this.fail('Invalid control character at', p);
+      }
+      p++;
+    }
+  }
+
+  array(): JsonValue[] {
+    this.pos++;
+    const out: JsonValue[] = [];
+    this.ws();
+    if (this.text.charCodeAt(this.pos) === 93) {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      out.push(this.value());
+      this.ws();
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 44) {
+        this.pos++;
+        continue;
+      }
+      if (c === 93) {
+        this.pos++;
+        return out;
+      }
+      this.fail("Expecting ',' delimiter");
+    }
+  }
+
+  object(): JsonObject {
+    this.pos++;
+    const out: JsonObject = {};
+    this.ws();
+    if (this.text.charCodeAt(this.pos) === 125) {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.ws();
+      if (this.text.charCodeAt(this.pos) !== 34)
+        this.fail('Expecting property name enclosed in double quotes');
+      const key = this.string();
+      this.ws();
+      if (this.text.charCodeAt(this.pos) !== 58) this.fail("Expecting ':' delimiter");
+      this.pos++;
+      this.ws();
+      const value = this.value();
+      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
+      this.ws();
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 44) {
+        this.pos++;
+        continue;
+      }
+      if (c === 125) {
+        this.pos++;
+        return out;
+      }
+      this.fail("Expecting ',' delimiter");
+    }
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Python's repr() of a float: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
+export function pyFloatRepr(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  const [mantissa, expText] = n.toExponential().split('e');
+  const exp = Number(expText);
+  const negative = mantissa!.startsWith('-');
+  const digits = mantissa!.replace('-', '').replace('.', '');
+  const sign = negative ? '-' : '';
+  if (exp < -4 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp);
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+  }
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
+  const intLen = exp + 1;
+  if (digits.length <= intLen) return `${sign}${digits}${'0'.repeat(intLen - digits.length)}.0`;
+  return `${sign}${digits.slice(0, intLen)}.${digits.slice(intLen)}`;
+}
+
+export interface StringifyOptions {
+  /** Python's indent: undefined for one line, a number of spaces or a string per level. */
+  indent?: number | string;
+  sortKeys?: boolean;
+  /** Python's ensure_ascii: escape everything outside 0x20-0x7E as \uXXXX. Default false. */
+  ensureAscii?: boolean;
+  /** Python's separators (item, key). Default: (', ', ': ') on one line, (',', ': ') with indent. */
+  separators?: [string, string];
+}
+
+/** Python json.dumps with the given options; values are of the lossless model. */
+export function stringifyJson(value: JsonValue, options: StringifyOptions = {}): string {
+  const indent = typeof options.indent === 'number' ? ' '.repeat(options.indent) : options.indent;
+  const [itemSep, keySep] = options.separators ?? (indent === undefined ? [', ', ': '] : [',', ': ']);
+  const quote = options.ensureAscii ? quoteAscii : quoteUnicode;
+  const sortKeys = options.sortKeys ?? false;
+  const parts: string[] = [];
+
+  const write = (v: JsonValue, level: number): void => {
+    if (v === null) parts.push('null');
+    else if (v === true) parts.push('true');
+    else if (v === false) parts.push('false');
+    else if (typeof v === 'string') parts.push(quote(v));
+    else if (typeof v === 'number') parts.push(Number.isInteger(v) ? String(v) : pyFloatRepr(v));
+    else if (typeof v === 'bigint') parts.push(v.toString());
+    else if (v instanceof JsonFloat) parts.push(pyFloatRepr(v.value));
+    else if (Array.isArray(v)) {
+      if (v.length === 0) {
+        parts.push('[]');
+        return;
+      }
+      parts.push('[');
+      const inner = indent === undefined ? '' : '\n' + indent.repeat(level + 1);
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) parts.push(itemSep);
+        parts.push(inner);
+        write(v[i]!, level + 1);
+      }
+      if (indent !== undefined) parts.push('\n' + indent.repeat(level));
+      parts.push(']');
+    } else {
+      const keys = Object.keys(v);
+      if (keys.length === 0) {
+        parts.push('{}');
+        return;
+      }
+      if (sortKeys) keys.sort(compareCodePoints);
+      parts.push('{');
+      const inner = indent === undefined ? '' : '\n' + indent.repeat(level + 1);
+      for (let i = 0; i < keys.length; i++) {
+        if (i > 0) parts.push(itemSep);
+        parts.push(inner, quote(keys[i]!), keySep);
+        write(v[keys[i]!]!, level + 1);
+      }
+      if (indent !== undefined) parts.push('\n' + indent.repeat(level));
+      parts.push('}');
+    }
+  };
+  write(value, 0);
+  return parts.join('');
+}
+
+/** Order strings by Unicode code point, as Python does (JS compares UTF-16 units). */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      // Surrogates (astral characters) sort after every BMP character in code point order.
+      const xs = x >= 0xd800 && x <= 0xdfff;
+      const ys = y >= 0xd800 && y <= 0xdfff;
+      if (xs !== ys) return xs ? 1 : -1;
+      return x - y;
+    }
+  }
+  return a.length - b.length;
+}
+
+const ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+function quoteUnicode(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
+  // eslint-disable-next-line no-control-regex
+  return '"' + s.replace(/["\\\u0000-\u001f]/g, (c) => ESCAPES[c] ?? hex4(c.charCodeAt(0))) + '"';
+}
+
+function quoteAscii(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return '"' + s.replace(/["\\]|[^\u0020-\u007e]/g, (c) => ESCAPES[c] ?? hex4(c.charCodeAt(0))) + '"';
+}
+
+function hex4(code: number): string {
+  return '\\u' + code.toString(16).padStart(4, '0');
+}
+
+/** Deep structural equality of two model values (1 and 1.0 differ, key order does not matter). */
+export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (a instanceof JsonFloat) return b instanceof JsonFloat && (a.value === b.value || (Number.isNaN(a.value) && Number.isNaN(b.value)));
+  if (typeof a === 'bigint' || typeof b === 'bigint') return typeof a === typeof b && a === b;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEquals(a[i]!, b[i]!)) return false;
+    return true;
+  }
+  if (isJsonObject(a)) {
+    if (!isJsonObject(b)) return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    for (const k of ka) {
+      if (!Object.prototype.hasOwnProperty.call(b, k) || !jsonEquals(a[k]!, b[k]!)) return false;
+    }
+    return true;
+  }
+  return false;
+}
