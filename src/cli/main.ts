@@ -60,7 +60,7 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
     return 0;
   }
   const [word, ...args] = words;
-  if (!word || word === 'help') {
+  if (!word || word.toLowerCase() === 'help') {
     const topic = args[0]?.toLowerCase();
     const text = renderHelp(topic);
     if (!word) {
