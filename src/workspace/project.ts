@@ -1,0 +1,104 @@
+// The project on disk (sesam-py's layout): pipes/ and systems/ configs, node-metadata.conf.json,
+// <profile>-env.json, testdata/ and expected/. Paths handed out are POSIX and relative to the project root.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { inputError } from '../errors.js';
+import { compareCodePoints, isJsonObject, type JsonObject } from '../format/json.js';
+import { readJsonFile, readText } from './files.js';
+import type { Whitelist } from './whitelist.js';
+
+export interface ConfigFile {
+  /** POSIX path relative to the root, e.g. `pipes/a.conf.json`. */
+  path: string;
+  /** UTF-8 text, BOM stripped. */
+  text: string;
+}
+
+export const NODE_METADATA_FILE = 'node-metadata.conf.json';
+
+/**
+ * The config files that make up the node config, in zip order: `pipes/**\/*.conf.json`, then
+ * `systems/**\/*.conf.json` (each sorted by path), then `node-metadata.conf.json`. With a whitelist only listed
+ * files take part (node-metadata included).
+ */
+export function configFiles(root: string, whitelist?: Whitelist): ConfigFile[] {
+  const paths = [
+    ...listFiles(root, 'pipes', { recursive: true, match: (name) => name.endsWith('.conf.json') }),
+    ...listFiles(root, 'systems', { recursive: true, match: (name) => name.endsWith('.conf.json') }),
+  ];
+  if (isFile(join(root, NODE_METADATA_FILE))) paths.push(NODE_METADATA_FILE);
+  return paths
+    .filter((path) => !whitelist || whitelist.allowsFile(path))
+    .map((path) => ({ path, text: readText(join(root, path)) }));
+}
+
+/** `<root>/<profile>-env.json`; the profile may contain '/' (`-profile profiles/prod`). */
+export function profileEnvPath(root: string, profile: string): string {
+  return join(root, `${profile}-env.json`);
+}
+
+export function readProfileEnv(root: string, profile: string): JsonObject {
+  const path = profileEnvPath(root, profile);
+  const display = `${profile}-env.json`;
+  if (!isFile(path)) {
+    throw inputError(`Cannot locate profile file '${display}'`, {
+      file: display,
+      hint: `Create ${display} holding a JSON object of environment variables, or choose another -profile.`,
+    });
+  }
+  const value = readJsonFile(path, display);
+  if (!isJsonObject(value)) throw inputError(`Profile file '${display}' must hold a JSON object`, { file: display });
+  return value;
+}
+
+/** `testdata/**\/*.json` (extension case-insensitive), sorted; the pipe id is the file name without extension. */
+export function testdataFiles(root: string): { path: string; pipeId: string }[] {
+  return listFiles(root, 'testdata', { recursive: true, match: (name) => name.toLowerCase().endsWith('.json') }).map(
+    (path) => {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      return { path, pipeId: name.slice(0, -'.json'.length) };
+    },
+  );
+}
+
+export function expectedDir(root: string): string {
+  return join(root, 'expected');
+}
+
+/**
+ * Files below `<root>/<dir>` as POSIX paths relative to root, sorted by code point. A missing folder gives [].
+ * Symlinked files count; symlinked folders are not followed (as os.walk).
+ */
+export function listFiles(
+  root: string,
+  dir: string,
+  options: { recursive?: boolean; match?: (name: string) => boolean } = {},
+): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (options.recursive) walk(child);
+      } else if ((entry.isFile() || (entry.isSymbolicLink() && isFile(join(root, child)))) && (options.match?.(entry.name) ?? true)) {
+        out.push(child);
+      }
+    }
+  };
+  walk(dir);
+  return out.sort(compareCodePoints);
+}
+
+export function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
