@@ -75,6 +75,7 @@ export const OPTIONS: OptionSpec[] = [
   { name: 'diff', type: 'flag', legacy: ['-diff'], group: 'other', help: 'status: show a unified diff of each differing file' },
   { name: 'add-test-entities', type: 'flag', legacy: ['-add-test-entities'], group: 'other', help: 'init: fill test sources with up to 10 entities from the node' },
   { name: 'force-add', type: 'flag', legacy: ['-force-add'], group: 'other', help: 'init: overwrite existing test entities' },
+  { name: 'template', type: 'string', metavar: 'NAME', default: 'skeleton', group: 'other', help: 'new: the template: skeleton or example' },
   // snapshots
   { name: 'no-snapshot', type: 'flag', group: 'snapshots', help: 'download/update/restore: record no snapshot' },
   { name: 'good', type: 'string', metavar: 'REV', group: 'snapshots', help: 'bisect: a snapshot whose output was right' },
@@ -172,6 +173,7 @@ export interface Options {
   diff: boolean;
   addTestEntities: boolean;
   forceAdd: boolean;
+  template: string;
   noSnapshot: boolean;
   good?: string;
   bad?: string;
