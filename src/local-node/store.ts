@@ -1,0 +1,368 @@
+// The embedded node's durable state: one SQLite file (WAL) or memory. Config entities, env, secrets, dataset
+// version logs with a latest-per-id index, and pipe state. All writes of one pump run go through `transaction`
+// so a crash mid-run leaves the last committed state.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseJson, stringifyJson, isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
+import { entityHash } from './entity-hash.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS config (id TEXT PRIMARY KEY, position INTEGER NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS env (name TEXT PRIMARY KEY, position INTEGER NOT NULL, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS datasets (id TEXT PRIMARY KEY, next_offset INTEGER NOT NULL, populated INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+  dataset TEXT NOT NULL, offset INTEGER NOT NULL, id TEXT NOT NULL, deleted INTEGER NOT NULL,
+  hash TEXT NOT NULL, ts INTEGER NOT NULL, previous INTEGER, body TEXT NOT NULL,
+  PRIMARY KEY (dataset, offset)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS latest (
+  dataset TEXT NOT NULL, id TEXT NOT NULL, offset INTEGER NOT NULL, hash TEXT NOT NULL, deleted INTEGER NOT NULL,
+  PRIMARY KEY (dataset, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS latest_by_offset ON latest (dataset, offset);
+CREATE TABLE IF NOT EXISTS pipe_state (pipe TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+export interface DatasetInfo {
+  id: string;
+  nextOffset: number;
+  populated: boolean;
+}
+
+export interface ReadOptions {
+  /** Exclusive offset. */
+  since?: number;
+  limit?: number;
+  /** All versions (true) or only versions still latest for their id (false). */
+  history?: boolean;
+  /** Include versions that are deletes. */
+  deleted?: boolean;
+}
+
+/** Persistent per-pipe state; values are JSON so the shape can grow. */
+export interface PipeState {
+  lastSeen: string | null;
+  /** Hop dataset id → its next offset when the pipe last ran. */
+  depOffsets: Record<string, number>;
+  /** Source-specific memory, e.g. the merge source's previous groups or a receiver's full-sync ids. */
+  extra: JsonObject;
+}
+
+interface VersionRow {
+  offset: number;
+  id: string;
+  deleted: number;
+  hash: string;
+  ts: number;
+  previous: number | null;
+  body: string;
+}
+
+function toEntity(row: VersionRow): JsonObject {
+  const entity = parseJson(row.body) as JsonObject;
+  entity._deleted = row.deleted === 1;
+  entity._updated = row.offset;
+  entity._previous = row.previous;
+  entity._ts = row.ts;
+  entity._hash = row.hash;
+  return entity;
+}
+
+/** Root `_` fields other than `_id` are dropped when writing to a dataset; nested ones stay. */
+function storedBody(entity: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const key of Object.keys(entity)) {
+    if (key.startsWith('_') && key !== '_id') continue;
+    out[key] = entity[key]!;
+  }
+  return out;
+}
+
+export class NodeStore {
+  readonly db: Database.Database;
+  /** Bumped on every change to a dataset, so readers can cache (never reused, also across deletes). */
+  private readonly versions = new Map<string, number>();
+  private generation = 0;
+  private readonly stmts;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    db.exec(SCHEMA);
+    this.stmts = {
+      dataset: db.prepare<[string], { id: string; next_offset: number; populated: number }>(
+        'SELECT id, next_offset, populated FROM datasets WHERE id = ?',
+      ),
+      insertDataset: db.prepare('INSERT INTO datasets (id, next_offset, populated) VALUES (?, 0, 0)'),
+      bumpOffset: db.prepare('UPDATE datasets SET next_offset = ? WHERE id = ?'),
+      latestOf: db.prepare<[string, string], { offset: number; hash: string; deleted: number }>(
+        'SELECT offset, hash, deleted FROM latest WHERE dataset = ? AND id = ?',
+      ),
+      insertVersion: db.prepare(
+        'INSERT INTO versions (dataset, offset, id, deleted, hash, ts, previous, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      upsertLatest: db.prepare(
+        'INSERT INTO latest (dataset, id, offset, hash, deleted) VALUES (?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (dataset, id) DO UPDATE SET offset = excluded.offset, hash = excluded.hash, deleted = excluded.deleted',
+      ),
+      versionAt: db.prepare<[string, number], VersionRow>(
+        'SELECT offset, id, deleted, hash, ts, previous, body FROM versions WHERE dataset = ? AND offset = ?',
+      ),
+    };
+  }
+
+  static open(options: { dir?: string; memory?: boolean }): NodeStore {
+    let db: Database.Database;
+    if (options.memory || !options.dir) db = new Database(':memory:');
+    else {
+      mkdirSync(options.dir, { recursive: true });
+      db = new Database(join(options.dir, 'node.db'));
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    return new NodeStore(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Run fn atomically: all or nothing (nested calls join the outer transaction). */
+  transaction<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    return this.db.transaction(fn)();
+  }
+
+  // --- meta, config, env, secrets -------------------------------------------------------------------------
+
+  getMeta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+  }
+
+  getConfig(): JsonObject[] {
+    const rows = this.db.prepare('SELECT body FROM config ORDER BY position').all() as { body: string }[];
+    return rows.map((r) => parseJson(r.body) as JsonObject);
+  }
+
+  replaceConfig(entities: JsonObject[]): void {
+    this.transaction(() => {
+      this.db.prepare('DELETE FROM config').run();
+      const insert = this.db.prepare('INSERT OR REPLACE INTO config (id, position, body) VALUES (?, ?, ?)');
+      entities.forEach((e, i) => insert.run(String(e._id), i, stringifyJson(e)));
+    });
+  }
+
+  getEnv(): JsonObject {
+    const rows = this.db.prepare('SELECT name, value FROM env ORDER BY position').all() as { name: string; value: string }[];
+    const env: JsonObject = {};
+    for (const r of rows) env[r.name] = parseJson(r.value);
+    return env;
+  }
+
+  replaceEnv(env: JsonObject): void {
+    this.transaction(() => {
+      this.db.prepare('DELETE FROM env').run();
+      const insert = this.db.prepare('INSERT INTO env (name, position, value) VALUES (?, ?, ?)');
+      Object.keys(env).forEach((name, i) => insert.run(name, i, stringifyJson(env[name]!)));
+    });
+  }
+
+  getSecrets(): Record<string, string> {
+    const rows = this.db.prepare('SELECT name, value FROM secrets ORDER BY name').all() as { name: string; value: string }[];
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
+  }
+
+  putSecrets(values: Record<string, string>, replace: boolean): void {
+    this.transaction(() => {
+      if (replace) this.db.prepare('DELETE FROM secrets').run();
+      const insert = this.db.prepare('INSERT OR REPLACE INTO secrets (name, value) VALUES (?, ?)');
+      for (const [name, value] of Object.entries(values)) insert.run(name, value);
+    });
+  }
+
+  deleteSecret(name: string): boolean {
+    return this.db.prepare('DELETE FROM secrets WHERE name = ?').run(name).changes > 0;
+  }
+
+  /** Wipe everything (node reset). */
+  wipe(): void {
+    this.transaction(() => {
+      for (const table of ['config', 'env', 'secrets', 'datasets', 'versions', 'latest', 'pipe_state']) {
+        this.db.prepare(`DELETE FROM ${table}`).run();
+      }
+    });
+    for (const id of [...this.versions.keys()]) this.touch(id);
+  }
+
+  // --- datasets ---------------------------------------------------------------------------------------------
+
+  dataset(id: string): DatasetInfo | undefined {
+    const row = this.stmts.dataset.get(id);
+    return row && { id: row.id, nextOffset: row.next_offset, populated: row.populated === 1 };
+  }
+
+  listDatasets(): DatasetInfo[] {
+    const rows = this.db.prepare('SELECT id, next_offset, populated FROM datasets ORDER BY id').all() as {
+      id: string;
+      next_offset: number;
+      populated: number;
+    }[];
+    return rows.map((r) => ({ id: r.id, nextOffset: r.next_offset, populated: r.populated === 1 }));
+  }
+
+  ensureDataset(id: string): DatasetInfo {
+    const existing = this.dataset(id);
+    if (existing) return existing;
+    this.stmts.insertDataset.run(id);
+    this.touch(id);
+    return { id, nextOffset: 0, populated: false };
+  }
+
+  setPopulated(id: string, populated: boolean): void {
+    this.ensureDataset(id);
+    this.db.prepare('UPDATE datasets SET populated = ? WHERE id = ?').run(populated ? 1 : 0, id);
+  }
+
+  deleteDataset(id: string): boolean {
+    const removed = this.transaction(() => {
+      this.db.prepare('DELETE FROM versions WHERE dataset = ?').run(id);
+      this.db.prepare('DELETE FROM latest WHERE dataset = ?').run(id);
+      return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
+    });
+    this.touch(id);
+    return removed;
+  }
+
+  /** Cache key of a dataset's content; changes whenever the dataset does. */
+  version(id: string): number {
+    let v = this.versions.get(id);
+    if (v === undefined) {
+      v = ++this.generation;
+      this.versions.set(id, v);
+    }
+    return v;
+  }
+
+  private touch(id: string): void {
+    this.versions.set(id, ++this.generation);
+  }
+
+  /**
+   * Append a version when the id is new or its hash (content + deleted flag) changed. Returns true when written.
+   * Root `_` fields other than `_id`/`_deleted` are dropped.
+   */
+  write(datasetId: string, entity: JsonObject, ts: number): boolean {
+    const id = entity._id;
+    if (typeof id !== 'string') throw new Error(`entity without a string _id written to dataset '${datasetId}'`);
+    const info = this.ensureDataset(datasetId);
+    const deleted = entity._deleted === true;
+    const hash = entityHash(entity);
+    const latest = this.stmts.latestOf.get(datasetId, id);
+    if (latest && latest.hash === hash) return false;
+    const offset = info.nextOffset;
+    this.stmts.insertVersion.run(
+      datasetId,
+      offset,
+      id,
+      deleted ? 1 : 0,
+      hash,
+      ts,
+      latest ? latest.offset : null,
+      stringifyJson(storedBody(entity)),
+    );
+    this.stmts.upsertLatest.run(datasetId, id, offset, hash, deleted ? 1 : 0);
+    this.stmts.bumpOffset.run(offset + 1, datasetId);
+    this.touch(datasetId);
+    return true;
+  }
+
+  /** The latest version of one id, or undefined. */
+  latest(datasetId: string, id: string): JsonObject | undefined {
+    const l = this.stmts.latestOf.get(datasetId, id);
+    if (!l) return undefined;
+    return toEntity(this.stmts.versionAt.get(datasetId, l.offset)!);
+  }
+
+  /** The version at an offset, or undefined. */
+  versionAt(datasetId: string, offset: number): JsonObject | undefined {
+    const row = this.stmts.versionAt.get(datasetId, offset);
+    return row && toEntity(row);
+  }
+
+  /** Ids whose latest version is not deleted, in offset order. */
+  liveIds(datasetId: string): string[] {
+    const rows = this.db
+      .prepare('SELECT id FROM latest WHERE dataset = ? AND deleted = 0 ORDER BY offset')
+      .all(datasetId) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /** Versions in offset order, filtered per options. */
+  read(datasetId: string, options: ReadOptions = {}): JsonObject[] {
+    const history = options.history ?? true;
+    const deleted = options.deleted ?? true;
+    const where = ['v.dataset = ?'];
+    const args: (string | number)[] = [datasetId];
+    if (options.since !== undefined) {
+      where.push('v.offset > ?');
+      args.push(options.since);
+    }
+    if (!deleted) where.push('v.deleted = 0');
+    const from = history
+      ? 'versions v'
+      : 'latest l JOIN versions v ON v.dataset = l.dataset AND v.offset = l.offset';
+    if (!history) where[0] = 'l.dataset = ?';
+    let sql = `SELECT v.offset, v.id, v.deleted, v.hash, v.ts, v.previous, v.body FROM ${from} WHERE ${where.join(' AND ')}`;
+    sql += history ? ' ORDER BY v.offset' : ' ORDER BY l.offset';
+    if (options.limit !== undefined) {
+      sql += ' LIMIT ?';
+      args.push(options.limit);
+    }
+    return (this.db.prepare(sql).all(...args) as VersionRow[]).map(toEntity);
+  }
+
+  /** Number of versions (history) or latest versions after an offset; for queue sizes. */
+  countAfter(datasetId: string, since: number | undefined, latestOnly: boolean): number {
+    const table = latestOnly ? 'latest' : 'versions';
+    const row = this.db
+      .prepare(`SELECT count(*) AS n FROM ${table} WHERE dataset = ? AND offset > ?`)
+      .get(datasetId, since ?? -1) as { n: number };
+    return row.n;
+  }
+
+  counts(datasetId: string): { exists: number; deleted: number; log: number } {
+    const l = this.db
+      .prepare('SELECT sum(deleted = 0) AS e, sum(deleted = 1) AS d FROM latest WHERE dataset = ?')
+      .get(datasetId) as { e: number | null; d: number | null };
+    const v = this.db.prepare('SELECT count(*) AS n FROM versions WHERE dataset = ?').get(datasetId) as { n: number };
+    return { exists: l.e ?? 0, deleted: l.d ?? 0, log: v.n };
+  }
+
+  // --- pipe state ------------------------------------------------------------------------------------------
+
+  pipeState(pipe: string): PipeState {
+    const row = this.db.prepare('SELECT body FROM pipe_state WHERE pipe = ?').get(pipe) as { body: string } | undefined;
+    if (!row) return { lastSeen: null, depOffsets: {}, extra: {} };
+    const body = parseJson(row.body) as JsonObject;
+    const depOffsets: Record<string, number> = {};
+    if (isJsonObject(body.depOffsets)) for (const [k, v] of Object.entries(body.depOffsets)) depOffsets[k] = Number(v);
+    return {
+      lastSeen: typeof body.lastSeen === 'string' ? body.lastSeen : null,
+      depOffsets,
+      extra: isJsonObject(body.extra) ? body.extra : {},
+    };
+  }
+
+  setPipeState(pipe: string, state: PipeState): void {
+    const body: JsonObject = { lastSeen: state.lastSeen, depOffsets: state.depOffsets as Record<string, JsonValue>, extra: state.extra };
+    this.db.prepare('INSERT OR REPLACE INTO pipe_state (pipe, body) VALUES (?, ?)').run(pipe, stringifyJson(body));
+  }
+
+  clearPipeState(pipe: string): void {
+    this.db.prepare('DELETE FROM pipe_state WHERE pipe = ?').run(pipe);
+  }
+}
