@@ -1,0 +1,125 @@
+// Recording a snapshot after download/update/restore: the managed project files become a commit on
+// refs/heads/sesam-snapshots/<node>, parent = the previous snapshot, unless nothing changed.
+import type { Logger } from '../log.js';
+import { CLIENT_NAME } from '../version.js';
+import { blobOids, SESAM_IDENTITY, treeOidOf } from './git-objects.js';
+import { readProjectFiles } from './project-files.js';
+import { shortOid, snapshotRef } from './refs.js';
+import { NotARepositoryError, openStore, type Env, type SnapshotStore } from './store.js';
+import { gitError } from '../errors.js';
+
+/** The formatter generation written into every snapshot (Sesam-Format), so a formatter change is explainable. */
+export const FORMATTER_VERSION = 'sesam-portal-json/1';
+
+export type SnapshotCommand = 'download' | 'update' | 'restore';
+
+export interface RecordOptions {
+  projectDir: string;
+  command: SnapshotCommand;
+  nodeLabel: string;
+  nodeUrl: string;
+  profile: string;
+  log: Logger;
+  /** The commit whose configuration `restore` uploaded. */
+  restoredFrom?: string;
+  /** The tree to record instead of the files on disk. */
+  files?: Map<string, Uint8Array>;
+  /** For git: PATH decides the backend. Default: inherited. */
+  env?: Env;
+  /** Commit time; default now. */
+  now?: () => Date;
+  backend?: 'git-cli' | 'isomorphic';
+}
+
+const MAX_ATTEMPTS = 20;
+
+export async function recordSnapshot(opts: RecordOptions): Promise<{ commit?: string; reason?: string }> {
+  let store: SnapshotStore;
+  try {
+    store = await openStore(opts.projectDir, { env: opts.env, backend: opts.backend });
+  } catch (err) {
+    if (err instanceof NotARepositoryError) {
+      const reason = 'not a git repository: no snapshot recorded';
+      opts.log.info(reason);
+      return { reason };
+    }
+    throw err;
+  }
+  try {
+    return await recordWith(store, opts);
+  } finally {
+    await store.close();
+  }
+}
+
+async function recordWith(store: SnapshotStore, opts: RecordOptions): Promise<{ commit?: string; reason?: string }> {
+  const files = opts.files ?? readProjectFiles(opts.projectDir, opts.profile);
+  const oids = blobOids(files);
+  const tree = treeOidOf(oids);
+  const ref = snapshotRef(opts.nodeLabel);
+  const author = (await store.identity()) ?? SESAM_IDENTITY;
+  const sourceHead = await store.head();
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const parent = (await store.readRef(ref)) ?? null;
+    const previous = parent ? await store.listTree(parent) : new Map<string, string>();
+    if (parent && (await store.readCommit(parent)).tree === tree) {
+      const reason = `no changes since snapshot ${shortOid(parent)}: no snapshot recorded`;
+      opts.log.debug(reason);
+      return { reason };
+    }
+    const message = snapshotMessage(opts, oids, parent ? previous : undefined, sourceHead);
+    const result = await store.writeCommit({ ref, files, message, parent, author, date: opts.now?.() ?? new Date() });
+    if (result.status === 'ok') {
+      // Callers report the commit; this line is for -v.
+      opts.log.debug(`Recorded snapshot ${shortOid(result.commit)} on ${ref.replace('refs/heads/', '')}`);
+      return { commit: result.commit };
+    }
+    opts.log.debug(`${ref} moved while recording; retrying on top of it (attempt ${attempt})`);
+  }
+  throw gitError(`Could not record a snapshot on ${ref}`, { reason: `the branch kept moving (${MAX_ATTEMPTS} attempts)` });
+}
+
+function countUnder(oids: Map<string, string>, dir: string): number {
+  let n = 0;
+  for (const path of oids.keys()) if (path.startsWith(dir + '/') && path.endsWith('.conf.json')) n++;
+  return n;
+}
+
+/** Subject, a short list of changed files, and the trailers. */
+export function snapshotMessage(
+  opts: Pick<RecordOptions, 'command' | 'nodeLabel' | 'nodeUrl' | 'profile' | 'restoredFrom'>,
+  oids: Map<string, string>,
+  previous: Map<string, string> | undefined,
+  sourceHead: string | undefined,
+): string {
+  const changes: string[] = [];
+  if (previous) {
+    for (const [path, oid] of oids) {
+      const before = previous.get(path);
+      if (before === undefined) changes.push(`A ${path}`);
+      else if (before !== oid) changes.push(`M ${path}`);
+    }
+    for (const path of previous.keys()) if (!oids.has(path)) changes.push(`D ${path}`);
+    changes.sort((a, b) => (a.slice(2) < b.slice(2) ? -1 : 1));
+  }
+  const pipes = countUnder(oids, 'pipes');
+  const systems = countUnder(oids, 'systems');
+  const counts = `${pipes} pipe${pipes === 1 ? '' : 's'}, ${systems} system${systems === 1 ? '' : 's'}`;
+  const where = opts.command === 'restore' ? `to ${opts.nodeLabel}${opts.restoredFrom ? ` from ${shortOid(opts.restoredFrom)}` : ''}` : `from ${opts.nodeLabel}`;
+  const changed = previous ? `${changes.length} changed` : 'first snapshot';
+  const subject = `${opts.command}: ${counts} ${where} (${changed})`;
+  const shown = changes.slice(0, 20);
+  if (changes.length > shown.length) shown.push(`... and ${changes.length - shown.length} more`);
+  const trailers = [
+    'Sesam-Snapshot: 1',
+    `Sesam-Command: ${opts.command}`,
+    `Sesam-Node: ${opts.nodeLabel}`,
+    `Sesam-Node-Url: ${opts.nodeUrl}`,
+    `Sesam-Profile: ${opts.profile}`,
+    `Sesam-Format: ${FORMATTER_VERSION}`,
+    ...(sourceHead ? [`Sesam-Source-Head: ${sourceHead}`] : []),
+    `Sesam-Client: ${CLIENT_NAME}`,
+    ...(opts.restoredFrom ? [`Sesam-Restored-From: ${opts.restoredFrom}`] : []),
+  ];
+  return [subject, ...(shown.length ? ['', ...shown] : []), '', ...trailers, ''].join('\n');
+}
