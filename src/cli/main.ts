@@ -98,9 +98,14 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
       log,
       signal: controller.signal,
       prompt: createPrompter(io),
+      stdin: io.stdin,
     };
     const run = await spec.load();
     const code = (await run(ctx)) ?? 0;
+    if (code === 0 && options.runPytest && name !== 'run-pytest' && !controller.signal.aborted) {
+      const { runPytestAfter } = await import('../commands/pytest.js');
+      await runPytestAfter(ctx);
+    }
     return controller.signal.aborted ? 130 : code;
   } catch (err) {
     const code = controller.signal.aborted ? 130 : exitCodeFor(err, { bisectExitCodes: options.bisectExitCodes });
@@ -189,7 +194,9 @@ export function parseArgs(argv: readonly string[]): { options: Options; words: s
   for (const spec of OPTIONS) {
     if (spec.name === 'no-color' || spec.name === 'color') continue;
     const key = camelCase(spec.name);
-    const value = raw[key];
+    let value = raw[key];
+    // commander reads `--no-x` as the negation of an implicit `--x` (true by default): the flag lands on `x`.
+    if (value === undefined && spec.type === 'flag' && spec.name.startsWith('no-')) value = raw[camelCase(spec.name.slice(3))] === false;
     if (spec.ignored) {
       if (value !== undefined) (options.ignoredGiven as string[]).push(spec.name);
       continue;

@@ -28,6 +28,8 @@ export interface CommandContext {
   /** Aborted on Ctrl-C; long operations check it and put the node back. */
   signal: AbortSignal;
   prompt: Prompter;
+  /** Standard input, for commands that read data from `-` (e.g. `dtl eval --batch -`). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** A command returns its exit code (0 when it returns nothing) or throws a SesamError. */
