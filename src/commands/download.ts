@@ -1,0 +1,133 @@
+// `sesam download` (sesam-py §5.2): replace the local config with the node's. <profile>-env.json (with a BOM, as
+// sesam-py writes it), pipes/, systems/ and node-metadata.conf.json are written portal-formatted, local config
+// files gone from the node are removed (whitelist permitting), and `.jinja_vars` values are put back as
+// placeholders. Every change goes through one all-or-nothing applyFileChanges, so a failure leaves the old files.
+// Then a snapshot is recorded unless --no-snapshot.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeError, gitError, inputError, isSesamError, SesamError } from '../errors.js';
+import { formatJson } from '../format/portal.js';
+import { applyFileChanges } from '../workspace/files.js';
+import { readJinjaVars, reverseJinja } from '../workspace/jinja.js';
+import { listFiles } from '../workspace/project.js';
+import { createZip } from '../workspace/zip.js';
+import type { NodeApi } from '../node/types.js';
+import { withNode, type ConnectedNode } from './connect.js';
+import type { CommandContext } from './context.js';
+import { readLocalMetadata, whitelistOf } from './node-files.js';
+import { fetchRemoteConfig } from './remote-config.js';
+
+export interface DownloadResult {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  snapshot?: { commit?: string; reason?: string };
+}
+
+export async function download(ctx: CommandContext): Promise<void> {
+  const result = await withNode(ctx, { allowNonDeveloper: ctx.options.force }, async (api) => {
+    const files = await downloadConfig(ctx, api);
+    if (!ctx.options.noSnapshot) files.snapshot = await snapshot(ctx, api);
+    return files;
+  });
+  const { added, changed, removed } = result;
+  if (ctx.options.json) {
+    ctx.out.json({ ok: true, added, changed, removed, snapshot: result.snapshot ?? null });
+    return;
+  }
+  ctx.out.line(`Replaced local config successfully: ${added.length} added, ${changed.length} changed, ${removed.length} removed.`);
+  for (const [mark, list] of [['A', added], ['M', changed], ['D', removed]] as const) for (const p of list) ctx.out.line(`  ${mark} ${p}`);
+}
+
+/** Fetch env and config from the node and write them into the project; returns what changed. */
+export async function downloadConfig(ctx: CommandContext, api: NodeApi): Promise<DownloadResult> {
+  const root = ctx.cwd;
+  const whitelist = whitelistOf(ctx);
+  const changes = new Map<string, string | Uint8Array | null>();
+
+  const envName = `${ctx.options.profile}-env.json`;
+  changes.set(envName, '\uFEFF' + formatJson(await api.getEnv()));
+
+  const remote = await fetchRemoteConfig(api, readLocalMetadata(root));
+  const formatted = new Map<string, string>();
+  for (const [path, value] of remote.files) formatted.set(path, formatJson(value));
+  if (ctx.options.dump) {
+    changes.set('sesam-config.zip', createZip([...formatted].map(([path, data]) => ({ path, data }))));
+    ctx.log.info("Dumped downloaded config to 'sesam-config.zip'");
+  }
+
+  // Local pipes and systems (top level, as sesam-py's glob) go unless the node still has them.
+  for (const dir of ['pipes', 'systems']) {
+    for (const path of listFiles(root, dir, { match: (name) => name.endsWith('.conf.json') })) {
+      if (whitelist && !whitelist.allowsFile(path)) continue;
+      ctx.log.debug(`Deleting ${dir === 'pipes' ? 'pipe' : 'system'} config file '${path}'`);
+      changes.set(path, null);
+    }
+  }
+
+  const vars = readJinjaVars(root);
+  const hasVars = vars !== undefined && Object.keys(vars).length > 0;
+  if (!hasVars) ctx.log.info('No jinja variables found. Not replacing any variables in config files');
+  for (const [path, text] of formatted) {
+    const topLevelConfig = /^(pipes|systems)\/[^/]+\.json$/.test(path);
+    changes.set(path, hasVars && topLevelConfig ? reverseJinja(text, vars) : text);
+  }
+
+  // Only real changes are written; report them as git would.
+  const added: string[] = [];
+  const changed: string[] = [];
+  const removed: string[] = [];
+  for (const [path, data] of [...changes]) {
+    const full = join(root, path);
+    const exists = existsSync(full);
+    if (data === null) {
+      if (exists) removed.push(path);
+      else changes.delete(path);
+      continue;
+    }
+    if (!exists) added.push(path);
+    else if (!sameContent(full, data)) changed.push(path);
+    else changes.delete(path);
+  }
+  try {
+    applyFileChanges(root, changes);
+  } catch (err) {
+    if (isSesamError(err)) throw err;
+    throw inputError(`Failed to write the downloaded config into ${root}; no local file was changed.`, { reason: describeError(err), cause: err });
+  }
+  ctx.log.info('Replaced local config successfully');
+  const isConfig = (p: string) => p !== 'sesam-config.zip';
+  return { added: added.filter(isConfig).sort(), changed: changed.filter(isConfig).sort(), removed: removed.sort() };
+}
+
+function sameContent(path: string, data: string | Uint8Array): boolean {
+  try {
+    const current = readFileSync(path);
+    const next = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+    return current.equals(next);
+  } catch {
+    return false;
+  }
+}
+
+async function snapshot(ctx: CommandContext, api: ConnectedNode): Promise<{ commit?: string; reason?: string }> {
+  const { recordSnapshot } = await import('../snapshots/record.js');
+  let result: { commit?: string; reason?: string };
+  try {
+    result = await recordSnapshot({
+      projectDir: ctx.cwd,
+      command: 'download',
+      nodeLabel: api.label,
+      nodeUrl: api.settings.nodeUrl,
+      profile: ctx.options.profile,
+      log: ctx.log,
+    });
+  } catch (err) {
+    // The files are in place; say so, so nobody downloads again to "fix" it.
+    const message = `Replaced local config, but recording the snapshot failed: ${describeError(err)}`;
+    throw isSesamError(err) ? new SesamError(err.kind, message, { reason: err.reason, hint: err.hint ?? 'use --no-snapshot to skip snapshots', cause: err }) : gitError(message, { cause: err });
+  }
+  if (result.commit) ctx.log.info(`Recorded snapshot ${result.commit.slice(0, 12)} on sesam-snapshots/${api.label}`);
+  else if (result.reason) ctx.log.debug(`No snapshot recorded: ${result.reason}`);
+  return result;
+}
