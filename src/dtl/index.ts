@@ -1,0 +1,162 @@
+// Public API of the DTL engine: compile a pipe's DTL transform once, then transform entities.
+import { isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
+import { compileExpr, type CompileEnv, type PipeDtlSettings, type RuleRef } from './compiler.js';
+import { DtlConfigError, DtlRuntimeError } from './errors.js';
+import type { CallContext } from './functions/registry.js';
+import { DatasetIndexes, type DatasetProvider } from './hops.js';
+import { CONTINUE, DISCARD, type RunState, type Scope } from './scope.js';
+import { compileRule } from './transforms.js';
+import { decodeTransit, encodeTransit, type DtlDict, type DtlValue } from './values.js';
+
+export type { DatasetProvider } from './hops.js';
+export type { PipeDtlSettings } from './compiler.js';
+export { DtlConfigError, DtlRuntimeError } from './errors.js';
+
+export interface TransformContext {
+  datasets: DatasetProvider;
+  params?: JsonObject; // _B (endpoint URL parameters)
+  previous?: JsonObject | null; // previous version of the source entity, for is-changed
+  now?: () => bigint; // ns since epoch; default real clock
+  /** Initial target `_T` (default empty), for `sesam dtl transform`. */
+  target?: JsonObject | null;
+}
+
+export interface CompiledDtl {
+  /**
+   * Output entities for one source entity (transit-encoded JSON): the target unless filtered/discarded (with
+   * _filtered: true for dataset sinks), then created entities. Each output entity is a fresh top-level object,
+   * but nested lists/dicts may be shared with the source entity: treat them as immutable.
+   */
+  transform(source: JsonObject, ctx: TransformContext): JsonObject[];
+  /** Datasets read by hops/apply-hops/lookup-entity, for the runner's dependency tracking. */
+  readonly hopDatasets: string[];
+}
+
+export function realNow(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+export function defaultPipeSettings(partial: Partial<PipeDtlSettings> = {}): PipeDtlSettings {
+  const pipeId = partial.pipeId ?? 'dtl';
+  return {
+    pipeId,
+    namespacedIdentifiers: partial.namespacedIdentifiers ?? false,
+    identityNamespace: partial.identityNamespace ?? pipeId,
+    propertyNamespace: partial.propertyNamespace ?? pipeId,
+    sinkIsDataset: partial.sinkIsDataset ?? false,
+  };
+}
+
+function callContext(pipe: PipeDtlSettings, now: () => bigint): CallContext {
+  return {
+    now,
+    pipeId: pipe.pipeId,
+    namespacedIdentifiers: pipe.namespacedIdentifiers,
+    identityNamespace: pipe.identityNamespace,
+    propertyNamespace: pipe.propertyNamespace,
+  };
+}
+
+export function compileDtl(transform: JsonObject /* {type:"dtl", rules, id_required?} */, pipe: PipeDtlSettings): CompiledDtl {
+  const rulesRaw = transform.rules;
+  const where = { pipe: pipe.pipeId, rule: 'default' };
+  if (!isJsonObject(rulesRaw)) throw new DtlConfigError("'rules' must be a dict of named rules", where);
+  if (!Object.hasOwn(rulesRaw, 'default')) throw new DtlConfigError("the 'default' rule is missing", where);
+  const idRequired = transform.id_required !== false;
+  const rules = new Map<string, RuleRef>();
+  for (const name of Object.keys(rulesRaw)) rules.set(name, { name, hasHops: false });
+  const hopDatasets = new Set<string>();
+  for (const [name, ref] of rules) {
+    const usesHops = { value: false };
+    const env: CompileEnv = { pipe, rule: name, rules, hopDatasets, aliases: null, usesHops };
+    ref.run = compileRule(rulesRaw[name]!, env);
+    ref.hasHops = usesHops.value;
+  }
+  const main = rules.get('default')!.run!;
+  let indexes: DatasetIndexes | undefined;
+  let lastNow: (() => bigint) | undefined;
+  let lastCall: CallContext | undefined;
+
+  return {
+    hopDatasets: [...hopDatasets].sort(),
+    transform(source: JsonObject, ctx: TransformContext): JsonObject[] {
+      if (indexes) indexes.use(ctx.datasets);
+      else indexes = new DatasetIndexes(ctx.datasets);
+      // The source is decoded lazily, value by value, by the paths that read it (compiler.ts).
+      const S = source as DtlDict;
+      const T: DtlDict = ctx.target ? { ...(decodeTransit(ctx.target) as DtlDict) } : {};
+      const run: RunState = {
+        call: ctx.now === lastNow && lastCall ? lastCall : (lastCall = callContext(pipe, (lastNow = ctx.now) ?? realNow)),
+        created: [],
+        idRequired,
+        indexes,
+        params: ctx.params ? decodeTransit(ctx.params) : {},
+        previous: ctx.previous === undefined ? undefined : ctx.previous === null ? null : decodeTransit(ctx.previous),
+      };
+      const R: DtlDict = { _S: S, _T: T };
+      const scope: Scope = { S, T, P: null, R, it: null, aliases: null, run };
+      const flow = main(scope);
+      const out: JsonObject[] = [];
+      if (flow === CONTINUE) {
+        if (S._deleted === true && !Object.hasOwn(T, '_deleted')) T._deleted = true;
+        if (typeof T._id !== 'string' && idRequired) {
+          throw new DtlRuntimeError(`the target entity has no string _id (pipe '${pipe.pipeId}'); add ["copy", "_id"] or set id_required to false`);
+        }
+        out.push(encodeTargetInPlace(T));
+      } else if (flow !== DISCARD && pipe.sinkIsDataset && typeof T._id === 'string') {
+        const filtered = encodeTargetInPlace(T);
+        filtered._filtered = true;
+        out.push(filtered);
+      }
+      // Created entities may be dicts of the source: copy the top level so callers can stamp them.
+      for (const c of run.created) out.push({ ...(encodeTransit(c) as JsonObject) });
+      return out;
+    },
+  };
+}
+
+/** The target dict is ours: encode its values in place instead of copying it (nested values may be shared). */
+function encodeTargetInPlace(T: DtlDict): JsonObject {
+  for (const key in T) {
+    const v = T[key]!;
+    if (v !== null && typeof v === 'object') {
+      const e = encodeTransit(v);
+      if (e !== v) (T as Record<string, unknown>)[key] = e;
+    }
+  }
+  return T as JsonObject;
+}
+
+/** Evaluate one expression against a source entity; the result is transit-encoded. */
+export function evaluateExpression(expression: JsonValue, source: JsonObject | null, pipe?: Partial<PipeDtlSettings>, datasets?: DatasetProvider, now?: () => bigint): JsonValue {
+  const settings = defaultPipeSettings(pipe);
+  const env: CompileEnv = { pipe: settings, rule: 'expression', rules: new Map(), hopDatasets: new Set(), aliases: null, usesHops: { value: false } };
+  const expr = compileExpr(expression, env);
+  const S: DtlValue = source === null ? null : decodeTransit(source);
+  const T: DtlDict = {};
+  const run: RunState = {
+    call: callContext(settings, now ?? realNow),
+    created: [],
+    idRequired: false,
+    indexes: datasets ? new DatasetIndexes(datasets) : undefined,
+    params: {},
+    previous: undefined,
+  };
+  const scope: Scope = { S, T, P: null, R: { _S: S, _T: T }, it: null, aliases: null, run };
+  return encodeTransit(expr(scope));
+}
+
+/** Pipe settings from a pipe config dict (`_id`, `namespaced_identifiers`, `namespaces`, `sink.type`). */
+export function pipeSettingsFromConfig(pipe: JsonObject | null | undefined, defaults: { namespacedIdentifiers?: boolean; sinkIsDataset?: boolean } = {}): PipeDtlSettings {
+  const p = pipe ?? {};
+  const pipeId = typeof p._id === 'string' ? p._id : 'dtl';
+  const namespaces = isJsonObject(p.namespaces) ? p.namespaces : {};
+  const sink = isJsonObject(p.sink) ? p.sink : undefined;
+  return {
+    pipeId,
+    namespacedIdentifiers: typeof p.namespaced_identifiers === 'boolean' ? p.namespaced_identifiers : (defaults.namespacedIdentifiers ?? false),
+    identityNamespace: typeof namespaces.identity === 'string' ? namespaces.identity : pipeId,
+    propertyNamespace: typeof namespaces.property === 'string' ? namespaces.property : pipeId,
+    sinkIsDataset: sink ? sink.type === 'dataset' : (defaults.sinkIsDataset ?? false),
+  };
+}
