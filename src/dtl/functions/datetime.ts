@@ -6,7 +6,7 @@
 // with the zone's standard (smaller) offset, because Sesam's zone list is pytz's.
 import { DtlRuntimeError } from '../errors.js';
 import { DateTime, daysFromCivil, daysInMonth, firstValue, isLeapYear, normInt, type DtlValue } from '../values.js';
-import { DROP, mapValues, type Mapped } from './helpers.js';
+import { DROP, mapValues, showValue, type Mapped } from './helpers.js';
 import { defineFunctions, fnArg, valueArg, type ArgValue, type DtlFunction } from './registry.js';
 
 const NS_PER_MS = 1_000_000n;
@@ -406,7 +406,7 @@ function validateFormat(fn: string, raw: unknown, tokens: Set<string>): string |
 
 function validateDatepart(fn: string, raw: unknown): string | undefined {
   if (Array.isArray(raw) || (typeof raw === 'string' && PATH_LIKE.test(raw))) return undefined; // checked when it runs
-  return isDatepart(raw) ? undefined : `${fn}: DATEPART must be one of ${DATEPARTS.join(', ')} (got ${JSON.stringify(raw)})`;
+  return isDatepart(raw) ? undefined : `${fn}: DATEPART must be one of ${DATEPARTS.join(', ')} (got ${showValue(raw as DtlValue)})`;
 }
 
 function datepartValue(fn: string, v: DtlValue): Datepart {
@@ -499,7 +499,7 @@ const datetimeFunctions: DtlFunction[] = [
       if (bad) return bad;
       const n = raw[1];
       if (typeof n === 'boolean' || (typeof n === 'number' && !Number.isInteger(n)) || (typeof n === 'string' && !PATH_LIKE.test(n)))
-        return `datetime-plus: VALUE must be an integer (got ${JSON.stringify(n)})`;
+        return `datetime-plus: VALUE must be an integer (got ${showValue(n as DtlValue)})`;
       return undefined;
     },
     call: (args) => {

@@ -1,5 +1,6 @@
 // Shared helpers for function modules: the documented list-mapping and type-dropping rules.
-import type { DtlValue } from '../values.js';
+import { stringifyJson } from '../../format/json.js';
+import { encodeTransit, type DtlValue } from '../values.js';
 
 /** Returned by a mapper to drop the element (wrong type, failed cast). */
 export const DROP: unique symbol = Symbol('drop');
@@ -50,4 +51,9 @@ export function intArg(v: DtlValue): number | undefined {
   if (typeof f === 'number' && Number.isInteger(f)) return f;
   if (typeof f === 'bigint') return Number(f);
   return undefined;
+}
+
+/** A value as it reads in an error message: transit-encoded JSON (big integers and typed values included). */
+export function showValue(v: DtlValue): string {
+  return stringifyJson(encodeTransit(v));
 }

@@ -4,7 +4,7 @@
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 import { DtlRuntimeError } from '../errors.js';
 import { firstValue, Uri, type DtlValue } from '../values.js';
-import { DROP, mapValues } from './helpers.js';
+import { DROP, mapValues, showValue } from './helpers.js';
 import { defineFunctions, valueArg, type DtlFunction } from './registry.js';
 
 const PATH_LIKE = /^_[A-Z]?\./;
@@ -32,7 +32,7 @@ export function parsePhoneNumber(value: DtlValue, region?: CountryCode): PhoneNu
 function regionOf(v: DtlValue): CountryCode {
   const r = firstValue(v);
   if (typeof r !== 'string' || !isSupportedCountry(r.toUpperCase()))
-    throw new DtlRuntimeError(`phonenumber-parse: DEFAULT_REGION must be an ISO 3166 region code such as "NO" (got ${JSON.stringify(r)})`);
+    throw new DtlRuntimeError(`phonenumber-parse: DEFAULT_REGION must be an ISO 3166 region code such as "NO" (got ${showValue(r as DtlValue)})`);
   return r.toUpperCase() as CountryCode;
 }
 
@@ -92,7 +92,7 @@ const phoneFunctions: DtlFunction[] = [
     validate: (raw) => {
       const f = raw[0];
       if (Array.isArray(f) || (typeof f === 'string' && PATH_LIKE.test(f)) || isPhoneFormat(f)) return undefined;
-      return `phonenumber-format: FORMAT_STRING must be one of ${PHONE_FORMATS.join(', ')} (got ${JSON.stringify(f)})`;
+      return `phonenumber-format: FORMAT_STRING must be one of ${PHONE_FORMATS.join(', ')} (got ${showValue(f as DtlValue)})`;
     },
     call: (args) => {
       const format = firstValue(valueArg(args, 0));
