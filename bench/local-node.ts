@@ -1,6 +1,11 @@
 // Embedded node benchmarks. (b) one pipe over 100,000 entities doing copy + 5 adds + a hops join against a
 // 100,000-entity dataset, versus a hand-written JS loop doing the same on in-memory arrays (target ≤ 5×).
 // (c) run-until-stable of 200 chained pipes × 1,000 entities.
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { JsonObject } from '../src/format/json.js';
 import { NodeEngine } from '../src/local-node/engine.js';
 
@@ -155,8 +160,118 @@ async function benchChain(): Promise<string[]> {
   ];
 }
 
+// (a) `sesam test --node local` on the bundled example, as a user runs it: the built CLI spawned in a fresh temp
+// copy of templates/example (needs `npm run build`), wall time, median of 3. The breakdown comes from the
+// millisecond timestamps of `--logformat log` lines: start-up until the first line, upload, run, verify + exit.
+const SESAM_TEST_RUNS = 3;
+const SESAM_TEST_TARGET_S = 5;
+
+interface SesamTestTiming {
+  wallS: number;
+  startupS: number;
+  uploadS: number;
+  runS: number;
+  verifyS: number;
+}
+
+function repoRoot(): string {
+  // Compiled to dist-bench/bench/local-node.js; the sources are in bench/local-node.ts: the root is two or one up.
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, '..', '..'), join(here, '..')]) {
+    if (existsSync(join(candidate, 'templates', 'example')) && existsSync(join(candidate, 'bin', 'sesam.js'))) return candidate;
+  }
+  throw new Error(`Cannot find the repository root (templates/example and bin/sesam.js) above ${here}`);
+}
+
+function spawnSesam(root: string, cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string; started: number; ended: number }> {
+  return new Promise((resolveRun, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [join(root, 'bin', 'sesam.js'), ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr, started, ended: Date.now() }));
+  });
+}
+
+/** The timestamp of the first `--logformat log` line containing `text`. */
+function stampOf(stderr: string, text: string): number {
+  const line = stderr.split('\n').find((l) => l.includes(text));
+  const stamp = line?.match(/^(\d{4}-\d\d-\d\dT[\d:.]+Z) - /)?.[1];
+  if (!stamp) throw new Error(`sesam test printed no timestamped line with '${text}':\n${stderr}`);
+  return Date.parse(stamp);
+}
+
+async function timeSesamTest(root: string): Promise<SesamTestTiming> {
+  const dir = mkdtempSync(join(tmpdir(), 'sesam-bench-test-'));
+  try {
+    cpSync(join(root, 'templates', 'example'), dir, { recursive: true, filter: (src) => !src.includes('/.sesam') });
+    const r = await spawnSesam(root, dir, ['test', '--node', 'local', '--logformat', 'log']);
+    if (r.code !== 0) throw new Error(`sesam test --node local failed with exit ${r.code}:\n${r.stderr}\n${r.stdout}`);
+    const begin = stampOf(r.stderr, 'Running test');
+    const uploaded = stampOf(r.stderr, 'Config uploaded successfully');
+    const ran = stampOf(r.stderr, 'Successfully ran all pipes');
+    return {
+      wallS: (r.ended - r.started) / 1000,
+      startupS: (begin - r.started) / 1000,
+      uploadS: (uploaded - begin) / 1000,
+      runS: (ran - uploaded) / 1000,
+      verifyS: (r.ended - ran) / 1000,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export async function benchSesamTest(): Promise<string[]> {
+  const root = repoRoot();
+  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('bench (a) spawns the built CLI: run `npm run build` first');
+  const timings: SesamTestTiming[] = [];
+  for (let i = 0; i < SESAM_TEST_RUNS; i++) timings.push(await timeSesamTest(root));
+  const versionRuns: number[] = [];
+  for (let i = 0; i < SESAM_TEST_RUNS; i++) {
+    const v = await spawnSesam(root, root, ['--version']);
+    if (v.code !== 0) throw new Error(`sesam --version failed: ${v.stderr}`);
+    versionRuns.push((v.ended - v.started) / 1000);
+  }
+  const m = (key: keyof SesamTestTiming) => median(timings.map((t) => t[key]));
+  const wall = m('wallS');
+  const f = (s: number) => s.toFixed(2);
+  return [
+    `### (a) \`sesam test --node local\` on templates/example (12 pipes, 4 test specs)`,
+    '',
+    `The built CLI spawned in a fresh temp copy of the example (a new embedded-node store each time), wall time ` +
+      `from spawn to exit, median of ${SESAM_TEST_RUNS} runs (all: ${timings.map((t) => f(t.wallS)).join(', ')} s). ` +
+      `Breakdown from the \`--logformat log\` timestamps (medians per phase).`,
+    '',
+    '| phase | seconds |',
+    '|---|---|',
+    `| process start, option parsing, opening the node store (until the first log line) | ${f(m('startupS'))} |`,
+    `| upload (env, config zip, deploy wait) | ${f(m('uploadS'))} |`,
+    `| run all pipes until stable | ${f(m('runS'))} |`,
+    `| verify 4 specs and exit | ${f(m('verifyS'))} |`,
+    `| **total wall time** | **${f(wall)}** |`,
+    `| for scale: \`sesam --version\` (Node start + CLI import) | ${f(median(versionRuns))} |`,
+    '',
+    `Target ≤ ${SESAM_TEST_TARGET_S} s ("locally in seconds", where a cloud dev node takes minutes): ${wall <= SESAM_TEST_TARGET_S ? 'met' : 'not met'} (${f(wall)} s).`,
+  ];
+}
+
 export async function run(): Promise<string> {
   const lines = ['## Embedded node (local-node)', ''];
+  lines.push(...(await benchSesamTest()), '');
   lines.push(...(await benchPipe()), '');
   lines.push(...(await benchChain()));
   return lines.join('\n');
