@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { localJwt } from '../local-node/http/jwt.js';
-import { LOCAL_NODE_DATA_DIR } from '../local-node/index.js';
+import { LOCAL_NODE_DATA_DIR, LOCAL_SECRETS_FILE } from '../local-node/index.js';
 import { startServer } from '../local-node/server.js';
 import type { CommandContext } from './context.js';
 
@@ -15,7 +15,8 @@ export async function serve(ctx: CommandContext): Promise<number> {
     throw usageError(`--port must be between 0 and 65535, not ${options.port}.`);
   }
   const dir = options.memory ? undefined : resolve(ctx.cwd, options.data ?? LOCAL_NODE_DATA_DIR);
-  const server = await startServer({ port: options.port, host: options.host, dir, memory: options.memory, log: ctx.log });
+  const secretsFile = resolve(ctx.cwd, LOCAL_SECRETS_FILE);
+  const server = await startServer({ port: options.port, host: options.host, dir, memory: options.memory, log: ctx.log, secretsFile });
   try {
     if (options.json) {
       ctx.out.json({ ok: true, url: server.url, api: `${server.url}/api`, data: dir ?? null });

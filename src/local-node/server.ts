@@ -11,12 +11,14 @@ export interface ServerOptions {
   host: string;
   dir?: string;
   memory?: boolean;
+  /** Secrets to load at start (JSON object), see LOCAL_SECRETS_FILE. */
+  secretsFile?: string;
   /** Requests are logged at -v (debug). */
   log?: Logger;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const node = await openLocalNode({ dir: options.dir, memory: options.memory, log: options.log });
+  const node = await openLocalNode({ dir: options.dir, memory: options.memory, log: options.log, secretsFile: options.secretsFile });
   try {
     const server = await listen(node.fetch, options);
     return {
