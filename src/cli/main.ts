@@ -171,7 +171,6 @@ export function parseArgs(argv: readonly string[]): { options: Options; words: s
     .argument('[command...]');
   program.addOption(new Option('-h, --help'));
   for (const spec of OPTIONS) {
-    if (spec.name === 'no-color') continue; // commander derives --no-color from --color
     const flags =
       (spec.short ? `-${spec.short}, ` : '') +
       `--${spec.name}` +
@@ -182,7 +181,6 @@ export function parseArgs(argv: readonly string[]): { options: Options; words: s
     if (spec.type === 'float') option.argParser(floatParser(spec.name));
     program.addOption(option);
   }
-  program.addOption(new Option('--no-color'));
   try {
     program.parse(['node', 'sesam', ...rewritten]);
   } catch (err) {
@@ -192,22 +190,27 @@ export function parseArgs(argv: readonly string[]): { options: Options; words: s
   const raw = program.opts() as Record<string, unknown>;
   const options: Record<string, unknown> = { ignoredGiven: [] };
   for (const spec of OPTIONS) {
-    if (spec.name === 'no-color' || spec.name === 'color') continue;
     const key = camelCase(spec.name);
-    let value = raw[key];
-    // commander reads `--no-x` as the negation of an implicit `--x` (true by default): the flag lands on `x`.
-    if (value === undefined && spec.type === 'flag' && spec.name.startsWith('no-')) value = raw[camelCase(spec.name.slice(3))] === false;
+    const value = flagValue(spec.name, raw) ?? raw[key];
     if (spec.ignored) {
       if (value !== undefined) (options.ignoredGiven as string[]).push(spec.name);
       continue;
     }
     options[key] = value ?? spec.default ?? (spec.type === 'flag' ? false : spec.type === 'count' ? 0 : undefined);
   }
-  options.color = raw.color === true;
-  options.noColor = raw.color === false;
   const words = program.args.slice();
   if (raw.help) words.unshift('help');
   return { options: options as unknown as Options, words };
+}
+
+/**
+ * commander stores `--no-x` as `x: false` (defaulting `x` to true when there is no `--x`), so both `--color` and
+ * `--no-color`/`--no-snapshot` are read from the positive key.
+ */
+function flagValue(name: string, raw: Record<string, unknown>): boolean | undefined {
+  if (name.startsWith('no-')) return raw[camelCase(name.slice(3))] === false;
+  if (name === 'color') return raw.color === true;
+  return undefined;
 }
 
 function intParser(name: string) {

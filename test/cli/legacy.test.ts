@@ -28,3 +28,14 @@ describe('legacy flags', () => {
     expect(() => parseArgs(['-runs', 'x'])).toThrow('--runs takes a whole number');
   });
 });
+
+describe('negated flags', () => {
+  it('reads --no-snapshot, -no-large-int-bugs and --no-color/--color', () => {
+    expect(parseArgs(['download', '--no-snapshot']).options.noSnapshot).toBe(true);
+    expect(parseArgs(['download']).options.noSnapshot).toBe(false);
+    expect(parseArgs(['verify', '-no-large-int-bugs']).options.noLargeIntBugs).toBe(true);
+    expect(parseArgs(['status', '--no-color']).options).toMatchObject({ noColor: true, color: false });
+    expect(parseArgs(['status', '--color']).options).toMatchObject({ noColor: false, color: true });
+    expect(parseArgs(['status']).options).toMatchObject({ noColor: false, color: false });
+  });
+});
