@@ -8,6 +8,9 @@ import type { CommandContext } from './context.js';
 /** The templates folder: ../../templates from src/commands (vitest) and from dist/commands (the package). */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
+/** Git-ignored local files a template folder may hold after it was used in place. */
+const LOCAL_STATE = new Set(['.sesam', '.syncconfig', 'sesam-config.zip']);
+
 // npm drops dotfiles from packages, so templates store them without the dot; they get it back on copy.
 const RENAMES: Record<string, string> = { gitignore: '.gitignore', github: '.github' };
 
@@ -31,6 +34,8 @@ export async function newProject(ctx: CommandContext): Promise<number> {
   const source = join(TEMPLATES_DIR, template);
   const files: string[] = [];
   for (const name of readdirSync(source).sort()) {
+    // Local state of a template that was run in place (`npm run example`) is not part of it.
+    if (LOCAL_STATE.has(name)) continue;
     const destName = RENAMES[name] ?? name;
     cpSync(join(source, name), join(dir, destName), { recursive: true, errorOnExist: true, force: false });
     files.push(...listFiles(join(dir, destName), dir));

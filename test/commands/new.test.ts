@@ -85,12 +85,25 @@ describe('sesam new', () => {
     expect(formatExpected(parseJson(expected))).toBe(expected);
   });
 
-  it.skipIf(!existsSync(join(TEMPLATES_DIR, 'example')))('creates a project from the example template', async () => {
+  it('creates a project from the example template, without local state', async () => {
     const cwd = tempDir();
     const r = await runMain(['new', 'ex', '--template', 'example'], { cwd });
     expect(r.code).toBe(0);
     const tree = readTree(join(cwd, 'ex'));
     expect(Object.keys(tree).filter((f) => f.startsWith('pipes/')).length).toBeGreaterThanOrEqual(10);
     expect(Object.keys(tree).some((f) => f === 'gitignore' || f.startsWith('github/'))).toBe(false);
+    expect(Object.keys(tree).filter((f) => f.startsWith('.sesam/') || f === '.syncconfig')).toEqual([]);
+  });
+
+  it("keeps the example's config in portal format, so status is in sync right after an upload", () => {
+    const root = join(TEMPLATES_DIR, 'example');
+    const tree = readTree(root);
+    for (const [file, text] of Object.entries(tree)) {
+      if (!/^(pipes|systems)\/.*\.conf\.json$|^node-metadata\.conf\.json$|^test-env\.json$/.test(file)) continue;
+      expect(formatJson(parseJson(text)), file).toBe(text);
+    }
+    for (const [file, text] of Object.entries(tree)) {
+      if (/^expected\/.*(?<!\.test)\.json$/.test(file)) expect(formatExpected(parseJson(text)), file).toBe(text);
+    }
   });
 });
