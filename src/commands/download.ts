@@ -5,7 +5,7 @@
 // Then a snapshot is recorded unless --no-snapshot.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeError, gitError, inputError, isSesamError, SesamError } from '../errors.js';
+import { describeError, inputError, isSesamError } from '../errors.js';
 import { formatJson } from '../format/portal.js';
 import { applyFileChanges } from '../workspace/files.js';
 import { readJinjaVars, reverseJinja } from '../workspace/jinja.js';
@@ -14,6 +14,7 @@ import { createZip } from '../workspace/zip.js';
 import type { NodeApi } from '../node/types.js';
 import { withNode, type ConnectedNode } from './connect.js';
 import type { CommandContext } from './context.js';
+import { recordSnapshotStep } from './snapshot-step.js';
 import { readLocalMetadata, whitelistOf } from './node-files.js';
 import { fetchRemoteConfig } from './remote-config.js';
 
@@ -27,7 +28,7 @@ export interface DownloadResult {
 export async function download(ctx: CommandContext): Promise<void> {
   const result = await withNode(ctx, { allowNonDeveloper: ctx.options.force }, async (api) => {
     const files = await downloadConfig(ctx, api);
-    if (!ctx.options.noSnapshot) files.snapshot = await snapshot(ctx, api);
+    files.snapshot = await recordSnapshotStep(ctx, api, { command: 'download', done: 'Replaced local config' });
     return files;
   });
   const { added, changed, removed } = result;
@@ -108,26 +109,4 @@ function sameContent(path: string, data: string | Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-async function snapshot(ctx: CommandContext, api: ConnectedNode): Promise<{ commit?: string; reason?: string }> {
-  const { recordSnapshot } = await import('../snapshots/record.js');
-  let result: { commit?: string; reason?: string };
-  try {
-    result = await recordSnapshot({
-      projectDir: ctx.cwd,
-      command: 'download',
-      nodeLabel: api.label,
-      nodeUrl: api.settings.nodeUrl,
-      profile: ctx.options.profile,
-      log: ctx.log,
-    });
-  } catch (err) {
-    // The files are in place; say so, so nobody downloads again to "fix" it.
-    const message = `Replaced local config, but recording the snapshot failed: ${describeError(err)}`;
-    throw isSesamError(err) ? new SesamError(err.kind, message, { reason: err.reason, hint: err.hint ?? 'use --no-snapshot to skip snapshots', cause: err }) : gitError(message, { cause: err });
-  }
-  if (result.commit) ctx.log.info(`Recorded snapshot ${result.commit.slice(0, 12)} on sesam-snapshots/${api.label}`);
-  else if (result.reason) ctx.log.debug(`No snapshot recorded: ${result.reason}`);
-  return result;
 }

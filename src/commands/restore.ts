@@ -11,6 +11,7 @@ import { envFileName, isManagedPath, projectFilesAt, readProjectFiles, resolveRe
 import { shortOid } from '../snapshots/refs.js';
 import { planNodeChange, pushConfig, revisionConfig } from '../snapshots/restore.js';
 import type { CommandContext } from './context.js';
+import { recordSnapshotStep } from './snapshot-step.js';
 
 export type ConnectedNode = NodeApi & { close(): Promise<void> | void };
 
@@ -104,23 +105,8 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
       applyFileChanges(ctx.cwd, writes);
       ctx.log.info(`Wrote ${writes.size} file${writes.size === 1 ? '' : 's'} of ${shortOid(commit)} to the work tree.`);
     }
-    let snapshot: { commit?: string; reason?: string } = {};
-    if (!ctx.options.noSnapshot) {
-      const { recordSnapshot } = await import('../snapshots/record.js');
-      snapshot = await recordSnapshot({
-        projectDir: ctx.cwd,
-        command: 'restore',
-        nodeLabel: api.label,
-        nodeUrl: api.baseUrl,
-        profile,
-        log: ctx.log,
-        restoredFrom: commit,
-        files,
-        env: ctx.env,
-      });
-      if (snapshot.commit) ctx.log.info(`Recorded snapshot ${shortOid(snapshot.commit)} (restored from ${shortOid(commit)}).`);
-    }
-    report({ dryRun: false, uploaded: !unchanged, snapshot: snapshot.commit ?? null });
+    const snapshot = await recordSnapshotStep(ctx, api, { command: 'restore', done: `Restored ${shortOid(commit)}`, restoredFrom: commit, files });
+    report({ dryRun: false, uploaded: !unchanged, snapshot: snapshot?.commit ?? null });
   } catch (err) {
     if (isSesamError(err) && err.kind === 'node') ctx.log.error(`Restore of ${shortOid(commit)} failed; ${api.label} may hold part of it.`);
     throw err;

@@ -11,6 +11,7 @@ import { expectedFilesOnDisk, loadTestSpecs, parseTestSpec, type ExpectedFiles, 
 import { prettyXmlBytes, XmlSyntaxError } from '../verify/xml.js';
 import { applyFileChanges } from '../workspace/files.js';
 import type { CommandContext } from './context.js';
+import { recordSnapshotStep } from './snapshot-step.js';
 import { OutputCache, pipeSelection } from './verify.js';
 
 export interface UpdatePlan {
@@ -33,19 +34,7 @@ export async function update(ctx: CommandContext): Promise<void> {
     ctx.log.info('Updating expected output from current output...');
     const plan = await planUpdate(ctx, api);
     applyFileChanges(ctx.cwd, plan.changes);
-    let snapshot: { commit?: string; reason?: string } | undefined;
-    if (!ctx.options.noSnapshot) {
-      const { recordSnapshot } = await import('../snapshots/record.js');
-      snapshot = await recordSnapshot({
-        projectDir: ctx.cwd,
-        command: 'update',
-        nodeLabel: api.label,
-        nodeUrl: api.baseUrl,
-        profile: ctx.options.profile,
-        log: ctx.log,
-        env: ctx.env,
-      });
-    }
+    const snapshot = await recordSnapshotStep(ctx, api, { command: 'update', done: 'Updated the expected files' });
     if (ctx.options.json) {
       ctx.out.json({ ok: true, updated: plan.updated, created: plan.created, changed: plan.changed, removed: plan.removed, snapshot: snapshot?.commit ?? null });
       return;
@@ -55,7 +44,6 @@ export async function update(ctx: CommandContext): Promise<void> {
     for (const path of plan.removed) ctx.out.line(`removed ${path}`);
     const untouched = plan.created.length + plan.changed.length + plan.removed.length === 0 ? ' (no file changed)' : '';
     ctx.out.line(`${plan.updated} tests updated${untouched}`);
-    if (snapshot?.commit) ctx.log.info(`Recorded snapshot ${snapshot.commit.slice(0, 12)}`);
   } finally {
     await api.close();
   }
