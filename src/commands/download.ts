@@ -12,7 +12,7 @@ import { readJinjaVars, reverseJinja } from '../workspace/jinja.js';
 import { listFiles } from '../workspace/project.js';
 import { createZip } from '../workspace/zip.js';
 import type { NodeApi } from '../node/types.js';
-import { withNode, type ConnectedNode } from './connect.js';
+import { withNode } from './connect.js';
 import type { CommandContext } from './context.js';
 import { recordSnapshotStep } from './snapshot-step.js';
 import { readLocalMetadata, whitelistOf } from './node-files.js';
