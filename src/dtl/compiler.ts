@@ -1,15 +1,17 @@
 // The expression compiler: DTL JSON → closures over a Scope, built once per pipe. Calls are looked up in the
 // function registry (arity checked here), paths are pre-split into step readers, constants are transit-decoded and
-// constant calls are folded; hot sites (calls, paths) are generated functions (codegen.ts). Special forms that need
+// constant calls are folded; hot sites (calls, paths) are generated functions (codegen.ts), calls with the inline
+// fast paths of inline.ts for common functions and argument types. Special forms that need
 // the scope or the rule table live here: literal, path, apply, apply-hops, hops, lookup-entity, is-changed,
 // completeness, and the short-circuiting expression forms of if/case/case-eq.
 import { JsonFloat, type JsonValue } from '../format/json.js';
 import { DtlConfigError, DtlRuntimeError } from './errors.js';
 import './functions/index.js';
 import { generate } from './codegen.js';
+import { INLINE, INLINE_HELPERS, INLINE_WITH_FUNCTION } from './inline.js';
 import { FunctionArg, LazyArg, lookupFunction, type DtlFunction } from './functions/registry.js';
 import { compileHops, type CompiledHops } from './hops.js';
-import { applyStep, parsePathParts, stepReader, walkPath, type StepReader } from './paths.js';
+import { applyStep, collectDecoded, parsePathParts, stepReader, walkPath, type StepReader } from './paths.js';
 import { withIt, type Expr, type Scope } from './scope.js';
 import { DateTime, decodeTransit, decodeTransitString, isDict, isTruthy, setKey, valuesEqual, type DtlDict, type DtlValue } from './values.js';
 
@@ -55,6 +57,9 @@ const VARIABLES: Record<string, (s: Scope) => DtlValue> = {
   _: (s) => s.it,
 };
 
+/** Source of isPlainObject(v) (values.ts) for generated readers: the inherited-constructor test first, it is cheap. */
+const PLAIN = '(v.constructor === Object || (!Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype))';
+
 /** Compile a path string ("_S.a.b", "a.b" for a hops alias), or undefined when the string is not a path. */
 function compilePathString(text: string, env: CompileEnv): Expr | undefined {
   const dot = text.indexOf('.');
@@ -78,34 +83,47 @@ function compilePathString(text: string, env: CompileEnv): Expr | undefined {
   if (readers.length === 1) {
     const body = `return function path(s) {
   const v = ${rootCode ?? 'get(s)'};
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && getProto(v) === OP) {
+  if (v !== null && typeof v === 'object' && ${PLAIN}) {
     const x = r(v);
     if (x === undefined) return null;
     if (typeof x === 'string') return x.charCodeAt(0) === 126 ? (decodeString(x) ?? x) : x;
+    if (typeof x === 'number') return Number.isInteger(x) ? x : decode(x);
     if (x === null || typeof x !== 'object') return x;
     return decode(x);
   }
   return decode(walkPath(v, readers));
 };`;
     return generate<Expr>(
-      ['get', 'r', 'readers', 'walkPath', 'decode', 'decodeString', 'getProto', 'OP'],
+      ['get', 'r', 'readers', 'walkPath', 'decode', 'decodeString'],
       body,
-      [get, readers[0]!, readers, walkPath, decodeTransit, decodeTransitString, Object.getPrototypeOf, Object.prototype],
+      [get, readers[0]!, readers, walkPath, decodeTransit, decodeTransitString],
     );
   }
-  // Several steps: unrolled, each step with its own reader call site; lists fall back to applyStep.
+  // Several steps: unrolled, each step with its own reader call site; lists fall back to applyStep, and the last
+  // step over a list collects and decodes in one pass.
+  const last = readers.length - 1;
   const steps = readers
+    .slice(0, last)
     .map(
       (_, i) => `  if (v === null) return null;
-  if (typeof v === 'object' && !Array.isArray(v) && getProto(v) === OP) { const x = r${i}(v); v = x === undefined ? null : x; }
+  if (typeof v === 'object' && ${PLAIN}) { const x = r${i}(v); v = x === undefined ? null : x; }
   else if (Array.isArray(v)) v = applyStep(v, r${i});
   else return null;`,
     )
     .join('\n');
+  const lastStep = `  if (v === null || typeof v !== 'object') return null;
+  if (Array.isArray(v)) return collect(v, r${last});
+  if (!${PLAIN}) return null;
+  const x = r${last}(v);
+  if (x === undefined) return null;
+  if (typeof x === 'string') return x.charCodeAt(0) === 126 ? (decodeString(x) ?? x) : x;
+  if (typeof x === 'number') return Number.isInteger(x) ? x : decode(x);
+  if (x === null || typeof x !== 'object') return x;
+  return decode(x);`;
   return generate<Expr>(
-    ['get', 'applyStep', 'decode', 'getProto', 'OP', ...readers.map((_, i) => `r${i}`)],
-    `return function path(s) {\n  let v = ${rootCode ?? 'get(s)'};\n${steps}\n  return decode(v);\n};`,
-    [get, applyStep, decodeTransit, Object.getPrototypeOf, Object.prototype, ...readers],
+    ['get', 'applyStep', 'collect', 'decode', 'decodeString', ...readers.map((_, i) => `r${i}`)],
+    `return function path(s) {\n  let v = ${rootCode ?? 'get(s)'};\n${steps}\n${lastStep}\n};`,
+    [get, applyStep, collectDecoded, decodeTransit, decodeTransitString, ...readers],
   );
 }
 
@@ -186,15 +204,20 @@ function compileRegistered(fn: DtlFunction, rawArgs: JsonValue[], env: CompileEn
   const fnIdx = new Set(fn.functionArgs?.(n) ?? []);
   const litIdx = new Set(fn.literalArgs?.(n) ?? []);
   let allConstant = !fn.nondeterministic;
-  // Each argument becomes an expression in the generated call site: a value, a FunctionArg that binds `_`, or a
-  // LazyArg; constants of `literalArgs` are passed as they are.
+  // Each argument becomes a local of the generated call site (evaluated in order): a value, a FunctionArg that
+  // binds `_`, or a LazyArg; constants of `literalArgs` are passed as they are. FunctionArgs are allocated once per
+  // site and read the scope of the running call from `cur` (saved and restored around the call, so recursion
+  // through `apply` still sees its own scope); functions only call them while `call` runs.
   const deps: unknown[] = [];
   const argCode: string[] = [];
+  const prelude: string[] = [];
+  let plainValues = !fn.lazy;
   for (let i = 0; i < n; i++) {
     const raw = rawArgs[i]!;
     if (litIdx.has(i)) {
       deps.push(decodeConstant(raw));
       argCode.push(`d${deps.length - 1}`);
+      plainValues = false;
       continue;
     }
     const e = compileExpr(raw, env);
@@ -204,8 +227,10 @@ function compileRegistered(fn: DtlFunction, rawArgs: JsonValue[], env: CompileEn
       argCode.push(`new LazyArg(() => ${d}(s))`);
       allConstant = false;
     } else if (fnIdx.has(i)) {
-      argCode.push(`new FunctionArg((it) => { const p = s.it; s.it = it; try { return ${d}(s); } finally { s.it = p; } })`);
+      prelude.push(`const f${i} = new FunctionArg((it) => { const c = cur; const p = c.it; c.it = it; try { return ${d}(c); } finally { c.it = p; } });`);
+      argCode.push(`f${i}`);
       allConstant = false;
+      plainValues = false;
     } else if (isConstant(e)) {
       argCode.push(primitiveLiteral(e(foldScope(env))) ?? `${d}(s)`);
     } else {
@@ -213,9 +238,20 @@ function compileRegistered(fn: DtlFunction, rawArgs: JsonValue[], env: CompileEn
       allConstant = false;
     }
   }
-  const params = ['call', 'LazyArg', 'FunctionArg', ...deps.map((_, i) => `d${i}`)];
-  const body = `return function site(s) {\n  return call([${argCode.join(', ')}], s.run.call);\n};`;
-  const expr = generate<Expr>(params, body, [fn.call, LazyArg, FunctionArg, ...deps]);
+  const params = ['call', 'LazyArg', 'FunctionArg', 'H', ...deps.map((_, i) => `d${i}`)];
+  const locals = argCode.map((code, i) => `  const a${i} = ${code};`);
+  const names = argCode.map((_, i) => `a${i}`);
+  const fast = plainValues && Object.hasOwn(INLINE, fn.name) ? INLINE[fn.name]!(names) : undefined;
+  const fastCode = fast ? `  if (${fast.guard}) { const r = ${fast.expr}; if (r !== undefined) return r; }\n` : '';
+  let body: string;
+  if (prelude.length) {
+    const withFn = !fn.lazy && litIdx.size === 0 && Object.hasOwn(INLINE_WITH_FUNCTION, fn.name) ? INLINE_WITH_FUNCTION[fn.name]! : undefined;
+    const fastFn = withFn?.(names, names.map((_, i) => `d${i}`)) ?? '';
+    body = `let cur = null;\n${prelude.join('\n')}\nreturn function site(s) {\n  const prev = cur;\n  cur = s;\n  try {\n  ${locals.join('\n  ')}\n    ${fastFn}\n    return call([${names.join(', ')}], s.run.call);\n  } finally {\n    cur = prev;\n  }\n};`;
+  } else {
+    body = `return function site(s) {\n${locals.join('\n')}\n${fastCode}  return call([${names.join(', ')}], s.run.call);\n};`;
+  }
+  const expr = generate<Expr>(params, body, [fn.call, LazyArg, FunctionArg, INLINE_HELPERS, ...deps]);
   if (allConstant && n > 0 && CONSTANT_FOLDABLE(fn)) return foldConstant(expr, env);
   return expr;
 }

@@ -5,7 +5,8 @@ import { DtlConfigError, DtlRuntimeError } from './errors.js';
 import type { CallContext } from './functions/registry.js';
 import { DatasetIndexes, type DatasetProvider } from './hops.js';
 import { CONTINUE, DISCARD, type RunState, type Scope } from './scope.js';
-import { compileRule } from './transforms.js';
+import { generate } from './codegen.js';
+import { compileRule, targetKeys } from './transforms.js';
 import { decodeTransit, encodeTransit, type DtlDict, type DtlValue } from './values.js';
 
 export type { DatasetProvider } from './hops.js';
@@ -73,6 +74,7 @@ export function compileDtl(transform: JsonObject /* {type:"dtl", rules, id_requi
     ref.hasHops = usesHops.value;
   }
   const main = rules.get('default')!.run!;
+  const encodeByKey = targetEncoder(main);
   let indexes: DatasetIndexes | undefined;
   let lastNow: (() => bigint) | undefined;
   let lastCall: CallContext | undefined;
@@ -102,9 +104,9 @@ export function compileDtl(transform: JsonObject /* {type:"dtl", rules, id_requi
         if (typeof T._id !== 'string' && idRequired) {
           throw new DtlRuntimeError(`the target entity has no string _id (pipe '${pipe.pipeId}'); add ["copy", "_id"] or set id_required to false`);
         }
-        out.push(encodeTargetInPlace(T));
+        out.push(encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T));
       } else if (flow !== DISCARD && pipe.sinkIsDataset && typeof T._id === 'string') {
-        const filtered = encodeTargetInPlace(T);
+        const filtered = encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T);
         filtered._filtered = true;
         out.push(filtered);
       }
@@ -113,6 +115,20 @@ export function compileDtl(transform: JsonObject /* {type:"dtl", rules, id_requi
       return out;
     },
   };
+}
+
+/**
+ * When the rule can only write known keys (constant-key adds, exact-name copies) and the target starts empty,
+ * encode just those keys, with a literal load per key, instead of walking the target.
+ */
+function targetEncoder(rule: (scope: Scope) => number): ((T: DtlDict) => JsonObject) | undefined {
+  const keys = targetKeys(rule);
+  if (!keys) return undefined;
+  const lines = keys.map((k) => {
+    const key = JSON.stringify(k);
+    return `  v = T[${key}];\n  if (v !== null && typeof v === 'object') { const e = encode(v); if (e !== v) T[${key}] = e; }`;
+  });
+  return generate(['encode'], `return function encodeTarget(T) {\n  let v;\n${lines.join('\n')}\n  return T;\n};`, [encodeTransit]);
 }
 
 /** The target dict is ours: encode its values in place instead of copying it (nested values may be shared). */

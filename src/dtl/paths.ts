@@ -1,7 +1,8 @@
 // Property paths: "_S.orders.amount" strings and the `path` function. A step over a dict reads one property, a
 // step over a list applies to every element and concatenates one level, anything else gives null. With namespaced
 // identifiers on, an unqualified step matches the identifier part in every namespace (dtl.md §8).
-import { isDict, Ni, type DtlDict, type DtlValue } from './values.js';
+import { decodeTransit, isDict, isPlainObject, Ni, type DtlDict, type DtlValue } from './values.js';
+import type { JsonValue } from '../format/json.js';
 
 export interface NamespaceSettings {
   namespacedIdentifiers: boolean;
@@ -52,7 +53,7 @@ const readerCache = new Map<string, StepReader>();
  * A reader for one own property, generated with the key as a literal so each path site gets its own inline cache.
  * Inherited members (toString, __proto__) never count: values of the model are never functions or undefined.
  */
-function ownPropertyReader(key: string): StepReader {
+export function ownPropertyReader(key: string): StepReader {
   let reader = readerCache.get(key);
   if (reader) return reader;
   if (key === '__proto__') reader = (d) => (Object.prototype.hasOwnProperty.call(d, key) ? d[key] : undefined);
@@ -143,6 +144,28 @@ export function applyStep(value: DtlValue, read: StepReader): DtlValue {
     return out;
   }
   return null;
+}
+
+/**
+ * The last step of a path read over a list: `decodeTransit(applyStep(list, read))` in one pass (every collected
+ * value is transit-decoded as it is collected, instead of building the list and walking it again).
+ */
+export function collectDecoded(list: readonly DtlValue[], read: StepReader): DtlValue[] {
+  const out: DtlValue[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i]!;
+    if (item === null || typeof item !== 'object') continue;
+    if (isPlainObject(item)) {
+      const v = read(item as DtlDict);
+      if (v === undefined || v === null) continue;
+      if (typeof v === 'number' && Number.isInteger(v)) out.push(v);
+      else if (Array.isArray(v)) for (const x of v) out.push(decodeTransit(x as JsonValue));
+      else out.push(decodeTransit(v as JsonValue));
+    } else if (Array.isArray(item)) {
+      for (const x of applyStep(item, read) as DtlValue[]) out.push(decodeTransit(x as JsonValue));
+    }
+  }
+  return out;
 }
 
 /** Walk compiled steps from a start value. */

@@ -3,6 +3,8 @@
 import type { JsonValue } from '../format/json.js';
 import { checkArity, compileExpr, configError, type CompileEnv } from './compiler.js';
 import { DtlRuntimeError } from './errors.js';
+import { generate } from './codegen.js';
+import { ownPropertyReader } from './paths.js';
 import { CONTINUE, DISCARD, FILTER, withIt, type Expr, type Flow, type Scope, type Transform } from './scope.js';
 import { decodeTransit, hasKey, isDict, isTruthy, Ni, setKey, valuesEqual, type DtlDict, type DtlValue } from './values.js';
 
@@ -14,8 +16,23 @@ export function compileRule(json: JsonValue, env: CompileEnv): (scope: Scope) =>
 
 function compileTransformList(list: JsonValue[], env: CompileEnv): (scope: Scope) => Flow {
   const steps = list.map((t) => compileTransform(t, env));
-  if (steps.length === 1) return steps[0]!;
-  return generateRuleBody(steps);
+  const body = steps.length === 1 ? steps[0]! : generateRuleBody(steps);
+  // A rule of constant-key adds and exact-name copies can only write those keys: its target can be encoded by key
+  // instead of by a walk (see targetKeys).
+  if (steps.every((t) => CONSTANT_ADDS.has(t) || EXACT_COPIES.has(t))) {
+    const keys = steps.flatMap((t) => (CONSTANT_ADDS.has(t) ? [CONSTANT_ADDS.get(t)!.key] : EXACT_COPIES.get(t)!));
+    if (!keys.includes('__proto__')) TARGET_KEYS.set(body, [...new Set(keys)]);
+  }
+  return body;
+}
+
+// `copy` steps with exact property names (no wildcards, no namespaces): the keys they may write.
+const EXACT_COPIES = new WeakMap<Transform, readonly string[]>();
+const TARGET_KEYS = new WeakMap<object, readonly string[]>();
+
+/** For a rule made only of constant-key adds and exact-name copies: every key it can write to an empty target. */
+export function targetKeys(rule: (scope: Scope) => number): readonly string[] | undefined {
+  return TARGET_KEYS.get(rule);
 }
 
 // `add` with a constant property name, recorded so a rule body can store it with a literal key.
@@ -223,12 +240,16 @@ const copy: TransformFactory = (args, env, name) => {
   const excludes = patternList(args[1], env, name).map((p) => keyMatcher(p, ns));
   const exactOnly = !ns && includes.every((p) => !/[*?]/.test(p)) && excludes.length === 0;
   if (exactOnly) {
-    return (s) => {
-      const src = s.S;
-      if (!isDict(src)) return CONTINUE;
-      for (const key of includes) if (hasKey(src, key)) setKey(s.T, key, src[key]!);
-      return CONTINUE;
-    };
+    const step: Transform = includes.includes('__proto__')
+      ? (s) => {
+          const src = s.S;
+          if (!isDict(src)) return CONTINUE;
+          for (const key of includes) if (hasKey(src, key)) setKey(s.T, key, src[key]!);
+          return CONTINUE;
+        }
+      : exactCopy(includes);
+    EXACT_COPIES.set(step, includes);
+    return step;
   }
   const matchers = includes.map((p) => ({ match: keyMatcher(p, ns), wildcard: /[*?]/.test(p) }));
   return (s) => {
@@ -248,6 +269,16 @@ const copy: TransformFactory = (args, env, name) => {
     return CONTINUE;
   };
 };
+
+/** Generated exact-name copy: an own-property reader and a literal-key store per name (no `__proto__`). */
+function exactCopy(keys: readonly string[]): Transform {
+  const lines = keys.map((k, i) => `  v = r${i}(src);\n  if (v !== undefined) T[${JSON.stringify(k)}] = v;`);
+  return generate<Transform>(
+    ['isDict', ...keys.map((_, i) => `r${i}`)],
+    `return function copy(s) {\n  const src = s.S;\n  if (!isDict(src)) return 0;\n  const T = s.T;\n  let v;\n${lines.join('\n')}\n  return 0;\n};`,
+    [isDict, ...keys.map((k) => ownPropertyReader(k))],
+  );
+}
 
 const remove: TransformFactory = (args, env, name) => {
   checkArity(name, 1, 1, args.length, env);

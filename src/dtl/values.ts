@@ -383,12 +383,16 @@ export function isNumber(v: DtlValue): v is DtlNumber {
 }
 
 export function isDict(v: DtlValue | undefined): v is DtlDict {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    Object.getPrototypeOf(v) === Object.prototype
-  );
+  return typeof v === 'object' && v !== null && isPlainObject(v);
+}
+
+/**
+ * A plain object (prototype Object.prototype), for any non-null object. The inherited `constructor` is checked
+ * first: a monomorphic load, several times cheaper than Object.getPrototypeOf. Only an own "constructor" key can
+ * make it differ, and a model value never holds the Object function, so a dict with that key takes the exact test.
+ */
+export function isPlainObject(v: object): boolean {
+  return (v as { constructor?: unknown }).constructor === Object || (!Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype);
 }
 
 export function isList(v: DtlValue): v is DtlValue[] {
@@ -459,7 +463,7 @@ export function decodeTransit(value: JsonValue): DtlValue {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return decodeList(value);
   // Typed values (and JsonFloat) are already decoded; only plain dicts are walked.
-  return Object.getPrototypeOf(value) === Object.prototype ? decodeDict(value as JsonObject) : (value as DtlValue);
+  return isPlainObject(value) ? decodeDict(value as JsonObject) : (value as DtlValue);
 }
 
 /** Decode one member; primitives that need no work are returned without a call (the hot path). */
@@ -475,7 +479,7 @@ function decodeMember(item: JsonValue): DtlValue {
     default:
       if (item === null) return item;
       if (Array.isArray(item)) return decodeList(item);
-      return Object.getPrototypeOf(item) === Object.prototype ? decodeDict(item as JsonObject) : (item as DtlValue);
+      return isPlainObject(item) ? decodeDict(item as JsonObject) : (item as DtlValue);
   }
 }
 
@@ -483,7 +487,11 @@ function decodeList(value: JsonValue[]): DtlValue[] {
   let out: DtlValue[] | undefined;
   for (let i = 0; i < value.length; i++) {
     const item = value[i]!;
-    const decoded = decodeMember(item);
+    // Plain strings and ints (nearly every member) are checked here without a call.
+    const decoded =
+      typeof item === 'string' ? (item.charCodeAt(0) === 126 ? (decodeTransitString(item) ?? item) : item)
+      : typeof item === 'number' && Number.isInteger(item) ? item
+      : decodeMember(item);
     if (decoded !== item && !out) out = value.slice(0, i) as DtlValue[];
     if (out) out.push(decoded);
   }
@@ -494,7 +502,10 @@ function decodeDict(value: JsonObject): DtlDict {
   let out: DtlDict | undefined;
   for (const key in value) {
     const item = value[key]!;
-    const decoded = decodeMember(item);
+    const decoded =
+      typeof item === 'string' ? (item.charCodeAt(0) === 126 ? (decodeTransitString(item) ?? item) : item)
+      : typeof item === 'number' && Number.isInteger(item) ? item
+      : decodeMember(item);
     if (decoded !== item && !out) {
       out = {};
       for (const k in value) {
@@ -510,37 +521,41 @@ function decodeDict(value: JsonObject): DtlDict {
 /** Transit-encode a typed value into the JSON model (dict key order kept; unchanged parts are shared). */
 export function encodeTransit(value: DtlValue): JsonValue {
   if (value === null || typeof value !== 'object') return value;
-  if (value instanceof JsonFloat) return value;
-  if (Array.isArray(value)) {
-    let out: JsonValue[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i]!;
-      const encoded = encodeTransit(item);
-      if (encoded !== item && !out) out = value.slice(0, i) as JsonValue[];
-      if (out) out.push(encoded);
+  // Plain dicts (the usual object) skip the class tests: see isPlainObject for why the constructor test is exact.
+  if ((value as { constructor?: unknown }).constructor !== Object) {
+    if (value instanceof JsonFloat) return value;
+    if (Array.isArray(value)) {
+      let out: JsonValue[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i]!;
+        const encoded = item === null || typeof item !== 'object' ? item : encodeTransit(item); // primitives: no call
+        if (encoded !== item && !out) out = value.slice(0, i) as JsonValue[];
+        if (out) out.push(encoded);
+      }
+      return out ?? (value as JsonValue[]);
     }
-    return out ?? (value as JsonValue[]);
+    if (value instanceof DateTime) return '~t' + value.toString();
+    if (value instanceof Ni) return '~:' + value.toString();
+    if (value instanceof Decimal) return '~f' + value.toString();
+    if (value instanceof Uuid) return '~u' + value.value;
+    if (value instanceof Bytes) return '~b' + value.toBase64();
+    if (value instanceof Uri) return '~r' + value.value;
   }
-  if (value instanceof DateTime) return '~t' + value.toString();
-  if (value instanceof Ni) return '~:' + value.toString();
-  if (value instanceof Decimal) return '~f' + value.toString();
-  if (value instanceof Uuid) return '~u' + value.value;
-  if (value instanceof Bytes) return '~b' + value.toBase64();
-  if (value instanceof Uri) return '~r' + value.value;
+  const dict = value as DtlDict;
   let out: JsonObject | undefined;
-  for (const key in value) {
-    const item = value[key]!;
-    const encoded = encodeTransit(item);
+  for (const key in dict) {
+    const item = dict[key]!;
+    const encoded = item === null || typeof item !== 'object' ? item : encodeTransit(item);
     if (encoded !== item && !out) {
       out = {};
-      for (const k in value) {
+      for (const k in dict) {
         if (k === key) break;
-        setKey(out, k, value[k] as JsonValue);
+        setKey(out, k, dict[k] as JsonValue);
       }
     }
     if (out) setKey(out, key, encoded);
   }
-  return out ?? (value as JsonObject);
+  return out ?? (dict as JsonObject);
 }
 
 /** Plain-JSON rendering without transit tags (what `json` and `string` show for typed values). */

@@ -22,6 +22,16 @@ export function transitJson(v: DtlValue): string {
 
 /** Distinct values by valuesEqual, keeping first occurrences; hashes primitives for speed. */
 export function distinctValues(values: readonly DtlValue[], keyOf?: (v: DtlValue) => DtlValue): DtlValue[] {
+  // Short lists (the usual case): a scan is cheaper than a Set. Strings equal only identical strings, and
+  // valuesEqual(string, other) is false, so this is the same relation as below.
+  if (!keyOf && values.length <= 8) {
+    const out: DtlValue[] = [];
+    outer: for (const v of values) {
+      for (const x of out) if (x === v || (typeof v !== 'string' && valuesEqual(x, v))) continue outer;
+      out.push(v);
+    }
+    return out;
+  }
   const out: DtlValue[] = [];
   const keys: DtlValue[] = [];
   const seenStrings = new Set<string>();
@@ -39,6 +49,24 @@ export function distinctValues(values: readonly DtlValue[], keyOf?: (v: DtlValue
   return out;
 }
 
+/** A stable sort into a new list; short lists use an insertion sort (Array.prototype.sort has a high fixed cost). */
+function stableSorted(values: readonly DtlValue[], cmp: (a: DtlValue, b: DtlValue) => number): DtlValue[] {
+  if (values.length > 12) return values.slice().sort(cmp);
+  const out = values.slice();
+  for (let i = 1; i < out.length; i++) {
+    const v = out[i]!;
+    let j = i - 1;
+    while (j >= 0 && cmp(out[j]!, v) > 0) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = v;
+  }
+  return out;
+}
+
+const descendingValues = (a: DtlValue, b: DtlValue) => compareValues(b, a);
+
 /** Optional leading function-expression: args (FUNCTION, VALUES) or (VALUES). */
 function optionalFn(args: ArgValue[]): { fn?: (v: DtlValue) => DtlValue; values: DtlValue[] } {
   if (args.length === 2) {
@@ -52,7 +80,7 @@ const firstFnArg = (n: number) => (n === 2 ? [0] : []);
 
 function sortBy(values: DtlValue[], keyOf: ((v: DtlValue) => DtlValue) | undefined, descending: boolean): DtlValue[] {
   // Array.prototype.sort is stable, so equal values keep their order without decoration.
-  if (!keyOf) return values.slice().sort(descending ? (a, b) => compareValues(b, a) : compareValues);
+  if (!keyOf) return stableSorted(values, descending ? descendingValues : compareValues);
   const decorated = values.map((v, i) => ({ v, k: keyOf ? keyOf(v) : v, i }));
   decorated.sort((a, b) => {
     const c = compareValues(a.k, b.k);
@@ -69,12 +97,13 @@ function extreme(name: string, sign: 1 | -1): DtlFunction {
     max: 2,
     functionArgs: firstFnArg,
     call: (args) => {
-      const { fn, values } = optionalFn(args);
+      const f = args.length === 2 ? fnArg(args, 0) : undefined;
+      const values = asList(valueArg(args, args.length - 1));
       let best: DtlValue = null;
       let bestKey: DtlValue = null;
       let found = false;
       for (const v of values) {
-        const k = fn ? fn(v) : v;
+        const k = f ? f.apply(v) : v;
         if (!found || compareValues(k, bestKey) * sign > 0) {
           best = v;
           bestKey = k;
@@ -136,6 +165,7 @@ defineFunctions([
     max: 2,
     functionArgs: firstFnArg,
     call: (args) => {
+      if (args.length === 1) return distinctValues(asList(valueArg(args, 0)));
       const { fn, values } = optionalFn(args);
       return distinctValues(values, fn);
     },
@@ -422,6 +452,7 @@ defineFunctions([
     max: 2,
     functionArgs: firstFnArg,
     call: (args) => {
+      if (args.length === 1) return sortBy(asList(valueArg(args, 0)), undefined, false);
       const { fn, values } = optionalFn(args);
       return sortBy(values, fn, false);
     },
@@ -433,6 +464,7 @@ defineFunctions([
     max: 2,
     functionArgs: firstFnArg,
     call: (args) => {
+      if (args.length === 1) return sortBy(asList(valueArg(args, 0)), undefined, true);
       const { fn, values } = optionalFn(args);
       return sortBy(values, fn, true);
     },
@@ -443,8 +475,21 @@ defineFunctions([
     min: 1,
     max: 1,
     call: (args) => {
+      const values = asList(valueArg(args, 0));
+      // Safe ints add as numbers until the first other value (or an overflow); the rest goes through addNumbers.
       let total: DtlValue = 0;
-      for (const v of asList(valueArg(args, 0))) if (isNumber(v)) total = addNumbers(total as DtlNumber, v) ?? total;
+      let i = 0;
+      for (; i < values.length; i++) {
+        const v = values[i];
+        if (typeof v !== 'number') break;
+        const r: number = (total as number) + v;
+        if (!Number.isSafeInteger(r)) break;
+        total = r;
+      }
+      for (; i < values.length; i++) {
+        const v = values[i]!;
+        if (isNumber(v)) total = addNumbers(total as DtlNumber, v) ?? total;
+      }
       return total;
     },
   },

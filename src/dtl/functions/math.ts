@@ -208,7 +208,7 @@ function unaryFloat(name: string, f: (x: number) => number | null): DtlFunction 
 }
 
 /** Round a number at `digits` decimals with `mode`; digits 0/absent gives an int. */
-function roundNumber(v: DtlNumber, digits: number | undefined, mode: 'ceil' | 'floor' | 'even'): DtlValue {
+export function roundNumber(v: DtlNumber, digits: number | undefined, mode: 'ceil' | 'floor' | 'even'): DtlValue {
   if (typeof v === 'number' || typeof v === 'bigint') {
     if (digits === undefined || digits >= 0) return v;
   }
