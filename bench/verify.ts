@@ -150,9 +150,11 @@ export async function run(): Promise<string> {
     `| peak memory growth: parse + compare + report | ${mb(mem.growth)} | ≤ 3× input (${mb(3 * inputBytes)}) | ${memRatio <= 3 ? 'yes' : 'no'} (${memRatio.toFixed(2)}×) |`,
     '',
     'Most of the memory is the parsed entities themselves (the lossless model of src/format/json.ts, both sides',
-    'held at once as verify needs them); the comparison adds what the difference between the two rows shows: the',
-    "expected side is indexed by a 53-bit hash of each entity's canonical text (confirmed by full-text comparison",
-    'on a hit), and node entities are prepared one at a time and kept only when they match nothing.',
+    'held at once as verify needs them; the parser shares repeated short strings and sizes arrays exactly); the',
+    'comparison adds what the difference between the two rows shows: the expected side is indexed in typed arrays by',
+    "a 53-bit hash of each entity's canonical text, computed from the value without building the text (a hit is",
+    'confirmed by an exact canonical equality), and node entities are prepared one at a time and kept only when they',
+    'match nothing.',
   ].join('\n');
 }
 

@@ -30,8 +30,13 @@ export function fixDecimalToInts(value: JsonValue, options: { noLargeIntBugs?: b
   const fix = (v: JsonValue): JsonValue => {
     if (Array.isArray(v)) return v.map(fix);
     if (v instanceof JsonFloat) {
-      const text = pyFloatRepr(v.value);
-      return text.endsWith('.0') ? fix(makeInt(BigInt(text.slice(0, -2)))) : v;
+      // str() ends in ".0" exactly for the integral floats below 1e16 (from 1e16 on it has an exponent).
+      const x = v.value;
+      return Number.isInteger(x) && Math.abs(x) < 1e16 ? fix(makeInt(BigInt(x))) : v;
+    }
+    if (roundLarge && typeof v === 'number' && Number.isSafeInteger(v)) {
+      // A safe integer has at most 16 digits: only a negative one from -1e15 down is longer than 16 characters.
+      return v <= -1e15 ? makeInt(roundThroughDouble(String(v))) : v;
     }
     if (roundLarge && (typeof v === 'number' || typeof v === 'bigint')) {
       const text = v.toString();

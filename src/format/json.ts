@@ -56,9 +56,27 @@ export function parseJson(text: string): JsonValue {
   return value;
 }
 
+// Memory: a large export holds the same short strings (keys, codes, enum-like values) many times over, and V8
+// copies every substring under 13 characters. Short unescaped strings therefore go through a small direct-mapped
+// cache, so repeats share one string; a miss only replaces the slot, which keeps the cost bounded and the result
+// independent of the input's size. Strings are primitives, so sharing is invisible to callers.
+const CACHED_MAX_LENGTH = 24;
+const CACHE_SLOTS_SMALL = 64; // powers of two; small texts (most parses) get a small cache
+const CACHE_SLOTS_LARGE = 4096;
+
 class Parser {
   pos = 0;
-  constructor(readonly text: string) {}
+  private readonly cache: string[];
+  private readonly cacheMask: number;
+  // Array elements are collected here and copied into an array of exactly their number: an array grown by push()
+  // keeps room for 17 or more elements, which is most of the memory of a short list.
+  private readonly scratch: JsonValue[] = [];
+  private top = 0;
+  constructor(readonly text: string) {
+    const slots = text.length < 1 << 16 ? CACHE_SLOTS_SMALL : CACHE_SLOTS_LARGE;
+    this.cache = new Array<string>(slots).fill('');
+    this.cacheMask = slots - 1;
+  }
 
   fail(reason: string, at = this.pos): never {
     let line = 1;
@@ -168,9 +186,9 @@ class Parser {
     for (;;) {
       const c = t.charCodeAt(p);
       if (c === 34) {
-        out += t.slice(chunkStart, p);
         this.pos = p + 1;
-        return out;
+        if (out === '' && p - chunkStart <= CACHED_MAX_LENGTH) return this.shared(chunkStart, p);
+        return out + t.slice(chunkStart, p);
       }
       if (c === 92) {
         out += t.slice(chunkStart, p);
@@ -214,7 +232,8 @@ class Parser {
         chunkStart = p;
         continue;
       }
-      if (c < 32) {
+      if (!(c >= 32)) {
+        // NaN past the end of the text (a plain `c < 32` is false for it, and the loop would never end).
         if (Number.isNaN(c)) this.fail('Unterminated string starting at', this.pos);
         this.fail('Invalid control character at', p);
       }
@@ -222,17 +241,32 @@ class Parser {
     }
   }
 
+  /** The text between start and end (no escapes in it), shared with earlier equal strings when short. */
+  private shared(start: number, end: number): string {
+    const t = this.text;
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+    const slot = (h ^ (h >>> 15)) & this.cacheMask;
+    const hit = this.cache[slot]!;
+    if (hit.length === end - start && t.startsWith(hit, start)) return hit;
+    const s = t.slice(start, end);
+    this.cache[slot] = s;
+    return s;
+  }
+
   array(): JsonValue[] {
     this.pos++;
-    const out: JsonValue[] = [];
     this.ws();
     if (this.text.charCodeAt(this.pos) === 93) {
       this.pos++;
-      return out;
+      return [];
     }
+    const base = this.top;
+    const scratch = this.scratch;
     for (;;) {
       this.ws();
-      out.push(this.value());
+      const item = this.value();
+      scratch[this.top++] = item;
       this.ws();
       const c = this.text.charCodeAt(this.pos);
       if (c === 44) {
@@ -241,6 +275,10 @@ class Parser {
       }
       if (c === 93) {
         this.pos++;
+        const out = scratch.slice(base, this.top);
+        // Forget the elements (nested arrays reuse the slots above base), so the scratch holds no parsed values.
+        scratch.fill(null, base, this.top);
+        this.top = base;
         return out;
       }
       this.fail("Expecting ',' delimiter");

@@ -29,7 +29,11 @@ export function parseExpectedEntities(spec: TestSpec, bytes: Uint8Array): JsonVa
 }
 
 export function checkEntities(spec: TestSpec, expectedBytes: Uint8Array, actual: JsonValue[], options: { noLargeIntBugs?: boolean } = {}): Verdict {
-  const expected = parseExpectedEntities(spec, expectedBytes);
+  return checkParsedEntities(spec, parseExpectedEntities(spec, expectedBytes), actual, options);
+}
+
+/** checkEntities for expected entities already parsed (so the caller can let go of the file's bytes first). */
+export function checkParsedEntities(spec: TestSpec, expected: JsonValue[], actual: JsonValue[], options: { noLargeIntBugs?: boolean } = {}): Verdict {
   const diff = compareEntities(expected, actual, {
     blacklist: spec.blacklist,
     ignoreDeletes: spec.ignoreDeletes,

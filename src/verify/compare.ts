@@ -2,6 +2,7 @@
 // canonical serialisations, so 1 ≠ 1.0 and order does not matter — reported as an entity-level diff keyed by `_id`.
 import { fixDecimalToInts } from '../format/expected.js';
 import { compareCodePoints, isJsonObject, JsonFloat, stringifyJson, type JsonValue } from '../format/json.js';
+import { canonicalEqual, canonicalHash } from './canonical-key.js';
 import { makeEntityFilter } from './filter.js';
 
 export interface PrepareOptions {
@@ -93,45 +94,21 @@ export function diffEntities(expected: readonly JsonValue[], actual: readonly Js
 }
 
 function diffWith(expected: readonly JsonValue[], actual: readonly JsonValue[], prepare: (e: JsonValue) => JsonValue | undefined): EntityDiff {
-  // 1. Cancel identical entities (duplicates count): what is left is the difference. To bound memory on large
-  //    outputs the expected side is indexed by a 53-bit hash of its canonical text, not the text itself; a hash
-  //    hit is confirmed by comparing the full texts, so a collision can never make different entities equal.
-  //    A prepared node entity is kept only when it matches nothing.
-  const pending = new Map<number, number | number[]>();
-  for (let i = 0; i < expected.length; i++) {
-    const key = hash53(canonical(expected[i]!));
-    const seen = pending.get(key);
-    if (seen === undefined) pending.set(key, i);
-    else if (typeof seen === 'number') pending.set(key, [seen, i]);
-    else seen.push(i);
-  }
+  // 1. Cancel identical entities (duplicates count): what is left is the difference. To bound memory and time on
+  //    large outputs no canonical text is built: the expected side is indexed by a 53-bit hash of each entity's
+  //    canonical text, computed from the value (sorted, in typed arrays), and a hash hit is confirmed by an exact
+  //    canonical equality, so a collision can never make different entities equal. A prepared node entity is
+  //    kept only when it matches nothing.
+  const index = new ExpectedIndex(expected);
   const extraActual: JsonValue[] = [];
   let actualCount = 0;
   for (const raw of actual) {
     const a = prepare(raw);
     if (a === undefined) continue;
     actualCount++;
-    const text = canonical(a);
-    const key = hash53(text);
-    const seen = pending.get(key);
-    if (seen === undefined) extraActual.push(a);
-    else if (typeof seen === 'number') {
-      if (canonical(expected[seen]!) === text) pending.delete(key);
-      else extraActual.push(a);
-    } else {
-      const at = seen.findIndex((i) => canonical(expected[i]!) === text);
-      if (at === -1) extraActual.push(a);
-      else {
-        seen.splice(at, 1);
-        if (seen.length === 0) pending.delete(key);
-      }
-    }
+    if (!index.take(a)) extraActual.push(a);
   }
-  const extraExpected: JsonValue[] = [];
-  for (const seen of pending.values()) {
-    if (typeof seen === 'number') extraExpected.push(expected[seen]!);
-    else for (const i of seen) extraExpected.push(expected[i]!);
-  }
+  const extraExpected = index.left();
 
   const result: EntityDiff = {
     equal: extraExpected.length === 0 && extraActual.length === 0,
@@ -166,17 +143,66 @@ function diffWith(expected: readonly JsonValue[], actual: readonly JsonValue[], 
   return result;
 }
 
-/** Two 32-bit FNV-1a variants combined into a 53-bit number (a Map key without a string per entity). */
-function hash53(text: string): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
+/**
+ * The expected entities as a multiset: positions sorted by canonical hash (ties by position), so equal entities
+ * are neighbours, with a flag per entity once a node entity has matched it. Typed arrays: about 17 bytes an entity.
+ */
+class ExpectedIndex {
+  private readonly hashes: Float64Array; // by sorted position
+  private readonly order: Int32Array; // sorted position -> index in expected
+  private readonly taken: Uint8Array; // by sorted position
+
+  constructor(private readonly expected: readonly JsonValue[]) {
+    const n = expected.length;
+    const byIndex = new Float64Array(n);
+    for (let i = 0; i < n; i++) byIndex[i] = canonicalHash(expected[i]!);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((x, y) => byIndex[x]! - byIndex[y]! || x - y);
+    const hashes = new Float64Array(n);
+    for (let p = 0; p < n; p++) hashes[p] = byIndex[order[p]!]!;
+    this.hashes = hashes;
+    this.order = order;
+    this.taken = new Uint8Array(n);
   }
-  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+
+  /** Mark the first (by position) untaken expected entity equal to `entity` as matched; false if there is none. */
+  take(entity: JsonValue): boolean {
+    const h = canonicalHash(entity);
+    const { hashes, order, taken, expected } = this;
+    let lo = 0;
+    let hi = hashes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (hashes[mid]! < h) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let p = lo; p < hashes.length && hashes[p] === h; p++) {
+      if (taken[p] === 0 && canonicalEqual(expected[order[p]!]!, entity)) {
+        taken[p] = 1;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The unmatched expected entities: entities of one hash together, the groups in the order of their first
+   * entity, each group in file order (the order a Map from hash to positions would give).
+   */
+  left(): JsonValue[] {
+    const { hashes, order, taken, expected } = this;
+    const n = hashes.length;
+    const groupStart = new Int32Array(n).fill(-1); // index in expected of a group's first entity -> its position
+    for (let p = 0; p < n; p++) if (p === 0 || hashes[p] !== hashes[p - 1]) groupStart[order[p]!] = p;
+    const out: JsonValue[] = [];
+    for (let i = 0; i < n; i++) {
+      const start = groupStart[i]!;
+      if (start === -1) continue;
+      for (let p = start; p < n && hashes[p] === hashes[start]; p++) if (taken[p] === 0) out.push(expected[order[p]!]!);
+    }
+    return out;
+  }
 }
 
 function hasId(e: JsonValue): e is { _id: JsonValue } {

@@ -27,6 +27,33 @@ describe('parseJson', () => {
   it('keeps the first position and the last value of a duplicate key', () => {
     expect(Object.entries(parseJson('{"a":1,"b":2,"a":3}') as object)).toEqual([['a', 3], ['b', 2]]);
   });
+  it('reports an unterminated string (a truncated file or response) instead of looping', () => {
+    expect(() => parseJson('[{"a": "abc')).toThrow('Unterminated string starting at: line 1 column 8 (char 7)');
+    expect(() => parseJson('"')).toThrow('Unterminated string starting at: line 1 column 1 (char 0)');
+  });
+  it('builds arrays of the right length at every depth, and separate arrays for equal lists', () => {
+    const v = parseJson('[[1, [2, [], [3, 4]], 5], [], [[[]]], [1, [2, [], [3, 4]], 5]]') as unknown[];
+    expect(v).toEqual([[1, [2, [], [3, 4]], 5], [], [[[]]], [1, [2, [], [3, 4]], 5]]);
+    expect(v[0]).not.toBe(v[3]);
+    const big = parseJson(`[${Array.from({ length: 1000 }, (_, i) => `[${i}, "s${i % 7}"]`).join(',')}]`) as [number, string][];
+    expect(big).toHaveLength(1000);
+    expect(big[999]).toEqual([999, 's5']);
+    // A syntax error inside nested arrays leaves nothing behind for the next parse.
+    expect(() => parseJson('[[1, [2, 3 4]]]')).toThrow("Expecting ',' delimiter");
+    expect(parseJson('[[1], 2]')).toEqual([[1], 2]);
+  });
+  it('gives repeated short strings and keys the same value however the text spells them', () => {
+    const keys = Array.from({ length: 5000 }, (_, i) => `k${i % 300}`);
+    const text = `[${keys.map((k, i) => `{"${k}": "${k}", "v": "${'x'.repeat(i % 30)}", "e": "a\u0062c", "same": "abc"}`).join(',')}]`;
+    const parsed = parseJson(text) as Record<string, string>[];
+    parsed.forEach((o, i) => {
+      expect(Object.keys(o)).toEqual([keys[i], 'v', 'e', 'same']);
+      expect(o[keys[i]!]).toBe(keys[i]);
+      expect(o.v).toBe('x'.repeat(i % 30));
+      expect(o.e).toBe('abc');
+      expect(o.same).toBe('abc');
+    });
+  });
   it('treats __proto__ as a plain key', () => {
     const v = parseJson('{"__proto__": {"x": 1}}') as Record<string, unknown>;
     expect(Object.keys(v)).toEqual(['__proto__']);

@@ -30,6 +30,16 @@ describe('equality (sesam-py: multiset of canonical serialisations)', () => {
     expect(d.equal).toBe(false);
     expect(d.missing).toEqual([{ _id: 'a' }]);
   });
+  it('matches each copy of a duplicate once, and lists unmatched copies together where the first one stood', () => {
+    const d = compareEntities(list('[{"x":1},{"y":2},{"x":1},{"x":1},{"y":3}]'), list('[{"x":1},{"z":0},{"x":1.0}]'));
+    // Two of the three {"x":1} are matched (the node's 1.0 is fixed to 1); {"x":1} was first in the file, so the
+    // copy left over is listed before {"y":2}.
+    expect(d.missing).toEqual([{ x: 1 }, { y: 2 }, { y: 3 }]);
+    expect(d.unexpected).toEqual([{ z: 0 }]);
+    const all = compareEntities(list('[{"x":1},{"y":2},{"x":1}]'), list('[]'));
+    expect(all.missing).toEqual([{ x: 1 }, { x: 1 }, { y: 2 }]);
+    expect(compareEntities(list('[{"x":1},{"x":1}]'), list('[{"x":1},{"x":1}]')).equal).toBe(true);
+  });
   it('compares entities without _id as a multiset', () => {
     const d = compareEntities(list('[{"x":1},{"x":2}]'), list('[{"x":2},{"x":3}]'));
     expect(d.missing).toEqual([{ x: 1 }]);
