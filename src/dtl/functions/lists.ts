@@ -136,6 +136,22 @@ export function sliceList<T>(items: readonly T[], start: number | undefined, end
   return out;
 }
 
+/** `sorted` and `sorted-descending`: optional key FUNCTION, mixed-type ordering, duplicates kept. */
+function sortFunction(name: string, descending: boolean): DtlFunction {
+  return {
+    name,
+    category: 'lists',
+    min: 1,
+    max: 2,
+    functionArgs: firstFnArg,
+    call: (args) => {
+      if (args.length === 1) return sortBy(asList(valueArg(args, 0)), undefined, descending);
+      const { fn, values } = optionalFn(args);
+      return sortBy(values, fn, descending);
+    },
+  };
+}
+
 defineFunctions([
   {
     name: 'list',
@@ -445,30 +461,8 @@ defineFunctions([
       return sliceList(asList(valueArg(args, args.length - 1)), start, endN, stride);
     },
   },
-  {
-    name: 'sorted',
-    category: 'lists',
-    min: 1,
-    max: 2,
-    functionArgs: firstFnArg,
-    call: (args) => {
-      if (args.length === 1) return sortBy(asList(valueArg(args, 0)), undefined, false);
-      const { fn, values } = optionalFn(args);
-      return sortBy(values, fn, false);
-    },
-  },
-  {
-    name: 'sorted-descending',
-    category: 'lists',
-    min: 1,
-    max: 2,
-    functionArgs: firstFnArg,
-    call: (args) => {
-      if (args.length === 1) return sortBy(asList(valueArg(args, 0)), undefined, true);
-      const { fn, values } = optionalFn(args);
-      return sortBy(values, fn, true);
-    },
-  },
+  sortFunction('sorted', false),
+  sortFunction('sorted-descending', true),
   {
     name: 'sum',
     category: 'lists',
