@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve as resolvePath } from 'node:path';
 import { gitError } from '../errors.js';
-import { blobOids, formatIdent, parseCommit, type CommitInfo, type Identity } from './git-objects.js';
+import { blobOids, formatIdent, parseCommit, treeOidOf, type CommitInfo, type Identity } from './git-objects.js';
 import {
   NotARepositoryError,
   type Env,
@@ -61,11 +61,17 @@ function failed(what: string, result: GitResult): Error {
   return gitError(`git ${what} failed`, { reason: result.stderr || `exit code ${result.code}` });
 }
 
+interface GitObject {
+  oid: string;
+  type: string;
+  data: Buffer;
+}
+
 /** One `git cat-file --batch` process answering object requests in order. */
 class CatFile {
   private child?: ChildProcessWithoutNullStreams;
   private buffer: Buffer = Buffer.alloc(0);
-  private waiting: { resolve: (v: { type: string; data: Buffer } | undefined) => void; reject: (e: Error) => void }[] = [];
+  private waiting: { resolve: (v: GitObject | undefined) => void; reject: (e: Error) => void }[] = [];
   private stderr = '';
 
   constructor(
@@ -112,17 +118,18 @@ class CatFile {
         waiter.resolve(undefined);
         continue;
       }
-      const [, type, sizeText] = header.split(' ');
+      const [oid, type, sizeText] = header.split(' ');
       const size = Number(sizeText);
       if (this.buffer.length < nl + 1 + size + 1) return;
       const data = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + size));
       this.buffer = this.buffer.subarray(nl + 1 + size + 1);
       this.waiting.shift();
-      waiter.resolve({ type: type!, data });
+      waiter.resolve({ oid: oid!, type: type!, data });
     }
   }
 
-  read(oid: string): Promise<{ type: string; data: Buffer } | undefined> {
+  /** An object by id or by any revision git resolves (a ref name, `HEAD^{commit}`), resolved when git reads it. */
+  read(oid: string): Promise<GitObject | undefined> {
     const child = this.start();
     return new Promise((resolveRead, reject) => {
       this.waiting.push({ resolve: resolveRead, reject });
@@ -142,17 +149,31 @@ class CatFile {
 
 const HEX40 = /^[0-9a-f]{40}$/;
 
+type TreeListing = (TreeListing | { path: string; oid: string })[];
+
 export async function openGitCliStore(projectDir: string, env?: Env): Promise<SnapshotStore> {
-  const probe = await runGit(projectDir, env, ['rev-parse', '--absolute-git-dir', '--git-common-dir', '--is-bare-repository']);
-  if (probe.code !== 0) {
-    if (/not a git repository/i.test(probe.stderr)) throw new NotARepositoryError(projectDir);
-    throw failed('rev-parse', probe);
-  }
-  const [gitDir, commonRaw, bare] = probe.stdout.toString('utf8').trim().split('\n');
+  const locate = ['rev-parse', '--absolute-git-dir', '--git-common-dir', '--is-bare-repository'];
+  // The usual case (inside a work tree) in one process; a bare repository or a git dir makes --show-toplevel fail.
+  const both = await runGit(projectDir, env, [...locate, '--show-toplevel']);
+  if (both.code !== 0 && /not a git repository/i.test(both.stderr)) throw new NotARepositoryError(projectDir);
+  const lines = both.stdout.toString('utf8').trim().split('\n');
+  let gitDir: string | undefined;
+  let commonRaw: string | undefined;
   let workTree: string | undefined;
-  if (bare !== 'true') {
-    const top = await runGit(projectDir, env, ['rev-parse', '--show-toplevel']);
-    if (top.code === 0) workTree = top.stdout.toString('utf8').trim();
+  if (both.code === 0 && lines.length === 4 && lines[2] === 'false') {
+    [gitDir, commonRaw, , workTree] = lines;
+  } else {
+    const probe = await runGit(projectDir, env, locate);
+    if (probe.code !== 0) {
+      if (/not a git repository/i.test(probe.stderr)) throw new NotARepositoryError(projectDir);
+      throw failed('rev-parse', probe);
+    }
+    const [dir, common, bare] = probe.stdout.toString('utf8').trim().split('\n');
+    [gitDir, commonRaw] = [dir, common];
+    if (bare !== 'true') {
+      const top = await runGit(projectDir, env, ['rev-parse', '--show-toplevel']);
+      if (top.code === 0) workTree = top.stdout.toString('utf8').trim();
+    }
   }
   const repo: RepoLocation = { gitDir: gitDir!, commonDir: resolvePath(projectDir, commonRaw!), workTree };
   return new GitCliStore(projectDir, env, repo);
@@ -183,8 +204,20 @@ class GitCliStore implements SnapshotStore {
     return result.code === 0 && HEX40.test(oid) ? oid : undefined;
   }
 
+  /**
+   * A revision through the running cat-file (no process per lookup; git re-reads refs on every request, so a ref
+   * moved by another writer is seen). Names that would not fit its line protocol go to rev-parse.
+   */
+  private async lookup(rev: string): Promise<string | undefined> {
+    if (!rev || rev.startsWith('-') || /\s/.test(rev)) return this.revParse(rev);
+    const object = await this.catFile.read(rev);
+    if (!object) return undefined;
+    if (object.type === 'commit' && !this.commits.has(object.oid)) this.commits.set(object.oid, parseCommit(object.oid, object.data));
+    return object.oid;
+  }
+
   head(): Promise<string | undefined> {
-    return this.revParse('HEAD^{commit}');
+    return this.lookup('HEAD^{commit}');
   }
 
   resolve(rev: string): Promise<string | undefined> {
@@ -192,7 +225,7 @@ class GitCliStore implements SnapshotStore {
   }
 
   readRef(ref: string): Promise<string | undefined> {
-    return this.revParse(ref);
+    return this.lookup(ref);
   }
 
   async listRefs(prefix: string): Promise<{ ref: string; commit: string }[]> {
@@ -222,17 +255,39 @@ class GitCliStore implements SnapshotStore {
   async listTree(commit: string): Promise<Map<string, string>> {
     const cached = this.trees.get(commit);
     if (cached) return cached;
-    const result = await this.git(['ls-tree', '-r', '-z', '--full-tree', commit]);
-    if (result.code !== 0) throw failed('ls-tree', result);
+    // Like `ls-tree -r`, but through the running cat-file: blobs in tree order, symlinks and sub-modules left out.
+    const object = await this.catFile.read(commit);
+    if (!object || (object.type !== 'commit' && object.type !== 'tree')) throw gitError(`Not a tree: ${commit}`);
+    const root = object.type === 'commit' ? (await this.readCommit(object.oid)).tree : object.oid;
     const out = new Map<string, string>();
-    for (const record of result.stdout.toString('utf8').split('\0')) {
-      if (!record) continue;
-      const tab = record.indexOf('\t');
-      const [mode, type, oid] = record.slice(0, tab).split(' ');
-      if (type === 'blob' && mode !== '120000') out.set(record.slice(tab + 1), oid!);
-    }
+    const add = (entries: TreeListing) => {
+      for (const entry of entries) {
+        if (Array.isArray(entry)) add(entry);
+        else out.set(entry.path, entry.oid);
+      }
+    };
+    add(await this.readTree(root, ''));
     this.trees.set(commit, out);
     return out;
+  }
+
+  /** One tree and, requested together, all its sub-trees; nested in tree order. */
+  private async readTree(oid: string, prefix: string): Promise<TreeListing> {
+    const object = await this.catFile.read(oid);
+    if (!object || object.type !== 'tree') throw gitError(`Missing git tree ${oid}`, { hint: 'run `git fsck` on this repository' });
+    const data = object.data;
+    const entries: (TreeListing | Promise<TreeListing> | { path: string; oid: string })[] = [];
+    for (let at = 0; at < data.length; ) {
+      const space = data.indexOf(32, at);
+      const nul = data.indexOf(0, space);
+      const mode = parseInt(data.toString('latin1', at, space), 8) & 0o170000;
+      const path = prefix + data.toString('utf8', space + 1, nul);
+      const entryOid = data.toString('hex', nul + 1, nul + 21);
+      at = nul + 21;
+      if (mode === 0o040000) entries.push(this.readTree(entryOid, path + '/'));
+      else if (mode === 0o100000) entries.push({ path, oid: entryOid }); // not 0o120000 (symlink) or 0o160000 (sub-module)
+    }
+    return Promise.all(entries);
   }
 
   async readBlobs(oids: Iterable<string>): Promise<Map<string, Uint8Array>> {
@@ -248,8 +303,14 @@ class GitCliStore implements SnapshotStore {
   }
 
   async writeCommit(request: WriteCommitRequest): Promise<WriteCommitResult> {
-    const known = request.parent ? new Set((await this.listTree(request.parent)).values()) : new Set<string>();
-    const oids = blobOids(request.files);
+    const oids = request.oids ?? blobOids(request.files);
+    const previous = request.parent ? await this.listTree(request.parent) : new Map<string, string>();
+    // When the parent's tree is exactly "these paths, all mode 100644" (always so for snapshots this tool wrote),
+    // starting from it and sending only the changes gives the same tree as `deleteall` + every file, and lets
+    // fast-import skip re-checking thousands of unchanged entries. Anything else (symlinks, executables,
+    // sub-modules, empty folders) gets the full listing.
+    const incremental = request.parent !== null && (await this.isPlainTree(request.parent, previous));
+    const known = new Set(previous.values());
     const chunks: Buffer[] = [];
     const message = Buffer.from(request.message, 'utf8');
     const ident = formatIdent(request.author, request.date);
@@ -259,10 +320,14 @@ class GitCliStore implements SnapshotStore {
         'utf8',
       ),
       message,
-      Buffer.from(`\n${request.parent ? `from ${request.parent}\n` : ''}deleteall\n`, 'utf8'),
+      Buffer.from(`\n${request.parent ? `from ${request.parent}\n` : ''}${incremental ? '' : 'deleteall\n'}`, 'utf8'),
     );
+    if (incremental) {
+      for (const path of previous.keys()) if (!request.files.has(path)) chunks.push(Buffer.from(`D ${quotePath(path)}\n`, 'utf8'));
+    }
     for (const [path, data] of [...request.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const oid = oids.get(path)!;
+      if (incremental && previous.get(path) === oid) continue;
       const quoted = quotePath(path);
       if (known.has(oid)) chunks.push(Buffer.from(`M 100644 ${oid} ${quoted}\n`, 'utf8'));
       else chunks.push(Buffer.from(`M 100644 inline ${quoted}\ndata ${data.length}\n`, 'utf8'), Buffer.from(data), Buffer.from('\n'));
@@ -279,6 +344,17 @@ class GitCliStore implements SnapshotStore {
     if (!HEX40.test(commit)) throw gitError('git fast-import did not report the new commit', { reason: result.stderr });
     const info = await this.readCommit(commit);
     return { status: 'ok', commit, tree: info.tree };
+  }
+
+  /** Does the commit's tree hold exactly `listing`, every file mode 100644 and nothing else? */
+  private async isPlainTree(commit: string, listing: Map<string, string>): Promise<boolean> {
+    let expected: string;
+    try {
+      expected = treeOidOf(listing);
+    } catch {
+      return false; // a path this tool would not write
+    }
+    return (await this.readCommit(commit)).tree === expected;
   }
 
   async identity(): Promise<Identity | undefined> {

@@ -38,22 +38,31 @@ export interface TreeNode {
 
 /** Reject paths git would refuse or that escape the tree, naming the path. */
 export function checkTreePath(path: string): void {
+  pathParts(path);
+}
+
+function badPart(p: string): boolean {
+  return p === '' || p === '.' || p === '..' || (p.length === 4 && p.toLowerCase() === '.git') || p.includes('\0');
+}
+
+function pathParts(path: string): string[] {
   const parts = path.split('/');
-  if (!path || parts.some((p) => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git' || p.includes('\0'))) {
-    throw new Error(`invalid path for a snapshot: '${path}'`);
-  }
+  if (!path || parts.some(badPart)) throw new Error(`invalid path for a snapshot: '${path}'`);
+  return parts;
 }
 
 export function buildTree(blobs: Map<string, string>): TreeNode {
   const root: TreeNode = { files: new Map(), dirs: new Map() };
   for (const [path, oid] of blobs) {
-    checkTreePath(path);
-    const parts = path.split('/');
+    const parts = pathParts(path);
     let node = root;
-    for (const dir of parts.slice(0, -1)) {
-      if (node.files.has(dir)) throw new Error(`'${path}' needs '${dir}' to be a folder, but it is a file`);
+    for (let i = 0; i < parts.length - 1; i++) {
+      const dir = parts[i]!;
       let next = node.dirs.get(dir);
-      if (!next) node.dirs.set(dir, (next = { files: new Map(), dirs: new Map() }));
+      if (!next) {
+        if (node.files.has(dir)) throw new Error(`'${path}' needs '${dir}' to be a folder, but it is a file`);
+        node.dirs.set(dir, (next = { files: new Map(), dirs: new Map() }));
+      }
       node = next;
     }
     const name = parts[parts.length - 1]!;
@@ -71,16 +80,41 @@ export interface TreeEntry {
 
 /** Git's tree entry order: byte order of names, a folder compared as if its name ended in '/'. */
 export function sortTreeEntries(entries: TreeEntry[]): TreeEntry[] {
-  const key = (e: TreeEntry) => Buffer.from(e.mode === '40000' ? e.name + '/' : e.name, 'utf8');
-  return entries.sort((a, b) => Buffer.compare(key(a), key(b)));
+  const key = (e: TreeEntry) => (e.mode === '40000' ? e.name + '/' : e.name);
+  // Without surrogate pairs, UTF-16 code unit order is code point order, which is UTF-8 byte order.
+  if (!entries.some((e) => SURROGATE.test(e.name))) {
+    return entries.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+  }
+  const keys = new Map<TreeEntry, Buffer>();
+  for (const e of entries) keys.set(e, Buffer.from(key(e), 'utf8'));
+  return entries.sort((a, b) => Buffer.compare(keys.get(a)!, keys.get(b)!));
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export function encodeTree(entries: TreeEntry[]): Uint8Array {
-  const chunks: Buffer[] = [];
-  for (const e of sortTreeEntries([...entries])) {
-    chunks.push(Buffer.from(`${e.mode} ${e.name}\0`, 'utf8'), Buffer.from(e.oid, 'hex'));
+  return encodeSorted(sortTreeEntries([...entries]));
+}
+
+/** `<mode> <name>\0<20-byte id>` per entry, written into one buffer. */
+function encodeSorted(sorted: TreeEntry[]): Uint8Array {
+  let size = 0;
+  for (const e of sorted) size += e.mode.length + 1 + Buffer.byteLength(e.name, 'utf8') + 1 + 20;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const e of sorted) {
+    at += out.write(e.mode, at, 'latin1');
+    out[at++] = 32;
+    at += out.write(e.name, at, 'utf8');
+    out[at++] = 0;
+    at += out.write(e.oid, at, 'hex');
   }
-  return Buffer.concat(chunks);
+  if (at !== size) throw new Error('tree encoding: invalid object id');
+  return out;
 }
 
 /** Every tree object of a file tree, children first, with the root's id last. */
@@ -90,8 +124,9 @@ export function treeObjects(root: TreeNode): { oid: string; entries: TreeEntry[]
     const entries: TreeEntry[] = [];
     for (const [name, child] of node.dirs) entries.push({ mode: '40000', name, oid: visit(child) });
     for (const [name, oid] of node.files) entries.push({ mode: '100644', name, oid });
-    const oid = objectOid('tree', encodeTree(entries));
-    out.push({ oid, entries: sortTreeEntries(entries) });
+    sortTreeEntries(entries);
+    const oid = objectOid('tree', encodeSorted(entries));
+    out.push({ oid, entries });
     return oid;
   };
   visit(root);

@@ -197,7 +197,7 @@ class IsomorphicStore implements SnapshotStore {
 
   async writeCommit(request: WriteCommitRequest): Promise<WriteCommitResult> {
     const known = request.parent ? new Set((await this.listTree(request.parent)).values()) : new Set<string>();
-    const oids = blobOids(request.files);
+    const oids = request.oids ?? blobOids(request.files);
     const written = new Set<string>();
     // Sequential writes: isomorphic-git opens files per object and hits EMFILE when run wide.
     for (const [path, data] of request.files) {

@@ -1,6 +1,6 @@
 // Which files a snapshot holds, read from disk or from any git revision, always as POSIX paths relative to the
 // project root.
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gitError, inputError } from '../errors.js';
 import { readCommitFiles, type SnapshotStore } from './store.js';
@@ -23,28 +23,39 @@ export function isManagedPath(path: string, profile: string): boolean {
 /** The managed files of the project as they are on disk now. */
 export function readProjectFiles(projectDir: string, profile: string): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
-  const addFile = (path: string) => {
-    const full = join(projectDir, ...path.split('/'));
+  const readFile = (path: string, full: string) => {
     try {
-      if (statSync(full).isFile()) out.set(path, readFileSync(full));
+      out.set(path, readFileSync(full));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw inputError(`Cannot read ${path}`, { reason: (err as Error).message });
     }
   };
+  const addFile = (path: string) => {
+    const full = join(projectDir, ...path.split('/'));
+    if (statSync(full, { throwIfNoEntry: false })?.isFile()) readFile(path, full);
+  };
   const walk = (dirPath: string) => {
-    let names: string[];
+    const dirFull = join(projectDir, ...dirPath.split('/'));
+    let entries: Dirent[];
     try {
-      names = readdirSync(join(projectDir, ...dirPath.split('/')));
+      entries = readdirSync(dirFull, { withFileTypes: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
       throw inputError(`Cannot read ${dirPath}/`, { reason: (err as Error).message });
     }
-    for (const name of names.sort()) {
-      if (name.startsWith('.')) continue;
-      const path = `${dirPath}/${name}`;
-      const stat = statSync(join(projectDir, ...path.split('/')), { throwIfNoEntry: false });
-      if (stat?.isDirectory()) walk(path);
-      else if (stat?.isFile()) addFile(path);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = `${dirPath}/${entry.name}`;
+      const full = join(dirFull, entry.name);
+      // The directory entry's type spares a stat per file; symlinks and unknown types are followed as before.
+      if (entry.isFile()) readFile(path, full);
+      else if (entry.isDirectory()) walk(path);
+      else {
+        const stat = statSync(full, { throwIfNoEntry: false });
+        if (stat?.isDirectory()) walk(path);
+        else if (stat?.isFile()) readFile(path, full);
+      }
     }
   };
   for (const dir of MANAGED_DIRS) walk(dir);

@@ -53,22 +53,26 @@ export async function recordSnapshot(opts: RecordOptions): Promise<{ commit?: st
 }
 
 async function recordWith(store: SnapshotStore, opts: RecordOptions): Promise<{ commit?: string; reason?: string }> {
+  const ref = snapshotRef(opts.nodeLabel);
+  // Ask git first: its processes run on another core while this one reads and hashes the files.
+  const identity = settled(store.identity());
+  const head = settled(store.head());
+  const firstParent = settled(store.readRef(ref));
   const files = opts.files ?? readProjectFiles(opts.projectDir, opts.profile);
   const oids = blobOids(files);
   const tree = treeOidOf(oids);
-  const ref = snapshotRef(opts.nodeLabel);
-  const author = (await store.identity()) ?? SESAM_IDENTITY;
-  const sourceHead = await store.head();
+  const author = (await identity()) ?? SESAM_IDENTITY;
+  const sourceHead = await head();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const parent = (await store.readRef(ref)) ?? null;
-    const previous = parent ? await store.listTree(parent) : new Map<string, string>();
+    const parent = (attempt === 1 ? await firstParent() : await store.readRef(ref)) ?? null;
     if (parent && (await store.readCommit(parent)).tree === tree) {
       const reason = `no changes since snapshot ${shortOid(parent)}: no snapshot recorded`;
       opts.log.debug(reason);
       return { reason };
     }
+    const previous = parent ? await store.listTree(parent) : new Map<string, string>();
     const message = snapshotMessage(opts, oids, parent ? previous : undefined, sourceHead);
-    const result = await store.writeCommit({ ref, files, message, parent, author, date: opts.now?.() ?? new Date() });
+    const result = await store.writeCommit({ ref, files, oids, message, parent, author, date: opts.now?.() ?? new Date() });
     if (result.status === 'ok') {
       // Callers report the commit; this line is for -v.
       opts.log.debug(`Recorded snapshot ${shortOid(result.commit)} on ${ref.replace('refs/heads/', '')}`);
@@ -77,6 +81,12 @@ async function recordWith(store: SnapshotStore, opts: RecordOptions): Promise<{ 
     opts.log.debug(`${ref} moved while recording; retrying on top of it (attempt ${attempt})`);
   }
   throw gitError(`Could not record a snapshot on ${ref}`, { reason: `the branch kept moving (${MAX_ATTEMPTS} attempts)` });
+}
+
+/** Start a promise now, await it later: a rejection meanwhile is not "unhandled" (it is rethrown when awaited). */
+function settled<T>(promise: Promise<T>): () => Promise<T> {
+  promise.catch(() => {});
+  return () => promise;
 }
 
 function countUnder(oids: Map<string, string>, dir: string): number {

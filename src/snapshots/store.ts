@@ -19,6 +19,8 @@ export interface WriteCommitRequest {
   ref: string;
   /** The complete tree: POSIX path -> content. */
   files: Map<string, Uint8Array>;
+  /** The blob ids of `files` when the caller already computed them (spares hashing every file twice). */
+  oids?: Map<string, string>;
   message: string;
   /** The commit's parent, which must also be the ref's current value (null: the ref must not exist yet). */
   parent: string | null;

@@ -141,6 +141,45 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
     expect(repo.git('ls-tree', '-r', '--name-only', result.commit!).trim().split('\n')).toEqual(['pipes/a.conf.json', 'test-env.json']);
   });
 
+  it('writes exactly the given tree whatever the branch held before: modes, symlinks, odd names, deletions', async () => {
+    const repo = createRepo({ 'a.txt': 'x' });
+    const { log } = capture();
+    const ref = 'refs/heads/sesam-snapshots/datahub-1a2b3c';
+    const bytes = (text: string) => new Uint8Array(Buffer.from(text));
+    const record = (files: Map<string, Uint8Array>) => recordSnapshot(opts(repo, backend, log, { files }));
+    const listing = (commit: string) => repo.git('ls-tree', '-r', '-z', commit).split('\0').filter(Boolean);
+    const odd = 'pipes/new\nline.conf.json';
+    const first = await record(new Map([['pipes/a.conf.json', bytes('{"a": 1}')], [odd, bytes('{"n": 1}')], ['systems/s.conf.json', bytes('{}')]]));
+    // Someone points the branch at a commit with an executable file, a symlink and an unmanaged file.
+    repo.write({ 'pipes/a.conf.json': '{"a": 1}', 'systems/s.conf.json': '{}', 'README.md': 'x', 'target.txt': 'pipes/a.conf.json' });
+    repo.git('add', 'pipes', 'systems', 'README.md');
+    repo.git('update-index', '--chmod=+x', 'pipes/a.conf.json');
+    repo.git('update-index', '--add', '--cacheinfo', `120000,${repo.git('hash-object', '-w', 'target.txt').trim()},pipes/link`);
+    repo.git('commit', '-q', '-m', 'by hand');
+    repo.git('update-ref', ref, 'HEAD');
+    const files = new Map([['pipes/a.conf.json', bytes('{"a": 1}')], ['pipes/b.conf.json', bytes('{"b": 2}')], ['systems/s.conf.json', bytes('{}')]]);
+    const second = await record(files);
+    expect(repo.git('log', '-1', '--format=%P', second.commit!).trim()).toBe(repo.git('rev-parse', 'HEAD').trim());
+    expect(listing(second.commit!).map((line) => line.replace(/ [0-9a-f]{40}\t/, '\t'))).toEqual([
+      '100644 blob\tpipes/a.conf.json',
+      '100644 blob\tpipes/b.conf.json',
+      '100644 blob\tsystems/s.conf.json',
+    ]);
+    expect(listing(first.commit!)).toHaveLength(3);
+    // From our own snapshot: only the changes are sent, and the tree is the one computed in-process.
+    const third = await record(new Map([...files, [odd, bytes('{"n": 2}')]]));
+    const fourth = await record(files);
+    expect(repo.git('rev-parse', `${fourth.commit!}^{tree}`)).toBe(repo.git('rev-parse', `${second.commit!}^{tree}`));
+    expect(repo.git('log', '-1', '--format=%b', fourth.commit!)).toContain(`D ${odd}`);
+    expect(listing(third.commit!)).toHaveLength(4);
+    expect((await record(files)).reason).toMatch(/no changes since snapshot/);
+    // A file becomes a folder and back.
+    const folder = await record(new Map([['pipes/a.conf.json/x.json', bytes('{}')], ['systems/s.conf.json', bytes('{}')]]));
+    expect(repo.git('ls-tree', '-r', '--name-only', folder.commit!).trim().split('\n')).toEqual(['pipes/a.conf.json/x.json', 'systems/s.conf.json']);
+    const back = await record(files);
+    expect(repo.git('rev-parse', `${back.commit!}^{tree}`)).toBe(repo.git('rev-parse', `${second.commit!}^{tree}`));
+  });
+
   it('two concurrent writers never lose a snapshot', async () => {
     const repo = createRepo({ 'a.txt': 'x' });
     const { log } = capture();
