@@ -13,18 +13,10 @@ import { runUntilStable, type RunParams } from './runner.js';
 import { renderCsv } from './sinks/csv.js';
 import { renderXml } from './sinks/xml.js';
 import { sourceQueue } from './sources/index.js';
+import { EngineError } from './engine-error.js';
 import { NodeStore } from './store.js';
 
-export class EngineError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly body?: JsonObject,
-  ) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
+export { EngineError };
 
 export interface ValidationError {
   'posted-config': JsonObject;

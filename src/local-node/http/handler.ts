@@ -1,5 +1,6 @@
 // The embedded node's HTTP API as one Web-standard function, Request -> Response. The socket server
 // (../server.ts) and the in-process client (`--node local`, ../index.ts) both call it, so they behave the same.
+import { EngineError } from '../engine-error.js';
 import type { JsonValue } from '../../format/json.js';
 import type { Logger } from '../../log.js';
 import type { EngineApi } from './engine-api.js';
@@ -64,16 +65,9 @@ function errorResponse(err: unknown, log: Logger | undefined): Response {
   return messageResponse(500, `Internal error in the embedded node: ${message}`);
 }
 
-/**
- * The HTTP status an error carries: HttpError from the routes, or the engine's EngineError (name 'EngineError',
- * `status`, optional `body`). EngineError is recognised by shape rather than instanceof so this layer does not
- * load the engine's store and DTL modules: it stays testable on its own with a small fake engine.
- */
+/** The HTTP status an error carries: HttpError from the routes, or the engine's EngineError. */
 function errorStatus(err: unknown): number | undefined {
   if (err instanceof HttpError) return err.status;
-  if (err instanceof Error && err.name === 'EngineError') {
-    const status = (err as { status?: unknown }).status;
-    if (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599) return status;
-  }
+  if (err instanceof EngineError && Number.isInteger(err.status) && err.status >= 400 && err.status <= 599) return err.status;
   return undefined;
 }

@@ -12,20 +12,9 @@ interface Pump {
   running: boolean;
 }
 
-/**
- * The engine's EngineError, mirrored (same name and fields) so these tests do not load the real engine; the
- * handler recognises both by shape. The end-to-end tests use the real one.
- */
-export class EngineError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly body?: JsonObject,
-  ) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
+import { EngineError } from '../../../src/local-node/engine-error.js';
+
+export { EngineError };
 
 const PUMP_OPERATIONS = ['start', 'stop', 'enable', 'disable', 'update-last-seen', 'start-rescan'];
 
