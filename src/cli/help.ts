@@ -30,11 +30,43 @@ function optionLine(spec: OptionSpec): string {
   return `  ${(names + value).padEnd(44)} ${spec.help}${def}${legacy}`;
 }
 
+const inGroup = (group: OptionSpec['group']) => OPTIONS.filter((o) => o.group === group).map((o) => o.name);
+const RUN = inGroup('run').filter((name) => name !== 'runs');
+const UPLOAD = [...inGroup('upload'), 'force', 'dump'];
+const VERIFY = ['single', 'no-large-int-bugs', 'junit-xml', 'bisect-exit-codes', 'run-pytest', 'pytest-args'];
+
+/** The options that matter to each command, besides the global ones, for `sesam help <command>`. */
+const COMMAND_OPTIONS: Record<string, string[]> = {
+  upload: UPLOAD,
+  download: ['force', 'dump', 'no-snapshot'],
+  status: ['diff', 'exit-code', 'dump'],
+  run: RUN,
+  verify: [...VERIFY, 'at'],
+  update: ['single', 'no-large-int-bugs', 'unicode-encoding', 'disable-json-html-escape', 'no-snapshot'],
+  test: [...UPLOAD, ...RUN, 'runs', ...VERIFY],
+  restart: ['restart-timeout'],
+  reset: ['restart-timeout'],
+  init: ['add-test-entities', 'force-add'],
+  format: ['unicode-encoding', 'disable-json-html-escape'],
+  convert: ['dump'],
+  'run-pytest': ['pytest-args'],
+  log: ['limit'],
+  diff: ['exit-code'],
+  restore: ['yes', 'dry-run', 'write', 'force', 'no-snapshot'],
+  bisect: ['good', 'bad', 'expected-at', 'bisect-exit-codes'],
+  serve: inGroup('serve'),
+  new: ['template'],
+  dtl: inGroup('dtl'),
+};
+
 export function renderHelp(topic?: string): string {
   const lines: string[] = [];
   const command = topic ? findCommand(topic) : undefined;
   if (command) {
     lines.push(`Usage: sesam ${command.usage ?? command.name} [options]`, '', command.summary, '');
+    const own = (COMMAND_OPTIONS[command.name] ?? []).map((name) => OPTIONS.find((o) => o.name === name)!);
+    if (own.length) lines.push('Options:', ...own.map(optionLine), '');
+    lines.push('Global options:', ...OPTIONS.filter((o) => o.group === 'global').map(optionLine), '');
     lines.push("Every option can go before or after the command. 'sesam --help' lists them all.");
     return lines.join('\n') + '\n';
   }

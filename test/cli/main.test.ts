@@ -24,6 +24,25 @@ describe('main', () => {
     expect(r.stdout).toContain('bisect');
   });
 
+  it('prints the options of one command for `help <command>` and `<command> --help`', async () => {
+    const r = await runMain(['test', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: sesam test [options]');
+    expect(r.stdout).toContain('--runs N');
+    expect(r.stdout).toContain('(also -scheduler-zero-runs)');
+    expect(r.stdout).toContain('Global options:');
+    expect(r.stdout).not.toContain('--good REV');
+  });
+
+  it('has help for every command', async () => {
+    const { COMMANDS } = await import('../../src/cli/registry.js');
+    for (const c of COMMANDS) {
+      const r = await runMain(['help', c.name]);
+      expect(r.code, c.name).toBe(0);
+      expect(r.stdout, c.name).toContain(c.summary);
+    }
+  });
+
   it('exits 2 with help on stderr when no command is given', async () => {
     const r = await runMain([]);
     expect(r.code).toBe(2);
