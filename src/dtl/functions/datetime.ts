@@ -6,7 +6,7 @@
 // with the zone's standard (smaller) offset, because Sesam's zone list is pytz's.
 import { DtlRuntimeError } from '../errors.js';
 import { DateTime, daysFromCivil, daysInMonth, firstValue, isLeapYear, normInt, type DtlValue } from '../values.js';
-import { DROP, mapValues, showValue, type Mapped } from './helpers.js';
+import { DROP, mapValues, showValue, typeTest, type Mapped } from './helpers.js';
 import { defineFunctions, fnArg, valueArg, type ArgValue, type DtlFunction } from './registry.js';
 
 const NS_PER_MS = 1_000_000n;
@@ -524,13 +524,7 @@ const datetimeFunctions: DtlFunction[] = [
       return mapDateTimes(valueArg(args, 2), (dt) => DateTime.fromNanos(utcToWallNs(wallToUtcNs(dt.ns, from), to).wallNs) ?? DROP);
     },
   },
-  {
-    name: 'is-datetime',
-    category: 'date-and-time',
-    min: 1,
-    max: 1,
-    call: (args) => firstValue(valueArg(args, 0)) instanceof DateTime,
-  },
+  typeTest('is-datetime', 'date-and-time', (v) => v instanceof DateTime),
   {
     name: 'now',
     category: 'date-and-time',

@@ -1,7 +1,7 @@
 // Dictionary functions (dtl-functions-dictionaries.rst): dict, has-key, is-dict, items, key-values, keys, values,
 // apply-ns, strip-ns. (path, apply and apply-hops need the scope and are special forms in the compiler.)
 import { isDict, setKey, type DtlDict, type DtlValue } from '../values.js';
-import { first } from './helpers.js';
+import { first, typeTest } from './helpers.js';
 import { asList } from './lists.js';
 import { defineFunctions, valueArg } from './registry.js';
 
@@ -96,13 +96,7 @@ defineFunctions([
       return typeof key === 'string' && Object.hasOwn(d, key);
     },
   },
-  {
-    name: 'is-dict',
-    category: 'dictionaries',
-    min: 1,
-    max: 1,
-    call: (args) => isDict(first(valueArg(args, 0))),
-  },
+  typeTest('is-dict', 'dictionaries', isDict),
   {
     name: 'items',
     category: 'dictionaries',

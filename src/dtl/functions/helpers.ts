@@ -1,6 +1,7 @@
 // Shared helpers for function modules: the documented list-mapping and type-dropping rules.
 import { stringifyJson } from '../../format/json.js';
-import { encodeTransit, type DtlValue } from '../values.js';
+import { encodeTransit, firstValue as first, type DtlValue } from '../values.js';
+import { valueArg, type DtlFunction } from './registry.js';
 
 /** Returned by a mapper to drop the element (wrong type, failed cast). */
 export const DROP: unique symbol = Symbol('drop');
@@ -35,9 +36,7 @@ export function flattenOnce(values: readonly DtlValue[]): DtlValue[] {
 }
 
 /** First value of a possibly-list argument (lists give their first element or null). */
-export function first(v: DtlValue): DtlValue {
-  return Array.isArray(v) ? (v.length ? v[0]! : null) : v;
-}
+export { firstValue as first } from '../values.js';
 
 /** A constant string argument (first value), or undefined when it is not a string. */
 export function stringArg(v: DtlValue): string | undefined {
@@ -56,4 +55,9 @@ export function intArg(v: DtlValue): number | undefined {
 /** A value as it reads in an error message: transit-encoded JSON (big integers and typed values included). */
 export function showValue(v: DtlValue): string {
   return stringifyJson(encodeTransit(v));
+}
+
+/** A type test (`is-string`, `is-ni`, …): looks at the value or, for a list, its first element (dtl.md §5). */
+export function typeTest(name: string, category: string, test: (value: DtlValue) => boolean): DtlFunction {
+  return { name, category, min: 1, max: 1, call: (args) => test(first(valueArg(args, 0))) };
 }

@@ -2,7 +2,7 @@
 // -uuids.rst, -bytes.rst).
 import { randomUUID } from 'node:crypto';
 import { Bytes, Ni, Uri, Uuid, decodeTransitString, type DtlValue } from '../values.js';
-import { DROP, first, mapValues, stringArg } from './helpers.js';
+import { DROP, mapValues, stringArg, typeTest } from './helpers.js';
 import { defineFunctions, valueArg, type CallContext } from './registry.js';
 
 // URI prefixes collapse into namespaces: http://example.org/ is "_", others get "<pipe>-<n>" in first-seen order.
@@ -116,13 +116,7 @@ defineFunctions([
         return i < 0 ? '' : t.slice(0, i);
       }),
   },
-  {
-    name: 'is-ni',
-    category: 'namespaced-identifiers',
-    min: 1,
-    max: 1,
-    call: (args) => first(valueArg(args, 0)) instanceof Ni,
-  },
+  typeTest('is-ni', 'namespaced-identifiers', (v) => v instanceof Ni),
   {
     name: 'uri',
     category: 'uris',
@@ -130,13 +124,7 @@ defineFunctions([
     max: 1,
     call: (args) => mapValues(valueArg(args, 0), (v) => (typeof v === 'string' ? new Uri(v) : v instanceof Uri ? v : DROP)),
   },
-  {
-    name: 'is-uri',
-    category: 'uris',
-    min: 1,
-    max: 1,
-    call: (args) => first(valueArg(args, 0)) instanceof Uri,
-  },
+  typeTest('is-uri', 'uris', (v) => v instanceof Uri),
   {
     name: 'url-quote',
     category: 'uris',
@@ -170,13 +158,7 @@ defineFunctions([
       });
     },
   },
-  {
-    name: 'is-uuid',
-    category: 'uuids',
-    min: 1,
-    max: 1,
-    call: (args) => isTransitOf(first(valueArg(args, 0)), Uuid),
-  },
+  typeTest('is-uuid', 'uuids', (v) => isTransitOf(v, Uuid)),
   {
     name: 'bytes',
     category: 'bytes',
@@ -184,13 +166,7 @@ defineFunctions([
     max: 1,
     call: (args) => mapValues(valueArg(args, 0), (v) => (typeof v === 'string' ? new Bytes(utf8.encode(v)) : v instanceof Bytes ? v : DROP)),
   },
-  {
-    name: 'is-bytes',
-    category: 'bytes',
-    min: 1,
-    max: 1,
-    call: (args) => isTransitOf(first(valueArg(args, 0)), Bytes),
-  },
+  typeTest('is-bytes', 'bytes', (v) => isTransitOf(v, Bytes)),
   {
     name: 'base64-encode',
     category: 'bytes',

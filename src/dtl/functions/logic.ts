@@ -3,7 +3,7 @@
 // mixed-type ordering and give null when a side is null (dtl.md §5).
 import { compareValues, isTruthy, valuesEqual, type DtlValue } from '../values.js';
 import { castFunction } from './casts.js';
-import { first } from './helpers.js';
+import { first, typeTest } from './helpers.js';
 import { asList } from './lists.js';
 import { defineFunctions, fnArg, lazyArg, valueArg, type ArgValue, type DtlFunction } from './registry.js';
 
@@ -92,13 +92,7 @@ defineFunctions([
     }
     return undefined;
   }),
-  {
-    name: 'is-boolean',
-    category: 'booleans',
-    min: 1,
-    max: 1,
-    call: (args) => typeof first(valueArg(args, 0)) === 'boolean',
-  },
+  typeTest('is-boolean', 'booleans', (v) => typeof v === 'boolean'),
   {
     name: 'eq',
     category: 'comparisons',

@@ -3,7 +3,7 @@
 import { JsonFloat } from '../../format/json.js';
 import { Decimal, isInt, normInt, type DtlValue } from '../values.js';
 import { castFunction } from './casts.js';
-import { DROP, first, mapValues } from './helpers.js';
+import { DROP, mapValues, typeTest } from './helpers.js';
 import { defineFunctions, valueArg } from './registry.js';
 
 /** Two's-complement hex text ("0x…") as an integer; undefined when not hex. */
@@ -83,25 +83,7 @@ defineFunctions([
     max: 1,
     call: (args) => mapValues(valueArg(args, 0), (v) => (isInt(v) ? toHex(BigInt(v)) : DROP)),
   },
-  {
-    name: 'is-integer',
-    category: 'numbers',
-    min: 1,
-    max: 1,
-    call: (args) => isInt(first(valueArg(args, 0))),
-  },
-  {
-    name: 'is-float',
-    category: 'numbers',
-    min: 1,
-    max: 1,
-    call: (args) => first(valueArg(args, 0)) instanceof JsonFloat,
-  },
-  {
-    name: 'is-decimal',
-    category: 'numbers',
-    min: 1,
-    max: 1,
-    call: (args) => first(valueArg(args, 0)) instanceof Decimal,
-  },
+  typeTest('is-integer', 'numbers', isInt),
+  typeTest('is-float', 'numbers', (v) => v instanceof JsonFloat),
+  typeTest('is-decimal', 'numbers', (v) => v instanceof Decimal),
 ]);

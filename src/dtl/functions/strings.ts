@@ -2,7 +2,7 @@
 // (concat, join, split) flatten one list level.
 import { JsonFloat, pyFloatRepr, stringifyJson } from '../../format/json.js';
 import { Bytes, DateTime, Decimal, isDict, Ni, toPlainJson, Uri, Uuid, type DtlValue } from '../values.js';
-import { DROP, first, intArg, mapValues, stringArg } from './helpers.js';
+import { DROP, first, intArg, mapValues, stringArg, typeTest } from './helpers.js';
 import { defineFunctions, valueArg } from './registry.js';
 import { wildcardToRegExp } from './wildcard.js';
 import { DtlRuntimeError } from '../errors.js';
@@ -138,13 +138,7 @@ defineFunctions([
       return out;
     },
   },
-  {
-    name: 'is-string',
-    category: 'strings',
-    min: 1,
-    max: 1,
-    call: (args) => typeof first(valueArg(args, 0)) === 'string',
-  },
+  typeTest('is-string', 'strings', (v) => typeof v === 'string'),
   {
     name: 'length',
     category: 'strings',
