@@ -6,7 +6,7 @@ import { DtlRuntimeError } from './errors.js';
 import { generate } from './codegen.js';
 import { ownPropertyReader } from './paths.js';
 import { CONTINUE, DISCARD, FILTER, withIt, type Expr, type Flow, type Scope, type Transform } from './scope.js';
-import { decodeTransit, hasKey, isDict, isTruthy, Ni, setKey, valuesEqual, type DtlDict, type DtlValue } from './values.js';
+import { decodeTransit, hasKey, identifierPart, isDict, isTruthy, Ni, setKey, valuesEqual, type DtlDict, type DtlValue } from './values.js';
 
 /** Compile a rule: a list of transform functions run in order until one stops the rule. */
 export function compileRule(json: JsonValue, env: CompileEnv): (scope: Scope) => Flow {
@@ -211,7 +211,7 @@ export function keyMatcher(pattern: string, namespaced: boolean): KeyMatcher {
   const idRe = wildcardRegex(colon < 0 ? pattern : pattern.slice(colon + 1));
   if (colon < 0) {
     // Unqualified: the identifier part in every namespace (and unqualified keys).
-    return (k) => idRe.test(k.slice(k.lastIndexOf(':') + 1));
+    return (k) => idRe.test(identifierPart(k));
   }
   const nsRe = wildcardRegex(pattern.slice(0, colon));
   return (k) => {

@@ -294,6 +294,17 @@ export function civilFromDays(days: number): { year: number; month: number; day:
 // ---------------------------------------------------------------------------------------------------------------
 // Namespaced identifier, URI, UUID, bytes.
 
+/** The identifier part of a namespaced name: the text after the last colon (all of it when there is none). */
+export function identifierPart(name: string): string {
+  return name.slice(name.lastIndexOf(':') + 1);
+}
+
+/** The namespace part of a namespaced name: the text before the last colon ("" when there is none). */
+export function namespacePart(name: string): string {
+  const i = name.lastIndexOf(':');
+  return i < 0 ? '' : name.slice(0, i);
+}
+
 export class Ni {
   /** The identifier text after "~:" ("foo:bar", or "bar" in the global namespace). */
   readonly text: string;
@@ -310,13 +321,12 @@ export class Ni {
 
   /** Text before the last colon ("" for the global namespace). */
   get namespace(): string {
-    const i = this.text.lastIndexOf(':');
-    return i < 0 ? '' : this.text.slice(0, i);
+    return namespacePart(this.text);
   }
 
   /** Text after the last colon. */
   get id(): string {
-    return this.text.slice(this.text.lastIndexOf(':') + 1);
+    return identifierPart(this.text);
   }
 
   toString(): string {

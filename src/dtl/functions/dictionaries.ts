@@ -1,6 +1,6 @@
 // Dictionary functions (dtl-functions-dictionaries.rst): dict, has-key, is-dict, items, key-values, keys, values,
 // apply-ns, strip-ns. (path, apply and apply-hops need the scope and are special forms in the compiler.)
-import { isDict, setKey, type DtlDict, type DtlValue } from '../values.js';
+import { identifierPart, isDict, setKey, type DtlDict, type DtlValue } from '../values.js';
 import { first, typeTest } from './helpers.js';
 import { asList } from './lists.js';
 import { defineFunctions, valueArg } from './registry.js';
@@ -62,7 +62,7 @@ function stripNs(v: DtlValue): DtlValue {
   if (Array.isArray(v)) return v.map(stripNs);
   if (!isDict(v)) return v;
   const out: DtlDict = {};
-  for (const key in v) setKey(out, key.slice(key.lastIndexOf(':') + 1), stripNs(v[key]!));
+  for (const key in v) setKey(out, identifierPart(key), stripNs(v[key]!));
   return out;
 }
 

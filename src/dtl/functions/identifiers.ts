@@ -1,7 +1,7 @@
 // Namespaced identifiers, URIs, UUIDs and bytes (dtl-functions-namespaced-identifiers.rst, -uris.rst,
 // -uuids.rst, -bytes.rst).
 import { randomUUID } from 'node:crypto';
-import { Bytes, Ni, Uri, Uuid, decodeTransitString, type DtlValue } from '../values.js';
+import { Bytes, Ni, Uri, Uuid, decodeTransitString, identifierPart, namespacePart, type DtlValue } from '../values.js';
 import { DROP, mapValues, stringArg, typeTest } from './helpers.js';
 import { defineFunctions, valueArg, type CallContext } from './registry.js';
 
@@ -100,7 +100,7 @@ defineFunctions([
     call: (args) =>
       mapValues(valueArg(args, 0), (v) => {
         const t = niText(v);
-        return t === undefined ? DROP : t.slice(t.lastIndexOf(':') + 1);
+        return t === undefined ? DROP : identifierPart(t);
       }),
   },
   {
@@ -111,9 +111,7 @@ defineFunctions([
     call: (args) =>
       mapValues(valueArg(args, 0), (v) => {
         const t = niText(v);
-        if (t === undefined) return DROP;
-        const i = t.lastIndexOf(':');
-        return i < 0 ? '' : t.slice(0, i);
+        return t === undefined ? DROP : namespacePart(t);
       }),
   },
   typeTest('is-ni', 'namespaced-identifiers', (v) => v instanceof Ni),
