@@ -1,6 +1,6 @@
 // DTL engine throughput: a 20-function rule over 1,000,000 entities, against a hand-written JS function that
 // produces the same output entities. Target: DTL at most 4× slower than the hand-written function.
-import { JsonFloat, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../src/format/json.js';
+import { type JsonFloat, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../src/format/json.js';
 import { compileDtl, defaultPipeSettings } from '../src/dtl/index.js';
 
 const ENTITIES = Number(process.env.DTL_BENCH_ENTITIES ?? 1_000_000);
@@ -56,7 +56,7 @@ function handWritten(s: JsonObject): JsonObject {
   t._id = s._id!;
   t.name = (s.name as string).toUpperCase();
   t.email = (s.email as string).toLowerCase();
-  t.full = (s.first as string) + ' ' + (s.last as string);
+  t.full = `${s.first as string} ${s.last as string}`;
   t.age_next = (s.age as number) + 1;
   t.adult = (s.age as number) >= 18;
   const tags = [...new Set(s.tags as string[])].sort();

@@ -64,7 +64,12 @@ async function benchPipe(): Promise<string[]> {
     [
       { _id: 'src', type: 'pipe', source: { type: 'embedded', entities: sourceEntities() } },
       { _id: 'other', type: 'pipe', source: { type: 'embedded', entities: otherEntities() } },
-      { _id: 'work', type: 'pipe', source: { type: 'dataset', dataset: 'src' }, transform: { type: 'dtl', rules: RULES } },
+      {
+        _id: 'work',
+        type: 'pipe',
+        source: { type: 'dataset', dataset: 'src' },
+        transform: { type: 'dtl', rules: RULES },
+      },
     ] as JsonObject[],
     { force: false },
   );
@@ -126,7 +131,15 @@ async function benchChain(): Promise<string[]> {
       _id: `p${i}`,
       type: 'pipe',
       source: { type: 'dataset', dataset: `p${i - 1}` },
-      transform: { type: 'dtl', rules: { default: [['copy', '*'], ['add', `s${i % 5}`, i]] } },
+      transform: {
+        type: 'dtl',
+        rules: {
+          default: [
+            ['copy', '*'],
+            ['add', `s${i % 5}`, i],
+          ],
+        },
+      },
     });
   }
   // Listed in reverse so the runner has to order them.
@@ -178,12 +191,17 @@ function repoRoot(): string {
   // Compiled to dist-bench/bench/local-node.js; the sources are in bench/local-node.ts: the root is two or one up.
   const here = dirname(fileURLToPath(import.meta.url));
   for (const candidate of [join(here, '..', '..'), join(here, '..')]) {
-    if (existsSync(join(candidate, 'templates', 'example')) && existsSync(join(candidate, 'bin', 'sesam.js'))) return candidate;
+    if (existsSync(join(candidate, 'templates', 'example')) && existsSync(join(candidate, 'bin', 'sesam.js')))
+      return candidate;
   }
   throw new Error(`Cannot find the repository root (templates/example and bin/sesam.js) above ${here}`);
 }
 
-function spawnSesam(root: string, cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string; started: number; ended: number }> {
+function spawnSesam(
+  root: string,
+  cwd: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string; started: number; ended: number }> {
   return new Promise((resolveRun, reject) => {
     const started = Date.now();
     const child = spawn(process.execPath, [join(root, 'bin', 'sesam.js'), ...args], {
@@ -237,7 +255,8 @@ function median(values: number[]): number {
 
 export async function benchSesamTest(): Promise<string[]> {
   const root = repoRoot();
-  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) throw new Error('bench (a) spawns the built CLI: run `npm run build` first');
+  if (!existsSync(join(root, 'dist', 'cli', 'main.js')))
+    throw new Error('bench (a) spawns the built CLI: run `npm run build` first');
   const timings: SesamTestTiming[] = [];
   for (let i = 0; i < SESAM_TEST_RUNS; i++) timings.push(await timeSesamTest(root));
   const versionRuns: number[] = [];

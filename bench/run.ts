@@ -26,5 +26,5 @@ const header = [
   '',
 ].join('\n');
 const out = join(here, '..', '..', 'bench', 'RESULTS.md');
-writeFileSync(out, header + '\n' + sections.join('\n\n') + '\n');
+writeFileSync(out, `${header}\n${sections.join('\n\n')}\n`);
 process.stderr.write(`wrote ${out}\n`);

@@ -16,12 +16,22 @@ const ROUNDS = 5;
 function isolatedEnv(home: string): Record<string, string> {
   const config = join(home, 'gitconfig');
   writeFileSync(config, '[user]\n\tname = Bench\n\temail = bench@example.com\n');
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, GIT_CONFIG_GLOBAL: config, GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    GIT_CONFIG_GLOBAL: config,
+    GIT_CONFIG_NOSYSTEM: '1',
+    LC_ALL: 'C',
+  };
 }
 
 /** A pipe config of about 1.6 KB, like a real one. */
 function pipeText(i: number, revision: number): string {
-  const rules = Array.from({ length: 12 }, (_, k) => `      ["copy", "field_${k}_${i}"],\n      ["add", "computed_${k}", ["concat", "_S.a_${k}", "-${revision}"]]`).join(',\n');
+  const rules = Array.from(
+    { length: 12 },
+    (_, k) =>
+      `      ["copy", "field_${k}_${i}"],\n      ["add", "computed_${k}", ["concat", "_S.a_${k}", "-${revision}"]]`,
+  ).join(',\n');
   return `{\n  "_id": "pipe-${i}",\n  "type": "pipe",\n  "source": {\n    "type": "dataset",\n    "dataset": "input-${i}"\n  },\n  "transform": {\n    "type": "dtl",\n    "rules": {\n      "default": [\n${rules}\n      ]\n    }\n  }\n}\n`;
 }
 
@@ -53,7 +63,16 @@ export async function run(): Promise<string> {
       const project = mkdtempSync(join(root, 'ours-'));
       git(project, env, ['init', '-q']);
       writeProject(project, () => 0);
-      const record = () => recordSnapshot({ projectDir: project, command: 'download', nodeLabel: 'bench', nodeUrl: 'bench', profile: 'test', log, env });
+      const record = () =>
+        recordSnapshot({
+          projectDir: project,
+          command: 'download',
+          nodeLabel: 'bench',
+          nodeUrl: 'bench',
+          profile: 'test',
+          log,
+          env,
+        });
       let commit: string | undefined;
       ours.first.push(await time(async () => (commit = (await record()).commit)));
       writeProject(project, (i) => (i % 100 === 0 ? 1 : 0));

@@ -37,7 +37,9 @@ function makeTexts(): { expected: string; actual: string } {
       `"tags": ["t${i % 7}", "t${i % 11}", "t${i % 13}"], "score": ${Math.floor(rand() * 1000)}.${String(1 + Math.floor(rand() * 999)).padStart(3, '0')}, "count": ${i * 7}, "active": ${i % 3 === 0}, "notes": "${notes}"`;
     expected.push(`{"_id": "person:${i}", ${body}}`);
     const changed = i === COUNT / 2 ? body.replace(/"city": "[^"]+"/, '"city": "Changed"') : body;
-    actual.push(`{"_id": "person:${i}", "_updated": ${i}, "_ts": ${1700000000000000 + i}, "_hash": "h${i.toString(16)}", ${changed}}`);
+    actual.push(
+      `{"_id": "person:${i}", "_updated": ${i}, "_ts": ${1700000000000000 + i}, "_hash": "h${i.toString(16)}", ${changed}}`,
+    );
   }
   // The node's order differs from the expected file's.
   for (let i = actual.length - 1; i > 0; i--) {
@@ -50,7 +52,19 @@ function makeTexts(): { expected: string; actual: string } {
 function compareAndReport(expected: JsonValue[], actual: JsonValue[]): string {
   const diff = { kind: 'entities' as const, ...compareEntities(expected, actual) };
   const result = tally(
-    [{ id: 'big', pipe: 'big', specFile: 'expected/big.test.json', file: 'expected/big.json', path: 'expected/big.json', endpoint: 'json', status: 'failed', summary: summarizeDiff(diff), diff }],
+    [
+      {
+        id: 'big',
+        pipe: 'big',
+        specFile: 'expected/big.test.json',
+        file: 'expected/big.json',
+        path: 'expected/big.json',
+        endpoint: 'json',
+        status: 'failed',
+        summary: summarizeDiff(diff),
+        diff,
+      },
+    ],
     [],
     [],
   );
@@ -78,14 +92,27 @@ function worker(mode: string, expectedPath: string, actualPath: string): void {
   const actual = parseJson(actualText) as JsonValue[];
   const lines = mode === 'compare' ? compareAndReport(expected, actual).split('\n').length : 0;
   const peak = process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(JSON.stringify({ baseline, peak, growth: peak - baseline, lines, count: expected.length + actual.length }) + '\n');
+  process.stdout.write(
+    `${JSON.stringify({ baseline, peak, growth: peak - baseline, lines, count: expected.length + actual.length })}\n`,
+  );
 }
 
 function measureWorker(mode: 'parse' | 'compare', dir: string): { growth: number } {
-  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), WORKER_FLAG, mode, join(dir, 'expected.json'), join(dir, 'actual.json')], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      fileURLToPath(import.meta.url),
+      WORKER_FLAG,
+      mode,
+      join(dir, 'expected.json'),
+      join(dir, 'actual.json'),
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   if (child.status !== 0) throw new Error(`verify bench worker failed: ${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!);
 }

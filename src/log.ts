@@ -51,10 +51,10 @@ export function createOutput(stream: TextStream, redactor: Redactor, color: bool
     colors: createColors(color),
     isTTY: Boolean(stream.isTTY),
     write: (text) => void stream.write(redactor.apply(text)),
-    line: (text = '') => void stream.write(redactor.apply(text) + '\n'),
+    line: (text = '') => void stream.write(`${redactor.apply(text)}\n`),
     json(doc) {
       wroteJson = true;
-      stream.write(redactor.apply(JSON.stringify({ schemaVersion: 1, ...doc }, jsonReplacer, 2)) + '\n');
+      stream.write(`${redactor.apply(JSON.stringify({ schemaVersion: 1, ...doc }, jsonReplacer, 2))}\n`);
     },
     get wroteJson() {
       return wroteJson;
@@ -127,7 +127,7 @@ export function createLogger(options: LoggerOptions): Logger {
       stream.write('\r\x1b[K');
       progressLineOpen = false;
     }
-    stream.write(line + '\n');
+    stream.write(`${line}\n`);
   };
 
   const annotate = (type: 'error' | 'warning', message: string, where?: Location) => {
@@ -176,7 +176,7 @@ export function createLogger(options: LoggerOptions): Logger {
         update(done, total, detail) {
           const text = `${label}: ${done}${total !== undefined ? `/${total}` : ''}${detail ? ` ${detail}` : ''}`;
           if (tty) {
-            stream.write('\r\x1b[K' + redactor.apply(text));
+            stream.write(`\r\x1b[K${redactor.apply(text)}`);
             progressLineOpen = true;
             return;
           }

@@ -68,7 +68,7 @@ export function renderHelp(topic?: string): string {
     if (own.length) lines.push('Options:', ...own.map(optionLine), '');
     lines.push('Global options:', ...OPTIONS.filter((o) => o.group === 'global').map(optionLine), '');
     lines.push("Every option can go before or after the command. 'sesam --help' lists them all.");
-    return lines.join('\n') + '\n';
+    return `${lines.join('\n')}\n`;
   }
   lines.push(`sesam ${VERSION}: a client for Sesam nodes with git-native config history and an embedded node.`, '');
   lines.push('Usage: sesam [options] <command> [args]', '');
@@ -83,8 +83,10 @@ export function renderHelp(topic?: string): string {
     for (const spec of OPTIONS.filter((o) => o.group === group)) lines.push(optionLine(spec));
     lines.push('');
   }
-  const ignored = OPTIONS.filter((o) => o.group === 'ignored').map((o) => (o.legacy?.[0] ?? `--${o.name}`));
+  const ignored = OPTIONS.filter((o) => o.group === 'ignored').map((o) => o.legacy?.[0] ?? `--${o.name}`);
   lines.push(`Accepted for sesam-py compatibility and ignored: ${ignored.join(' ')}`, '');
-  lines.push('Exit codes: 0 ok, 1 differences found, 2 usage or local input error, 3 node error, 4 git error, 130 interrupted.');
-  return lines.join('\n') + '\n';
+  lines.push(
+    'Exit codes: 0 ok, 1 differences found, 2 usage or local input error, 3 node error, 4 git error, 130 interrupted.',
+  );
+  return `${lines.join('\n')}\n`;
 }

@@ -84,7 +84,9 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
 
   try {
     if (CONNECTOR_COMMANDS.includes(name)) {
-      throw usageError(`'${name}' is a sesam-py connector command; connector projects are not supported by this client.`);
+      throw usageError(
+        `'${name}' is a sesam-py connector command; connector projects are not supported by this client.`,
+      );
     }
     const spec = findCommand(name);
     if (!spec) throw usageError(`Unknown command: '${word}'.`, { hint: "'sesam --help' lists the commands." });
@@ -148,7 +150,8 @@ function reportError(err: unknown, code: number, log: ReturnType<typeof createLo
   } else {
     const message = err instanceof Error ? err.message : String(err);
     log.error(`Internal error: ${message}`);
-    if (verbosity < 3) log.info('Reason: this is a bug in sesam; run again with -vvv for the stack trace and report it.');
+    if (verbosity < 3)
+      log.info('Reason: this is a bug in sesam; run again with -vvv for the stack trace and report it.');
   }
   if (verbosity >= 3 && err instanceof Error && err.stack) log.info(err.stack);
 }
@@ -215,7 +218,8 @@ function flagValue(name: string, raw: Record<string, unknown>): boolean | undefi
 
 function intParser(name: string) {
   return (value: string) => {
-    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`--${name} takes a whole number, not '${value}'.`);
+    if (!/^-?\d+$/.test(value.trim()))
+      throw new InvalidArgumentError(`--${name} takes a whole number, not '${value}'.`);
     return Number.parseInt(value, 10);
   };
 }
@@ -223,7 +227,8 @@ function intParser(name: string) {
 function floatParser(name: string) {
   return (value: string) => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--${name} takes a number, not '${value}'.`);
+    if (value.trim() === '' || !Number.isFinite(n))
+      throw new InvalidArgumentError(`--${name} takes a number, not '${value}'.`);
     return n;
   };
 }

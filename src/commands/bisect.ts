@@ -32,7 +32,11 @@ import { jinjaVarsOf, metadataFlags, type ConnectedNode } from './restore.js';
 export interface BisectDeps {
   connect(ctx: CommandContext): Promise<ConnectedNode>;
   runPipes(ctx: CommandContext, api: NodeApi): Promise<unknown>;
-  verifyProject(ctx: CommandContext, api: NodeApi, files: ExpectedFiles): Promise<{ failed: number; missing?: string[] }>;
+  verifyProject(
+    ctx: CommandContext,
+    api: NodeApi,
+    files: ExpectedFiles,
+  ): Promise<{ failed: number; missing?: string[] }>;
 }
 
 export async function bisect(ctx: CommandContext): Promise<number | void> {
@@ -58,14 +62,18 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
     const expectedAt = await resolveRevision(store, expectedRev);
     const candidates = await bisectCandidates(store, good, bad, { good: goodRev, bad: badRev });
     const expected = await expectedFilesAt(ctx.cwd, expectedAt, { env: ctx.env });
-    if (!expected.list().length) throw usageError(`There is no expected/ at ${expectedRev} (${shortOid(expectedAt)}) to verify against`);
+    if (!expected.list().length)
+      throw usageError(`There is no expected/ at ${expectedRev} (${shortOid(expectedAt)}) to verify against`);
 
     const path = statePath(store);
     let state = readState(path);
     if (state && (state.good !== good || state.bad !== bad || state.expectedAt !== expectedAt)) {
-      throw usageError(`Another bisect is in progress (good ${shortOid(state.good)}, bad ${shortOid(state.bad)}, expected at ${shortOid(state.expectedAt)})`, {
-        hint: `run it again with the same --good/--bad/--expected-at to finish it, or delete ${path}`,
-      });
+      throw usageError(
+        `Another bisect is in progress (good ${shortOid(state.good)}, bad ${shortOid(state.bad)}, expected at ${shortOid(state.expectedAt)})`,
+        {
+          hint: `run it again with the same --good/--bad/--expected-at to finish it, or delete ${path}`,
+        },
+      );
     }
     // The node must outlive Ctrl-C: it is connected without the command's abort signal so it can be put back.
     const api = await deps.connect({ ...ctx, signal: new AbortController().signal });
@@ -73,12 +81,27 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
     let outcome: Awaited<ReturnType<typeof search>> | undefined;
     try {
       if (state && state.node !== api.label) {
-        throw usageError(`The bisect in progress runs against ${state.node}, not ${api.label}`, { hint: `use that node, or delete ${path}` });
+        throw usageError(`The bisect in progress runs against ${state.node}, not ${api.label}`, {
+          hint: `use that node, or delete ${path}`,
+        });
       }
-      if (state) ctx.log.info(`Resuming the bisect: ${Object.keys(state.verdicts).length} of ${candidates.length} snapshots already judged.`);
+      if (state)
+        ctx.log.info(
+          `Resuming the bisect: ${Object.keys(state.verdicts).length} of ${candidates.length} snapshots already judged.`,
+        );
       // After a crash the node still holds a candidate: the original is the one saved in the state file.
       original = state?.original && !state.nodeRestored ? decodeOriginal(state.original) : await saveNode(api);
-      state = { version: 1, good, bad, expectedAt, node: api.label, candidates, verdicts: state?.verdicts ?? {}, original: encodeOriginal(original), nodeRestored: true };
+      state = {
+        version: 1,
+        good,
+        bad,
+        expectedAt,
+        node: api.label,
+        candidates,
+        verdicts: state?.verdicts ?? {},
+        original: encodeOriginal(original),
+        nodeRestored: true,
+      };
       writeState(path, state);
       outcome = await search(ctx, deps, store, api, state, path, expected);
     } finally {
@@ -116,7 +139,9 @@ async function search(
   expected: ExpectedFiles,
 ): Promise<{ firstBad: number } | { between: number[] }> {
   const { candidates, verdicts } = state;
-  ctx.log.info(`Bisecting ${candidates.length} snapshot${candidates.length === 1 ? '' : 's'} (about ${Math.ceil(Math.log2(candidates.length + 1))} steps).`);
+  ctx.log.info(
+    `Bisecting ${candidates.length} snapshot${candidates.length === 1 ? '' : 's'} (about ${Math.ceil(Math.log2(candidates.length + 1))} steps).`,
+  );
   for (let step = 1; ; step++) {
     const next = nextStep(candidates, verdicts);
     if (!('test' in next)) return next;
@@ -129,8 +154,24 @@ async function search(
     const record = await testCandidate(ctx, deps, store, api, commit, expected);
     verdicts[commit] = record;
     writeState(path, state);
-    await writeNote(store, BISECT_NOTES_REF, commit, stringifyJson({ verdict: record.verdict, failed: record.failed ?? null, reason: record.reason ?? null, expectedAt: state.expectedAt, node: state.node }));
-    const detail = record.verdict === 'skip' ? `skipped: ${record.reason}` : record.verdict === 'bad' ? `bad (${record.failed} failing)` : 'good';
+    await writeNote(
+      store,
+      BISECT_NOTES_REF,
+      commit,
+      stringifyJson({
+        verdict: record.verdict,
+        failed: record.failed ?? null,
+        reason: record.reason ?? null,
+        expectedAt: state.expectedAt,
+        node: state.node,
+      }),
+    );
+    const detail =
+      record.verdict === 'skip'
+        ? `skipped: ${record.reason}`
+        : record.verdict === 'bad'
+          ? `bad (${record.failed} failing)`
+          : 'good';
     ctx.log.info(`  ${shortOid(commit)} is ${detail}`);
   }
 }
@@ -159,7 +200,8 @@ async function testCandidate(
     return failed > 0 ? { verdict: 'bad', failed } : { verdict: 'good', failed: 0 };
   } catch (err) {
     if (ctx.signal.aborted) throw new SesamError('interrupted', 'Bisect interrupted', { cause: err });
-    if (isSesamError(err) && UNTESTABLE.has(err.kind)) return { verdict: 'skip', reason: err.reason ? `${err.message}: ${err.reason}` : err.message };
+    if (isSesamError(err) && UNTESTABLE.has(err.kind))
+      return { verdict: 'skip', reason: err.reason ? `${err.message}: ${err.reason}` : err.message };
     throw err;
   }
 }
@@ -181,12 +223,17 @@ async function report(
       ctx.out.line('The first bad snapshot is one of these (the others could not be tested):');
       for (const c of list) ctx.out.line(`  ${shortOid(c)} ${(await store.readCommit(c)).subject}`);
     }
-    throw new SesamError('untestable', `Bisect could not decide between ${list.length} snapshots`, { reason: 'some steps could not be tested' });
+    throw new SesamError('untestable', `Bisect could not decide between ${list.length} snapshots`, {
+      reason: 'some steps could not be tested',
+    });
   }
   const commit = candidates[outcome.firstBad]!;
   const previous = outcome.firstBad > 0 ? candidates[outcome.firstBad - 1]! : good;
   const info = await store.readCommit(commit);
-  const diff = diffProjects(await projectFilesAt(store, previous, ctx.cwd, profile), await projectFilesAt(store, commit, ctx.cwd, profile));
+  const diff = diffProjects(
+    await projectFilesAt(store, previous, ctx.cwd, profile),
+    await projectFilesAt(store, commit, ctx.cwd, profile),
+  );
   if (ctx.options.json) {
     ctx.out.json({
       firstBad: { commit, subject: info.subject, date: info.committer.date.toISOString(), trailers: info.trailers },
@@ -198,6 +245,8 @@ async function report(
   }
   ctx.out.line(`First bad snapshot: ${shortOid(commit)} "${info.subject}" (${info.committer.date.toISOString()})`);
   ctx.out.line(`Changes against ${shortOid(previous)}: ${summaryLine(diff)}`);
-  for (const line of renderDiff(diff, ctx.log.verbosity >= 1 ? Infinity : 10)) ctx.out.line('  ' + line);
-  ctx.out.line(`${steps.length} step${steps.length === 1 ? '' : 's'}; verdicts are in git notes: git log --notes=sesam-bisect`);
+  for (const line of renderDiff(diff, ctx.log.verbosity >= 1 ? Infinity : 10)) ctx.out.line(`  ${line}`);
+  ctx.out.line(
+    `${steps.length} step${steps.length === 1 ? '' : 's'}; verdicts are in git notes: git log --notes=sesam-bisect`,
+  );
 }

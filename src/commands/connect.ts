@@ -32,7 +32,9 @@ export async function connectNode(ctx: CommandContext, opts: ConnectOptions = {}
     api = local;
     ctx.log.debug(`Using the embedded node (state in ${LOCAL_NODE_DATA_DIR}).`);
   } else {
-    ctx.log.debug(`Connecting to ${settings.nodeUrl} (node from ${settings.source.node}, JWT from ${settings.source.jwt}).`);
+    ctx.log.debug(
+      `Connecting to ${settings.nodeUrl} (node from ${settings.source.node}, JWT from ${settings.source.jwt}).`,
+    );
     api = createNodeApi({
       baseUrl: settings.nodeUrl,
       jwt: settings.jwt,
@@ -59,7 +61,12 @@ export async function connectNode(ctx: CommandContext, opts: ConnectOptions = {}
 async function requireDeveloperMode(ctx: CommandContext, api: NodeApi): Promise<void> {
   const info = await api.getInfo();
   const status = info.status;
-  const developer = typeof status === 'object' && status !== null && !Array.isArray(status) && 'developer_mode' in status && Boolean((status as { developer_mode: unknown }).developer_mode);
+  const developer =
+    typeof status === 'object' &&
+    status !== null &&
+    !Array.isArray(status) &&
+    'developer_mode' in status &&
+    Boolean((status as { developer_mode: unknown }).developer_mode);
   if (developer) return;
   const canForce = ctx.command === 'upload' || ctx.command === 'download';
   throw nodeError(
@@ -70,7 +77,11 @@ async function requireDeveloperMode(ctx: CommandContext, api: NodeApi): Promise<
 }
 
 /** Connect, run `body`, and always close the node (the embedded node holds a database open). */
-export async function withNode<T>(ctx: CommandContext, opts: ConnectOptions, body: (api: ConnectedNode) => Promise<T>): Promise<T> {
+export async function withNode<T>(
+  ctx: CommandContext,
+  opts: ConnectOptions,
+  body: (api: ConnectedNode) => Promise<T>,
+): Promise<T> {
   const api = await connectNode(ctx, opts);
   try {
     return await body(api);

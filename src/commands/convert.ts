@@ -42,12 +42,18 @@ export async function convert(ctx: CommandContext): Promise<number> {
     }
     const testdata = `testdata/${id}.json`;
     const other = testdataOwner.get(testdata);
-    if (other) throw inputError(`${file}: pipe _id '${id}' is also the _id in ${other}; both would write ${testdata}`, { file });
+    if (other)
+      throw inputError(`${file}: pipe _id '${id}' is also the _id in ${other}; both would write ${testdata}`, { file });
     testdataOwner.set(testdata, file);
     if (isFile(join(root, testdata))) ctx.log.warn(`Replacing ${testdata} with the entities embedded in ${file}`);
     changes.set(file, formatJson(pipe));
     changes.set(testdata, formatJson(converted.entities));
-    conversions.push({ pipe: id, file, testdata, entities: Array.isArray(converted.entities) ? converted.entities.length : 1 });
+    conversions.push({
+      pipe: id,
+      file,
+      testdata,
+      entities: Array.isArray(converted.entities) ? converted.entities.length : 1,
+    });
     ctx.log.debug(`Converted ${file}: ${testdata}`);
   }
   applyFileChanges(root, changes);
@@ -58,7 +64,8 @@ export async function convert(ctx: CommandContext): Promise<number> {
     ctx.out.line(`No pipe has a conditional source with an embedded '${profile}' alternative: nothing to convert`);
   } else {
     ctx.log.info('Successfully converted pipes and created testdata folder');
-    for (const c of conversions) ctx.out.line(`${c.file}: ${c.entities} entit${c.entities === 1 ? 'y' : 'ies'} -> ${c.testdata}`);
+    for (const c of conversions)
+      ctx.out.line(`${c.file}: ${c.entities} entit${c.entities === 1 ? 'y' : 'ies'} -> ${c.testdata}`);
     ctx.out.line(`Converted ${conversions.length} pipe${conversions.length === 1 ? '' : 's'}`);
   }
   return 0;
@@ -71,7 +78,7 @@ export async function convert(ctx: CommandContext): Promise<number> {
 export function convertPipe(pipe: JsonValue, profile: string): { entities: JsonValue } | undefined {
   if (!isJsonObject(pipe) || !isJsonObject(pipe.source) || pipe.source.type !== 'conditional') return undefined;
   const alternatives = pipe.source.alternatives;
-  if (!isJsonObject(alternatives) || !Object.prototype.hasOwnProperty.call(alternatives, profile)) return undefined;
+  if (!isJsonObject(alternatives) || !Object.hasOwn(alternatives, profile)) return undefined;
   const alternative = alternatives[profile];
   if (!isJsonObject(alternative) || alternative.type !== 'embedded') return undefined;
   const entities = alternative.entities ?? [];

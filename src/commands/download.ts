@@ -36,8 +36,15 @@ export async function download(ctx: CommandContext): Promise<void> {
     ctx.out.json({ ok: true, added, changed, removed, snapshot: result.snapshot ?? null });
     return;
   }
-  ctx.out.line(`Replaced local config successfully: ${added.length} added, ${changed.length} changed, ${removed.length} removed.`);
-  for (const [mark, list] of [['A', added], ['M', changed], ['D', removed]] as const) for (const p of list) ctx.out.line(`  ${mark} ${p}`);
+  ctx.out.line(
+    `Replaced local config successfully: ${added.length} added, ${changed.length} changed, ${removed.length} removed.`,
+  );
+  for (const [mark, list] of [
+    ['A', added],
+    ['M', changed],
+    ['D', removed],
+  ] as const)
+    for (const p of list) ctx.out.line(`  ${mark} ${p}`);
 }
 
 /** Fetch env and config from the node and write them into the project; returns what changed. */
@@ -47,7 +54,7 @@ export async function downloadConfig(ctx: CommandContext, api: NodeApi): Promise
   const changes = new Map<string, string | Uint8Array | null>();
 
   const envName = `${ctx.options.profile}-env.json`;
-  changes.set(envName, '\uFEFF' + formatJson(await api.getEnv()));
+  changes.set(envName, `\uFEFF${formatJson(await api.getEnv())}`);
 
   const remote = await fetchRemoteConfig(api, readLocalMetadata(root));
   const formatted = new Map<string, string>();
@@ -94,7 +101,10 @@ export async function downloadConfig(ctx: CommandContext, api: NodeApi): Promise
     applyFileChanges(root, changes);
   } catch (err) {
     if (isSesamError(err)) throw err;
-    throw inputError(`Failed to write the downloaded config into ${root}; no local file was changed.`, { reason: describeError(err), cause: err });
+    throw inputError(`Failed to write the downloaded config into ${root}; no local file was changed.`, {
+      reason: describeError(err),
+      cause: err,
+    });
   }
   ctx.log.info('Replaced local config successfully');
   const isConfig = (p: string) => p !== 'sesam-config.zip';

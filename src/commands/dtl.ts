@@ -3,9 +3,23 @@
 // a failing line gives {"error": "..."} and does not stop the batch.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { compileDtl, DtlConfigError, DtlRuntimeError, evaluateExpression, pipeSettingsFromConfig, type DatasetProvider } from '../dtl/index.js';
+import {
+  compileDtl,
+  DtlConfigError,
+  DtlRuntimeError,
+  evaluateExpression,
+  pipeSettingsFromConfig,
+  type DatasetProvider,
+} from '../dtl/index.js';
 import { inputError, usageError } from '../errors.js';
-import { isJsonObject, JsonSyntaxError, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
+import {
+  isJsonObject,
+  JsonSyntaxError,
+  parseJson,
+  stringifyJson,
+  type JsonObject,
+  type JsonValue,
+} from '../format/json.js';
 import type { CommandContext } from './context.js';
 
 export async function dtl(ctx: CommandContext): Promise<number> {
@@ -15,7 +29,9 @@ export async function dtl(ctx: CommandContext): Promise<number> {
     if (ctx.options.batch === undefined) throw usageError("'sesam dtl transform' needs --batch FILE (or - for stdin).");
     return batch(ctx, transformLine);
   }
-  throw usageError(mode ? `Unknown dtl mode '${mode}'.` : 'Missing dtl mode.', { hint: "Use 'sesam dtl eval EXPR' or 'sesam dtl eval|transform --batch FILE|-'." });
+  throw usageError(mode ? `Unknown dtl mode '${mode}'.` : 'Missing dtl mode.', {
+    hint: "Use 'sesam dtl eval EXPR' or 'sesam dtl eval|transform --batch FILE|-'.",
+  });
 }
 
 async function evalOne(ctx: CommandContext, rest: string[]): Promise<number> {
@@ -37,7 +53,8 @@ async function evalOne(ctx: CommandContext, rest: string[]): Promise<number> {
   try {
     ctx.out.line(stringifyJson(evaluateExpression(expression, source)));
   } catch (err) {
-    if (err instanceof DtlConfigError || err instanceof DtlRuntimeError) throw inputError(`DTL expression failed: ${err.message}`);
+    if (err instanceof DtlConfigError || err instanceof DtlRuntimeError)
+      throw inputError(`DTL expression failed: ${err.message}`);
     throw err;
   }
   return 0;
@@ -104,7 +121,8 @@ function lineDatasets(input: JsonObject): DatasetProvider {
   const raw = optionalObject(input, 'datasets') ?? {};
   const data = new Map<string, JsonObject[]>();
   for (const [id, list] of Object.entries(raw)) {
-    if (!Array.isArray(list) || !list.every(isJsonObject)) throw new Error(`"datasets.${id}" must be a list of entities`);
+    if (!Array.isArray(list) || !list.every(isJsonObject))
+      throw new Error(`"datasets.${id}" must be a list of entities`);
     data.set(id, list as JsonObject[]);
   }
   return { entities: (id) => data.get(id), version: () => 0 };
@@ -122,8 +140,11 @@ const transformLine: LineHandler = (input) => {
   const source = optionalObject(input, 'source');
   if (!source) throw new Error('"source" must be an entity object');
   const idRequired = input.id_required;
-  if (idRequired !== undefined && typeof idRequired !== 'boolean') throw new Error('"id_required" must be true or false');
+  if (idRequired !== undefined && typeof idRequired !== 'boolean')
+    throw new Error('"id_required" must be true or false');
   const pipe = pipeSettingsFromConfig(optionalObject(input, 'pipe'));
   const compiled = compileDtl({ type: 'dtl', rules, id_required: idRequired ?? true }, pipe);
-  return { entities: compiled.transform(source, { datasets: lineDatasets(input), target: optionalObject(input, 'target') }) };
+  return {
+    entities: compiled.transform(source, { datasets: lineDatasets(input), target: optionalObject(input, 'target') }),
+  };
 };

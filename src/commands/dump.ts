@@ -22,10 +22,15 @@ export function dumpLocalConfig(ctx: CommandContext): DumpResult {
   const jinjaVars = readJinjaVars(ctx.cwd);
   if (jinjaVars) {
     const names = Object.keys(jinjaVars);
-    ctx.log.debug(names.length > 0 ? `Substituting .jinja_vars variables: ${names.join(', ')}` : 'No variables found in .jinja_vars.');
+    ctx.log.debug(
+      names.length > 0
+        ? `Substituting .jinja_vars variables: ${names.join(', ')}`
+        : 'No variables found in .jinja_vars.',
+    );
   }
   const entries = localConfigEntries(ctx.cwd, { whitelist, jinjaVars });
-  if (!entries.some((e) => e.path.startsWith('pipes/'))) ctx.log.warn('The config zip holds no pipes (no pipes/*.conf.json taking part).');
+  if (!entries.some((e) => e.path.startsWith('pipes/')))
+    ctx.log.warn('The config zip holds no pipes (no pipes/*.conf.json taking part).');
   writeFileAtomic(resolve(ctx.cwd, CONFIG_ZIP_FILE), createZip(entries.map((e) => ({ path: e.path, data: e.text }))));
   for (const entry of entries) ctx.log.trace(`  ${entry.path}`);
   return { file: CONFIG_ZIP_FILE, entries: entries.map((e) => e.path) };
@@ -34,6 +39,9 @@ export function dumpLocalConfig(ctx: CommandContext): DumpResult {
 export async function dump(ctx: CommandContext): Promise<number> {
   const result = dumpLocalConfig(ctx);
   if (ctx.options.json) ctx.out.json({ ok: true, file: result.file, entries: result.entries });
-  else ctx.out.line(`Dumped local config to '${result.file}' (${result.entries.length} file${result.entries.length === 1 ? '' : 's'})`);
+  else
+    ctx.out.line(
+      `Dumped local config to '${result.file}' (${result.entries.length} file${result.entries.length === 1 ? '' : 's'})`,
+    );
   return 0;
 }

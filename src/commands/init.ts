@@ -60,7 +60,8 @@ async function loginFlow(ctx: CommandContext): Promise<void> {
   if (!node) node = await prompt.ask('Node URL (e.g. datahub-1a2b3c.sesam.cloud)');
   if (!node.trim()) throw usageError('No node URL given.');
   const nodeUrl = normalizeNodeUrl(node);
-  if (isLocalNode(nodeUrl)) throw usageError("The embedded node needs no login: use '--node local' or put node=local in .syncconfig.");
+  if (isLocalNode(nodeUrl))
+    throw usageError("The embedded node needs no login: use '--node local' or put node=local in .syncconfig.");
   if (!jwt) {
     const email = (await prompt.ask('Email')).trim();
     const password = await prompt.ask('Password', { secret: true });
@@ -72,7 +73,9 @@ async function loginFlow(ctx: CommandContext): Promise<void> {
   const path = join(ctx.cwd, '.syncconfig');
   writePrivateFile(path, `node='${nodeUrl}'\nJWT='${jwt}'\n`);
   const ignored = ensureGitignored(ctx.cwd, '.syncconfig');
-  ctx.log.info(`Stored the node URL and JWT in ${path} (readable only by you)${ignored ? '; added .syncconfig to .gitignore' : ''}.`);
+  ctx.log.info(
+    `Stored the node URL and JWT in ${path} (readable only by you)${ignored ? '; added .syncconfig to .gitignore' : ''}.`,
+  );
   if (ctx.options.json) ctx.out.json({ ok: true, node: nodeUrl, syncConfig: path });
   else ctx.out.line(`Logged in to ${nodeUrl}; credentials stored in .syncconfig.`);
 }
@@ -102,7 +105,14 @@ function ensureGitignored(dir: string, name: string): boolean {
 // ---- init: conditional test sources ----
 
 // Sources that read other datasets (or are already embedded) get no test alternative.
-const EXCLUDED_SOURCE_TYPES = new Set(['dataset', 'merge', 'merge_datasets', 'union_datasets', 'diff_datasets', 'embedded']);
+const EXCLUDED_SOURCE_TYPES = new Set([
+  'dataset',
+  'merge',
+  'merge_datasets',
+  'union_datasets',
+  'diff_datasets',
+  'embedded',
+]);
 
 interface InitCounts {
   addedSources: number;
@@ -135,7 +145,9 @@ async function addConditionalSources(ctx: CommandContext): Promise<void> {
       : 'All input pipes already have conditional sources with test alternatives. No test sources were added.',
   );
   if (counts.modifiedSources > 0) {
-    lines.push(`Successfully added a total of ${counts.addedEntities} test entities to ${counts.modifiedSources} pipes.`);
+    lines.push(
+      `Successfully added a total of ${counts.addedEntities} test entities to ${counts.modifiedSources} pipes.`,
+    );
   } else if (ctx.options.addTestEntities) {
     lines.push('No test entities were added.');
   }
@@ -144,7 +156,13 @@ async function addConditionalSources(ctx: CommandContext): Promise<void> {
 }
 
 /** Change `pipe` in place; true when it changed. */
-async function addTestSource(ctx: CommandContext, api: NodeApi | undefined, pipe: JsonObject, path: string, counts: InitCounts): Promise<boolean> {
+async function addTestSource(
+  ctx: CommandContext,
+  api: NodeApi | undefined,
+  pipe: JsonObject,
+  path: string,
+  counts: InitCounts,
+): Promise<boolean> {
   const id = typeof pipe._id === 'string' ? pipe._id : path;
   const source = pipe.source;
   if (!isJsonObject(source) || typeof source.type !== 'string') {
@@ -171,7 +189,9 @@ async function addTestSource(ctx: CommandContext, api: NodeApi | undefined, pipe
       } else if (!Array.isArray(test.entities) || test.entities.length === 0 || ctx.options.forceAdd) {
         if (await fillTestEntities(ctx, api, id, test, counts)) changed = true;
       } else {
-        ctx.log.info(`Pipe ${id} already has test entities. Re-run with '-force-add' if you want to overwrite these entities.`);
+        ctx.log.info(
+          `Pipe ${id} already has test entities. Re-run with '-force-add' if you want to overwrite these entities.`,
+        );
       }
     }
     return changed;
@@ -186,7 +206,13 @@ async function addTestSource(ctx: CommandContext, api: NodeApi | undefined, pipe
 }
 
 /** Up to 10 current entities of the pipe's sink dataset on the node; true when any were added. */
-async function fillTestEntities(ctx: CommandContext, api: NodeApi, id: string, test: JsonObject, counts: InitCounts): Promise<boolean> {
+async function fillTestEntities(
+  ctx: CommandContext,
+  api: NodeApi,
+  id: string,
+  test: JsonObject,
+  counts: InitCounts,
+): Promise<boolean> {
   ctx.log.info(`Adding test entities to pipe '${id}'`);
   const nodePipe = await api.getPipe(id);
   if (!nodePipe) {
@@ -198,7 +224,10 @@ async function fillTestEntities(ctx: CommandContext, api: NodeApi, id: string, t
   let entities: JsonValue[] = [];
   try {
     if ((await api.getDataset(dataset)) === null) throw new Error(`dataset '${dataset}' does not exist on the node`);
-    entities = (await api.getDatasetEntities(dataset, { history: 'False', deleted: 'False', limit: '10' })).slice(0, 10);
+    entities = (await api.getDatasetEntities(dataset, { history: 'False', deleted: 'False', limit: '10' })).slice(
+      0,
+      10,
+    );
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     ctx.log.warn(`Unable to get entities from '${id}' due to an exception:\n${describeError(err)}`);

@@ -16,7 +16,8 @@ export async function log(ctx: CommandContext): Promise<void> {
     if (!entries.length) {
       const branches = (await store.listRefs(SNAPSHOT_REF_PREFIX)).map((r) => labelOfRef(r.ref)!);
       ctx.log.info(labels ? `No snapshots for ${labels.join(', ')}.` : 'No snapshots yet.');
-      if (labels && branches.length) ctx.log.info(`Hint: snapshots exist for ${branches.join(', ')} (sesam log --node NAME).`);
+      if (labels && branches.length)
+        ctx.log.info(`Hint: snapshots exist for ${branches.join(', ')} (sesam log --node NAME).`);
       return;
     }
     const c = ctx.out.colors;

@@ -16,7 +16,9 @@ const RENAMES: Record<string, string> = { gitignore: '.gitignore', github: '.git
 
 export function listTemplates(): string[] {
   if (!existsSync(TEMPLATES_DIR)) return [];
-  return readdirSync(TEMPLATES_DIR).filter((name) => statSync(join(TEMPLATES_DIR, name)).isDirectory()).sort();
+  return readdirSync(TEMPLATES_DIR)
+    .filter((name) => statSync(join(TEMPLATES_DIR, name)).isDirectory())
+    .sort();
 }
 
 export async function newProject(ctx: CommandContext): Promise<number> {
@@ -26,7 +28,9 @@ export async function newProject(ctx: CommandContext): Promise<number> {
   const template = ctx.options.template;
   const available = listTemplates();
   if (!available.includes(template)) {
-    throw usageError(`Unknown template '${template}'.`, { hint: `Available templates: ${available.join(', ') || 'none (the package has no templates folder)'}.` });
+    throw usageError(`Unknown template '${template}'.`, {
+      hint: `Available templates: ${available.join(', ') || 'none (the package has no templates folder)'}.`,
+    });
   }
   const dir = resolve(ctx.cwd, target);
   ensureEmptyDir(dir, target);
@@ -64,7 +68,9 @@ function ensureEmptyDir(dir: string, shown: string): void {
   }
   if (!statSync(dir).isDirectory()) throw inputError(`'${shown}' exists and is not a directory.`);
   if (readdirSync(dir).length > 0) {
-    throw inputError(`The directory '${shown}' is not empty.`, { hint: 'sesam new creates a project in a new or empty directory.' });
+    throw inputError(`The directory '${shown}' is not empty.`, {
+      hint: 'sesam new creates a project in a new or empty directory.',
+    });
   }
 }
 

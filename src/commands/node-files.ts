@@ -12,7 +12,8 @@ export function readLocalMetadata(projectDir: string): JsonObject | undefined {
   const path = join(projectDir, NODE_METADATA_FILE);
   if (!isFile(path)) return undefined;
   const value = readJsonFile(path, NODE_METADATA_FILE);
-  if (!isJsonObject(value)) throw inputError(`${NODE_METADATA_FILE} must hold a JSON object.`, { file: NODE_METADATA_FILE });
+  if (!isJsonObject(value))
+    throw inputError(`${NODE_METADATA_FILE} must hold a JSON object.`, { file: NODE_METADATA_FILE });
   return value;
 }
 

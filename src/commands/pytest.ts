@@ -8,7 +8,8 @@ import type { CommandContext } from './context.js';
 
 export async function runPytest(ctx: CommandContext): Promise<void> {
   const dir = ctx.args[0];
-  if (!dir) throw usageError("The name of the folder containing tests must be specified when using the 'run-pytest' command.");
+  if (!dir)
+    throw usageError("The name of the folder containing tests must be specified when using the 'run-pytest' command.");
   await pytestIn(ctx, dir, true);
 }
 
@@ -29,7 +30,9 @@ async function pytestIn(ctx: CommandContext, dir: string, standalone: boolean): 
     return;
   }
   const args = [dir, ...ctx.options.pytestArgs.split(/\s+/).filter(Boolean)];
-  ctx.log.info(`Found ${tests.length} test files in folder '${dir}', running pytest with these options: ${JSON.stringify(args)}`);
+  ctx.log.info(
+    `Found ${tests.length} test files in folder '${dir}', running pytest with these options: ${JSON.stringify(args)}`,
+  );
   if (standalone) {
     ctx.log.warn(
       "Note that some tests require that the most recent versions of the pipes have finished running in order to provide accurate results. Make sure that you've done an 'upload' and 'run' recently before running these tests.",
@@ -42,7 +45,10 @@ async function pytestIn(ctx: CommandContext, dir: string, standalone: boolean): 
       hint: "install it with 'pip install pytest' (neither 'pytest' nor 'python3 -m pytest' works on this PATH)",
     });
   }
-  if (outcome !== 0) throw differencesFound('One or more Python tests failed, see above output.', { reason: `pytest exited with code ${outcome}` });
+  if (outcome !== 0)
+    throw differencesFound('One or more Python tests failed, see above output.', {
+      reason: `pytest exited with code ${outcome}`,
+    });
   ctx.log.info('Ran unit tests successfully.');
 }
 
@@ -71,7 +77,8 @@ function spawnPytest(ctx: CommandContext, program: string, args: string[]): Prom
       ctx.signal.removeEventListener('abort', onAbort);
       if (pending) ctx.log.info(pending);
       if (ctx.signal.aborted) return reject(ctx.signal.reason);
-      if (program === 'python3' && code !== 0 && /No module named pytest/.test(stderrTail)) return resolvePromise('not-found');
+      if (program === 'python3' && code !== 0 && /No module named pytest/.test(stderrTail))
+        return resolvePromise('not-found');
       resolvePromise(code ?? (signal ? 128 : 1));
     });
   });

@@ -20,7 +20,9 @@ export async function fetchRemoteConfig(api: NodeApi, localMetadata: JsonObject 
   try {
     entries = readZip(raw);
   } catch (err) {
-    throw nodeError('The node sent a config zip that cannot be read (GET /config).', { reason: (err as Error).message });
+    throw nodeError('The node sent a config zip that cannot be read (GET /config).', {
+      reason: (err as Error).message,
+    });
   }
   const files = new Map<string, JsonValue>();
   for (const [path, bytes] of entries) {

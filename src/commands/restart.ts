@@ -30,11 +30,18 @@ async function adminCommand(ctx: CommandContext, operation: 'restart' | 'reset')
 }
 
 /** POST /admin, then poll GET /status until node_start_time changes or `timeoutSeconds` pass. */
-export async function restartAndWait(ctx: CommandContext, api: NodeApi, operation: 'restart' | 'reset', timeoutSeconds: number): Promise<void> {
+export async function restartAndWait(
+  ctx: CommandContext,
+  api: NodeApi,
+  operation: 'restart' | 'reset',
+  timeoutSeconds: number,
+): Promise<void> {
   const before = (await api.getStatus()).node_start_time;
   const answer = await api.admin(operation);
   if (answer.message !== 'OK') {
-    throw nodeError(`Failed to ${operation} node!`, { reason: `the node answered ${stringifyJson(answer as JsonValue)} instead of {"message": "OK"}` });
+    throw nodeError(`Failed to ${operation} node!`, {
+      reason: `the node answered ${stringifyJson(answer as JsonValue)} instead of {"message": "OK"}`,
+    });
   }
   const started = Date.now();
   let last = 'node_start_time did not change';

@@ -7,7 +7,13 @@ import { showJson, toPlain } from '../snapshots/json-diff.js';
 import { hasConfig } from '../snapshots/node-config.js';
 import { withStore } from '../snapshots/open.js';
 import { diffToJson, isEmptyDiff, renderDiff, summaryLine } from '../snapshots/project-diff.js';
-import { envFileName, isManagedPath, projectFilesAt, readProjectFiles, resolveRevision } from '../snapshots/project-files.js';
+import {
+  envFileName,
+  isManagedPath,
+  projectFilesAt,
+  readProjectFiles,
+  resolveRevision,
+} from '../snapshots/project-files.js';
 import { shortOid } from '../snapshots/refs.js';
 import { planNodeChange, pushConfig, revisionConfig } from '../snapshots/restore.js';
 import type { CommandContext } from './context.js';
@@ -26,7 +32,11 @@ export async function restore(ctx: CommandContext): Promise<number | void> {
 
 export function metadataFlags(ctx: CommandContext) {
   const o = ctx.options;
-  return { enableUserPipes: o.enableUserPipes, disableCppExtensions: o.disableCppExtensions, enableEagerMs: o.enableEagerMs };
+  return {
+    enableUserPipes: o.enableUserPipes,
+    disableCppExtensions: o.disableCppExtensions,
+    enableEagerMs: o.enableEagerMs,
+  };
 }
 
 export async function jinjaVarsOf(projectDir: string): Promise<Record<string, string> | undefined> {
@@ -41,15 +51,25 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
   const profile = ctx.options.profile;
   const { commit, subject, files } = await withStore(ctx.cwd, ctx.env, async (store) => {
     const commit = await resolveRevision(store, rev);
-    return { commit, subject: (await store.readCommit(commit)).subject, files: await projectFilesAt(store, commit, ctx.cwd, profile) };
+    return {
+      commit,
+      subject: (await store.readCommit(commit)).subject,
+      files: await projectFilesAt(store, commit, ctx.cwd, profile),
+    };
   });
   const at = (path: string) => `${path}@${shortOid(commit)}`;
   if (!hasConfig(files)) {
     throw usageError(`Revision '${rev}' (${shortOid(commit)}) holds no Sesam configuration`, {
-      reason: 'no pipes/*.conf.json, systems/*.conf.json or node-metadata.conf.json in the project folder at that revision',
+      reason:
+        'no pipes/*.conf.json, systems/*.conf.json or node-metadata.conf.json in the project folder at that revision',
     });
   }
-  const target = revisionConfig(files, { profile, flags: metadataFlags(ctx), jinjaVars: await jinjaVarsOf(ctx.cwd), describe: at });
+  const target = revisionConfig(files, {
+    profile,
+    flags: metadataFlags(ctx),
+    jinjaVars: await jinjaVarsOf(ctx.cwd),
+    describe: at,
+  });
 
   const api = await deps.connect(ctx);
   try {
@@ -59,14 +79,17 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
     if (!ctx.options.json) {
       ctx.out.line(`Restore ${shortOid(commit)} "${subject}" to ${api.label}:`);
       ctx.out.line(`  config: ${summaryLine(plan.config)}`);
-      for (const line of renderDiff(plan.config, ctx.log.verbosity >= 1 ? Infinity : 10)) ctx.out.line('  ' + line);
+      for (const line of renderDiff(plan.config, ctx.log.verbosity >= 1 ? Infinity : 10)) ctx.out.line(`  ${line}`);
       if (!plan.env) ctx.out.line(`  env: left as it is (no ${envFileName(profile)} at that revision)`);
       else if (!plan.env.length) ctx.out.line('  env: no changes');
       else {
         ctx.out.line(`  env: ${plan.env.length} variable${plan.env.length === 1 ? '' : 's'} changed`);
         for (const c of plan.env) ctx.out.line(`      ${c.path}: ${showJson(c.before)} → ${showJson(c.after)}`);
       }
-      if (ctx.options.write) ctx.out.line(`  work tree: ${writes.size ? `${writes.size} file${writes.size === 1 ? '' : 's'} to write or remove` : 'already matches'}`);
+      if (ctx.options.write)
+        ctx.out.line(
+          `  work tree: ${writes.size ? `${writes.size} file${writes.size === 1 ? '' : 's'} to write or remove` : 'already matches'}`,
+        );
     }
     const report = (extraFields: Record<string, unknown>) => {
       if (!ctx.options.json) return;
@@ -74,7 +97,9 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
         commit,
         node: api.label,
         config: diffToJson(plan.config),
-        env: plan.env ? plan.env.map((c) => ({ path: c.path, kind: c.kind, before: toPlain(c.before), after: toPlain(c.after) })) : null,
+        env: plan.env
+          ? plan.env.map((c) => ({ path: c.path, kind: c.kind, before: toPlain(c.before), after: toPlain(c.after) }))
+          : null,
         workTree: [...writes].map(([path, data]) => ({ path, action: data === null ? 'remove' : 'write' })),
         ...extraFields,
       });
@@ -105,10 +130,16 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
       applyFileChanges(ctx.cwd, writes);
       ctx.log.info(`Wrote ${writes.size} file${writes.size === 1 ? '' : 's'} of ${shortOid(commit)} to the work tree.`);
     }
-    const snapshot = await recordSnapshotStep(ctx, api, { command: 'restore', done: `Restored ${shortOid(commit)}`, restoredFrom: commit, files });
+    const snapshot = await recordSnapshotStep(ctx, api, {
+      command: 'restore',
+      done: `Restored ${shortOid(commit)}`,
+      restoredFrom: commit,
+      files,
+    });
     report({ dryRun: false, uploaded: !unchanged, snapshot: snapshot?.commit ?? null });
   } catch (err) {
-    if (isSesamError(err) && err.kind === 'node') ctx.log.error(`Restore of ${shortOid(commit)} failed; ${api.label} may hold part of it.`);
+    if (isSesamError(err) && err.kind === 'node')
+      ctx.log.error(`Restore of ${shortOid(commit)} failed; ${api.label} may hold part of it.`);
     throw err;
   } finally {
     await api.close();
@@ -116,7 +147,11 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
 }
 
 /** The file writes/removals that make the work tree's managed files equal the revision's (the env file is never removed). */
-function workTreeChanges(projectDir: string, profile: string, files: Map<string, Uint8Array>): Map<string, Uint8Array | null> {
+function workTreeChanges(
+  projectDir: string,
+  profile: string,
+  files: Map<string, Uint8Array>,
+): Map<string, Uint8Array | null> {
   const current = readProjectFiles(projectDir, profile);
   const out = new Map<string, Uint8Array | null>();
   for (const [path, data] of files) {
@@ -127,4 +162,3 @@ function workTreeChanges(projectDir: string, profile: string, files: Map<string,
   for (const path of current.keys()) if (!files.has(path) && path !== envFileName(profile)) out.set(path, null);
   return out;
 }
-

@@ -13,8 +13,10 @@ const LOG_POLL_MS = 1000;
 export async function run(ctx: CommandContext): Promise<void> {
   for (const flag of ['enableUserPipes', 'enableEagerMs', 'disableCppExtensions'] as const) {
     if (ctx.options[flag]) {
-      const name = flag.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-      ctx.log.warn(`Note that the -${name} flag has no effect on the actual sesam instance outside the 'upload' or 'test' commands`);
+      const name = flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      ctx.log.warn(
+        `Note that the -${name} flag has no effect on the actual sesam instance outside the 'upload' or 'test' commands`,
+      );
     }
   }
   const { connectNode } = await import('./connect.js');
@@ -92,7 +94,9 @@ export async function runPipes(ctx: CommandContext, api: NodeApi): Promise<JsonO
       outcome = response.status === 'success' ? { ok: true } : { ok: false, reason: failureReason(response) };
     } else {
       if (typeof response.token !== 'string') {
-        throw nodeError("Response from scheduler with 'async' request_mode didn't contain a token!", { reason: stringifyJson(response) });
+        throw nodeError("Response from scheduler with 'async' request_mode didn't contain a token!", {
+          reason: stringifyJson(response),
+        });
       }
       token = response.token;
       outcome = await pollStatus(ctx, api, token);
@@ -114,10 +118,14 @@ export async function runPipes(ctx: CommandContext, api: NodeApi): Promise<JsonO
   if (!outcome.ok) {
     const reason = outcome.reason ?? lastErrorLine(logger?.printed ?? []) ?? 'the node gave no reason';
     const pipe = /^'?([^\s':]+)'?: /.exec(reason)?.[1];
-    throw nodeError(pipe ? `Failed to run pipes to completion: pipe '${pipe}' failed` : 'Failed to run pipes to completion', { reason });
+    throw nodeError(
+      pipe ? `Failed to run pipes to completion: pipe '${pipe}' failed` : 'Failed to run pipes to completion',
+      { reason },
+    );
   }
   ctx.log.info(`Successfully ran all pipes to completion in ${Math.floor((Date.now() - started) / 1000)} seconds`);
-  if (response.additional_info !== undefined && response.additional_info !== null) ctx.log.info(infoText(response.additional_info));
+  if (response.additional_info !== undefined && response.additional_info !== null)
+    ctx.log.info(infoText(response.additional_info));
   return response;
 }
 
@@ -141,7 +149,10 @@ function infoText(value: JsonValue): string {
 }
 
 function lastErrorLine(lines: string[]): string | undefined {
-  return [...lines].reverse().find((l) => / - (ERROR|CRITICAL) - /i.test(l))?.replace(/^.* - (ERROR|CRITICAL) - /i, '');
+  return [...lines]
+    .reverse()
+    .find((l) => / - (ERROR|CRITICAL) - /i.test(l))
+    ?.replace(/^.* - (ERROR|CRITICAL) - /i, '');
 }
 
 /** Prints the runner log once per line: asks for lines after the last timestamp seen. */
@@ -176,7 +187,9 @@ class RunnerLogPrinter {
 
 function printStatistics(ctx: CommandContext, result: JsonObject): void {
   const stats = Object.keys(result).filter((k) => /statistic/i.test(k));
-  const value: JsonValue = stats.length ? Object.fromEntries(stats.map((k) => [k, result[k]!])) : (result.additional_info ?? null);
+  const value: JsonValue = stats.length
+    ? Object.fromEntries(stats.map((k) => [k, result[k]!]))
+    : (result.additional_info ?? null);
   if (value === null) ctx.out.line('The node returned no run statistics.');
   else ctx.out.line(typeof value === 'string' ? value : stringifyJson(value, { indent: 2 }));
 }

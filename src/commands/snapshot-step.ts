@@ -12,7 +12,12 @@ export interface SnapshotStepResult {
 export async function recordSnapshotStep(
   ctx: CommandContext,
   api: Pick<NodeApi, 'label' | 'baseUrl'>,
-  step: { command: 'download' | 'update' | 'restore'; done: string; restoredFrom?: string; files?: Map<string, Uint8Array> },
+  step: {
+    command: 'download' | 'update' | 'restore';
+    done: string;
+    restoredFrom?: string;
+    files?: Map<string, Uint8Array>;
+  },
 ): Promise<SnapshotStepResult | undefined> {
   if (ctx.options.noSnapshot) return undefined;
   const { recordSnapshot } = await import('../snapshots/record.js');

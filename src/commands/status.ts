@@ -27,7 +27,11 @@ export async function status(ctx: CommandContext): Promise<number> {
   const result = await withNode(ctx, {}, (api) => compareWithNode(ctx, api));
   const { out } = ctx;
   if (ctx.options.json) {
-    out.json({ ok: true, inSync: result.inSync, files: result.files.map(({ path, state, diff }) => (diff ? { path, state, diff } : { path, state })) });
+    out.json({
+      ok: true,
+      inSync: result.inSync,
+      files: result.files.map(({ path, state, diff }) => (diff ? { path, state, diff } : { path, state })),
+    });
   } else {
     for (const f of result.files) {
       if (f.state === 'differs') out.line(`File '${f.path}' differs from Sesam!`);
@@ -35,7 +39,11 @@ export async function status(ctx: CommandContext): Promise<number> {
       else if (f.state === 'local-only') out.line(`Local file '${f.path}' was not found in Sesam`);
       if (f.diff) out.write(f.diff);
     }
-    out.line(result.inSync ? 'Sesam config is up-to-date with local config!' : 'Sesam config is NOT in sync with local config!');
+    out.line(
+      result.inSync
+        ? 'Sesam config is up-to-date with local config!'
+        : 'Sesam config is NOT in sync with local config!',
+    );
   }
   return !result.inSync && ctx.options.exitCode ? 1 : 0;
 }
@@ -55,7 +63,11 @@ export async function compareWithNode(ctx: CommandContext, api: NodeApi): Promis
   const files: StatusResult['files'] = [];
   const compare = (path: string, localText: string, remoteText: string) => {
     if (localText === remoteText) return files.push({ path, state: 'same' });
-    files.push({ path, state: 'differs', diff: ctx.options.diff ? unifiedDiff(localText, remoteText, path, path) : undefined });
+    files.push({
+      path,
+      state: 'differs',
+      diff: ctx.options.diff ? unifiedDiff(localText, remoteText, path, path) : undefined,
+    });
   };
 
   const envName = `${profile}-env.json`;

@@ -88,7 +88,11 @@ export async function uploadTestdata(
 
   const report = () => {
     const processed = summary.uploaded + summary.failed;
-    progress.update(processed, total, `uploaded=${summary.uploaded}, failed=${summary.failed}, remaining=${total - processed}`);
+    progress.update(
+      processed,
+      total,
+      `uploaded=${summary.uploaded}, failed=${summary.failed}, remaining=${total - processed}`,
+    );
   };
 
   const single = options.singleThreadUpload;
@@ -104,7 +108,11 @@ export async function uploadTestdata(
       } catch (err) {
         if (ctx.signal.aborted) throw err;
         summary.failed++;
-        summary.failures.push({ ...job, error: describeError(err), kind: isSesamError(err) && err.kind === 'input' ? 'input' : 'node' });
+        summary.failures.push({
+          ...job,
+          error: describeError(err),
+          kind: isSesamError(err) && err.kind === 'input' ? 'input' : 'node',
+        });
         log.debug(`Failed to post payload to pipe ${job.pipeId}: ${describeError(err)}`);
         if (single) stopped = true; // sesam-py's sequential mode stops at the first failure
       } finally {
@@ -114,6 +122,8 @@ export async function uploadTestdata(
   };
   await Promise.all(Array.from({ length: workers }, worker));
   const elapsed = ((Date.now() - started) / 1000).toFixed(1);
-  progress.done(`Test data upload summary: total=${total}, uploaded=${summary.uploaded}, failed=${summary.failed}, elapsed_time=${elapsed}s`);
+  progress.done(
+    `Test data upload summary: total=${total}, uploaded=${summary.uploaded}, failed=${summary.failed}, elapsed_time=${elapsed}s`,
+  );
   return summary;
 }

@@ -7,7 +7,13 @@ import { formatExpected } from '../format/expected.js';
 import type { NodeApi, PipeInfo } from '../node/types.js';
 import { prepareForUpdate } from '../verify/compare.js';
 import { testablePipes } from '../verify/pipes.js';
-import { expectedFilesOnDisk, loadTestSpecs, parseTestSpec, type ExpectedFiles, type TestSpec } from '../verify/specs.js';
+import {
+  expectedFilesOnDisk,
+  loadTestSpecs,
+  parseTestSpec,
+  type ExpectedFiles,
+  type TestSpec,
+} from '../verify/specs.js';
 import { prettyXmlBytes, XmlSyntaxError } from '../verify/xml.js';
 import { applyFileChanges } from '../workspace/files.js';
 import type { CommandContext } from './context.js';
@@ -36,7 +42,14 @@ export async function update(ctx: CommandContext): Promise<void> {
     applyFileChanges(ctx.cwd, plan.changes);
     const snapshot = await recordSnapshotStep(ctx, api, { command: 'update', done: 'Updated the expected files' });
     if (ctx.options.json) {
-      ctx.out.json({ ok: true, updated: plan.updated, created: plan.created, changed: plan.changed, removed: plan.removed, snapshot: snapshot?.commit ?? null });
+      ctx.out.json({
+        ok: true,
+        updated: plan.updated,
+        created: plan.created,
+        changed: plan.changed,
+        removed: plan.removed,
+        snapshot: snapshot?.commit ?? null,
+      });
       return;
     }
     for (const path of plan.created) ctx.out.line(`created ${path}`);
@@ -65,9 +78,13 @@ export async function planUpdate(ctx: CommandContext, api: NodeApi): Promise<Upd
     }
     if (!testable.has(spec.pipe)) {
       if (spec.ignore) {
-        ctx.log.warn(`Test spec '${spec.specFile}' references a non-existing output pipe '${spec.pipe}' but is marked as 'ignore' - consider removing '${spec.specFile}'`);
+        ctx.log.warn(
+          `Test spec '${spec.specFile}' references a non-existing output pipe '${spec.pipe}' but is marked as 'ignore' - consider removing '${spec.specFile}'`,
+        );
       } else {
-        ctx.log.warn(`Test spec '${spec.specFile}' references a non-existing output pipe '${spec.pipe}' - removing '${spec.specFile}'`);
+        ctx.log.warn(
+          `Test spec '${spec.specFile}' references a non-existing output pipe '${spec.pipe}' - removing '${spec.specFile}'`,
+        );
         writes.set(`expected/${spec.specName}`, null);
       }
       continue;
@@ -89,10 +106,16 @@ export async function planUpdate(ctx: CommandContext, api: NodeApi): Promise<Upd
     specs.push(parseTestSpec(specName, withFile(files, specName, text(NEW_SPEC))));
   }
   if (specs.length === 0) {
-    throw inputError('Found no tests (*.test.json) to update', { reason: 'the node has no output or endpoint pipes that are selected' });
+    throw inputError('Found no tests (*.test.json) to update', {
+      reason: 'the node has no output or endpoint pipes that are selected',
+    });
   }
 
-  const outputs = new OutputCache(ctx, api, specs.filter((s) => !s.ignore && (s.endpoint === 'json' || s.endpoint === 'excel')));
+  const outputs = new OutputCache(
+    ctx,
+    api,
+    specs.filter((s) => !s.ignore && (s.endpoint === 'json' || s.endpoint === 'excel')),
+  );
   let updated = 0;
   for (const spec of specs) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
@@ -128,13 +151,19 @@ async function expectedContent(ctx: CommandContext, spec: TestSpec, outputs: Out
     return prettyXmlBytes(data);
   } catch (err) {
     if (!(err instanceof XmlSyntaxError)) throw err;
-    throw nodeError(`The xml output of pipe '${spec.pipe}' is not well-formed XML, so ${spec.file} was not updated`, { reason: err.message });
+    throw nodeError(`The xml output of pipe '${spec.pipe}' is not well-formed XML, so ${spec.file} was not updated`, {
+      reason: err.message,
+    });
   }
 }
 
 /** An ExpectedFiles that also sees one file not yet on disk (a spec update is about to create). */
 function withFile(files: ExpectedFiles, name: string, data: Uint8Array): ExpectedFiles {
-  return { list: () => [...files.list(), name], read: (n) => (n === name ? data : files.read(n)), describe: files.describe };
+  return {
+    list: () => [...files.list(), name],
+    read: (n) => (n === name ? data : files.read(n)),
+    describe: files.describe,
+  };
 }
 
 function onlyRealChanges(root: string, writes: Map<string, Uint8Array | null>): Omit<UpdatePlan, 'updated'> {

@@ -29,12 +29,16 @@ export interface UploadSummary {
 
 export async function upload(ctx: CommandContext): Promise<void> {
   checkUploadOptions(ctx);
-  const summary = await withNode(ctx, { allowNonDeveloper: ctx.options.force }, (api) => uploadProjectDetailed(ctx, api));
+  const summary = await withNode(ctx, { allowNonDeveloper: ctx.options.force }, (api) =>
+    uploadProjectDetailed(ctx, api),
+  );
   if (ctx.options.json) {
     ctx.out.json({ ok: true, pipes: summary.pipes, systems: summary.systems, testdata: summary.testdata ?? null });
     return;
   }
-  const td = summary.testdata ? `; test data: ${summary.testdata.uploaded} of ${summary.testdata.total} files pushed` : '';
+  const td = summary.testdata
+    ? `; test data: ${summary.testdata.uploaded} of ${summary.testdata.total} files pushed`
+    : '';
   ctx.out.line(`Config uploaded successfully: ${summary.pipes} pipes, ${summary.systems} systems${td}.`);
 }
 
@@ -47,9 +51,11 @@ export async function uploadProject(ctx: CommandContext, api: NodeApi): Promise<
 
 function checkUploadOptions(ctx: CommandContext): void {
   const o = ctx.options;
-  if (!Number.isInteger(o.uploadWorkers) || o.uploadWorkers < 1) throw usageError('--upload-workers must be an integer >= 1');
+  if (!Number.isInteger(o.uploadWorkers) || o.uploadWorkers < 1)
+    throw usageError('--upload-workers must be an integer >= 1');
   if (!(o.uploadRate >= 0)) throw usageError('--upload-rate must be a number >= 0');
-  if (o.singleThreadUpload && o.uploadWorkers !== 8) ctx.log.warn('--upload-workers is ignored when -single-thread-upload is set');
+  if (o.singleThreadUpload && o.uploadWorkers !== 8)
+    ctx.log.warn('--upload-workers is ignored when -single-thread-upload is set');
 }
 
 export async function uploadProjectDetailed(ctx: CommandContext, api: NodeApi): Promise<UploadSummary> {
@@ -70,11 +76,13 @@ export async function uploadProjectDetailed(ctx: CommandContext, api: NodeApi): 
   }
   const pipes = entries.filter((e) => e.path.startsWith('pipes/')).length;
   const systems = entries.filter((e) => e.path.startsWith('systems/')).length;
-  if (pipes === 0) log.warn('No pipes to upload (no pipes/*.conf.json taking part): the node will be left without pipes.');
+  if (pipes === 0)
+    log.warn('No pipes to upload (no pipes/*.conf.json taking part): the node will be left without pipes.');
   const metadata = entries.find((e) => e.path === NODE_METADATA_FILE);
   if (metadata) {
     const value = parseJsonText(metadata.text, NODE_METADATA_FILE);
-    if (!isJsonObject(value)) throw inputError(`${NODE_METADATA_FILE} must hold a JSON object.`, { file: NODE_METADATA_FILE });
+    if (!isJsonObject(value))
+      throw inputError(`${NODE_METADATA_FILE} must hold a JSON object.`, { file: NODE_METADATA_FILE });
     metadata.text = stringifyJson(
       injectNodeMetadata(value, {
         enableUserPipes: options.enableUserPipes,
@@ -88,7 +96,9 @@ export async function uploadProjectDetailed(ctx: CommandContext, api: NodeApi): 
   const zip = createZip(entries.map((e) => ({ path: e.path, data: e.text })));
   const result = await api.putConfig({ zip }, { force: options.force });
   if (result.validationErrors.length) {
-    log.warn(`The node accepted the config with --force despite ${result.validationErrors.length} validation error(s):`);
+    log.warn(
+      `The node accepted the config with --force despite ${result.validationErrors.length} validation error(s):`,
+    );
     for (const line of validationErrorLines(result.validationErrors)) log.warn(`  ${line}`);
   }
   const nodePipes = await waitForDeploy(ctx, api);
@@ -124,11 +134,17 @@ function mergeAdditionalParameters(ctx: CommandContext, env: JsonObject): void {
   const path = join(ctx.cwd, '..', '.additional_parameters.json');
   if (!isFile(path)) return;
   const value = parseJsonText(readText(path), '../.additional_parameters.json');
-  if (!isJsonObject(value)) throw inputError('Failed to parse additional parameters file: ../.additional_parameters.json must hold a JSON object.', { file: path });
+  if (!isJsonObject(value))
+    throw inputError(
+      'Failed to parse additional parameters file: ../.additional_parameters.json must hold a JSON object.',
+      { file: path },
+    );
   const profileFile = `${ctx.options.profile}-env.json`;
   for (const [key, v] of Object.entries(value)) {
     if (key in env) {
-      ctx.log.warn(`Value for parameter '${key}' set in ${profileFile} will be replaced with the corresponding value set in ../.additional_parameters.json before upload.`);
+      ctx.log.warn(
+        `Value for parameter '${key}' set in ${profileFile} will be replaced with the corresponding value set in ../.additional_parameters.json before upload.`,
+      );
     }
     env[key] = v;
   }
@@ -142,9 +158,15 @@ async function waitForDeploy(ctx: CommandContext, api: NodeApi): Promise<PipeInf
   ctx.log.info(`Deploying ${deploying.length} pipes...`);
   while (deploying.length) {
     if (Date.now() - started > pollTiming.deployTimeoutMs) {
-      throw nodeError(`Waiting for pipes to deploy timed out after ${Math.round(pollTiming.deployTimeoutMs / 1000)} seconds!`, {
-        reason: `still deploying: ${deploying.slice(0, 5).map((p) => p._id).join(', ')}${deploying.length > 5 ? ', ...' : ''}`,
-      });
+      throw nodeError(
+        `Waiting for pipes to deploy timed out after ${Math.round(pollTiming.deployTimeoutMs / 1000)} seconds!`,
+        {
+          reason: `still deploying: ${deploying
+            .slice(0, 5)
+            .map((p) => p._id)
+            .join(', ')}${deploying.length > 5 ? ', ...' : ''}`,
+        },
+      );
     }
     ctx.log.debug(`Pipe '${deploying[0]!._id}' is still deploying...`);
     await sleep(pollTiming.deployPollMs, ctx.signal);
@@ -165,7 +187,8 @@ async function deleteSinkDatasets(ctx: CommandContext, api: NodeApi): Promise<vo
   const datasets = new Set<string>();
   for (const pipe of (await api.getPipes()).filter(isUserPipe)) {
     const sink = pipe.config.effective.sink;
-    if (isJsonObject(sink) && (sink.type === undefined || sink.type === 'dataset') && typeof sink.dataset === 'string') datasets.add(sink.dataset);
+    if (isJsonObject(sink) && (sink.type === undefined || sink.type === 'dataset') && typeof sink.dataset === 'string')
+      datasets.add(sink.dataset);
   }
   let deleted = 0;
   for (const id of datasets) {
@@ -176,5 +199,7 @@ async function deleteSinkDatasets(ctx: CommandContext, api: NodeApi): Promise<vo
       if (!(isSesamError(err) && err.status === 404)) throw err;
     }
   }
-  ctx.log.info(`Finished deleting all sink datasets. elapsed_time=${((Date.now() - started) / 1000).toFixed(1)}s. deleted=${deleted}`);
+  ctx.log.info(
+    `Finished deleting all sink datasets. elapsed_time=${((Date.now() - started) / 1000).toFixed(1)}s. deleted=${deleted}`,
+  );
 }

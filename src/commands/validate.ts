@@ -7,7 +7,12 @@ export async function validate(ctx: CommandContext): Promise<number> {
   if (ctx.args.length > 0) ctx.log.warn(`validate takes no arguments; ignoring: ${ctx.args.join(' ')}`);
   const report = validateProject(ctx.cwd, { profile: ctx.options.profile });
   if (ctx.options.json) {
-    ctx.out.json({ ok: report.errors.length === 0, errors: report.errors, warnings: report.warnings, filesChecked: report.filesChecked });
+    ctx.out.json({
+      ok: report.errors.length === 0,
+      errors: report.errors,
+      warnings: report.warnings,
+      filesChecked: report.filesChecked,
+    });
     return report.errors.length > 0 ? 2 : 0;
   }
   const annotate = ctx.env.GITHUB_ACTIONS === 'true' || ctx.options.logformat === 'azure';
@@ -27,7 +32,9 @@ export async function validate(ctx: CommandContext): Promise<number> {
   }
   const files = `${report.filesChecked} file${report.filesChecked === 1 ? '' : 's'}`;
   if (report.errors.length > 0) {
-    ctx.log.error(`Validation failed: ${count(report.errors.length, 'error')}, ${count(report.warnings.length, 'warning')} in ${files}.`);
+    ctx.log.error(
+      `Validation failed: ${count(report.errors.length, 'error')}, ${count(report.warnings.length, 'warning')} in ${files}.`,
+    );
     return 2;
   }
   ctx.out.line(

@@ -9,7 +9,13 @@ import { checkBytes, checkParsedEntities, checkXml, parseExpectedEntities, type 
 import { invalidConfigReason, testablePipes } from '../verify/pipes.js';
 import { formatVerifyText, summaryLine, verifyJson, verifyJunitXml } from '../verify/report.js';
 import { tally, verifyPassed, type SpecResult, type VerifyResult } from '../verify/result.js';
-import { expectedFilesOnDisk, loadTestSpecs, specDisplayId, type ExpectedFiles, type TestSpec } from '../verify/specs.js';
+import {
+  expectedFilesOnDisk,
+  loadTestSpecs,
+  specDisplayId,
+  type ExpectedFiles,
+  type TestSpec,
+} from '../verify/specs.js';
 import { readWhitelist } from '../workspace/whitelist.js';
 import { writeFileAtomic } from '../workspace/files.js';
 import type { CommandContext } from './context.js';
@@ -34,7 +40,11 @@ export async function verify(ctx: CommandContext): Promise<void> {
 }
 
 /** Print a result: the report on stdout (or the --json document), annotations on stderr, --junit-xml. */
-export function printVerifyResult(ctx: CommandContext, result: VerifyResult, extra: Record<string, unknown> = {}): void {
+export function printVerifyResult(
+  ctx: CommandContext,
+  result: VerifyResult,
+  extra: Record<string, unknown> = {},
+): void {
   const gitRoot = findGitRoot(ctx.cwd);
   for (const spec of result.specs) {
     if (spec.status !== 'failed') continue;
@@ -120,7 +130,9 @@ export class OutputCache {
     let p = this.published.get(key);
     if (!p) {
       p = this.enablePump(spec.pipe).then(() =>
-        fromNode(this.ctx, `reading the ${endpoint} publisher of pipe '${spec.pipe}'`, () => this.api.getPublished(spec.pipe, endpoint, spec.parameters)),
+        fromNode(this.ctx, `reading the ${endpoint} publisher of pipe '${spec.pipe}'`, () =>
+          this.api.getPublished(spec.pipe, endpoint, spec.parameters),
+        ),
       );
       this.published.set(key, p);
     }
@@ -161,7 +173,11 @@ export async function verifyProject(ctx: CommandContext, api: NodeApi, files: Ex
   // named with -single that has no spec is reported as missing, though.
   if (specs.length === 0 && single === undefined) return tally([], [], ['Found no tests (*.test.json) to run']);
 
-  const outputs = new OutputCache(ctx, api, specs.filter((s) => !s.ignore && (s.endpoint === 'json' || s.endpoint === 'excel')));
+  const outputs = new OutputCache(
+    ctx,
+    api,
+    specs.filter((s) => !s.ignore && (s.endpoint === 'json' || s.endpoint === 'excel')),
+  );
   const warnings: string[] = [];
   const results: SpecResult[] = [];
   for (const spec of specs) {
@@ -188,10 +204,13 @@ export async function verifyProject(ctx: CommandContext, api: NodeApi, files: Ex
 
   for (const pipe of testable.values()) {
     const invalid = invalidConfigReason(pipe);
-    if (invalid !== undefined && selected(pipe._id)) warnings.push(`The pipe '${pipe._id}' has invalid config, cannot verify pipe: ${invalid}`);
+    if (invalid !== undefined && selected(pipe._id))
+      warnings.push(`The pipe '${pipe._id}' has invalid config, cannot verify pipe: ${invalid}`);
   }
   const tested = new Set(specs.map((s) => s.pipe));
-  const missing = [...testable.keys()].filter((id) => selected(id) && !tested.has(id) && invalidConfigReason(testable.get(id)!) === undefined);
+  const missing = [...testable.keys()].filter(
+    (id) => selected(id) && !tested.has(id) && invalidConfigReason(testable.get(id)!) === undefined,
+  );
   return tally(results, missing, warnings);
 }
 
@@ -203,7 +222,11 @@ async function judge(
   pipes: PipeInfo[],
   outputs: OutputCache,
 ): Promise<Verdict> {
-  const problem = (message: string): Verdict => ({ status: 'failed', summary: message, diff: { kind: 'problem', message } });
+  const problem = (message: string): Verdict => ({
+    status: 'failed',
+    summary: message,
+    diff: { kind: 'problem', message },
+  });
   const pipe = testable.get(spec.pipe);
   if (!pipe) {
     const other = pipes.find((p) => p._id === spec.pipe);
@@ -214,7 +237,8 @@ async function judge(
     );
   }
   const invalid = invalidConfigReason(pipe);
-  if (invalid !== undefined) return problem(`The pipe '${spec.pipe}' has invalid config, cannot verify pipe: ${invalid}`);
+  if (invalid !== undefined)
+    return problem(`The pipe '${spec.pipe}' has invalid config, cannot verify pipe: ${invalid}`);
   let expected = files.read(spec.fileName);
   if (expected === undefined) return problem(`Test spec references non-existing 'expected' output file '${spec.file}'`);
 

@@ -36,9 +36,15 @@ async function waitForPipesToDisappear(ctx: CommandContext, api: NodeApi): Promi
       return;
     }
     if (Date.now() - started > pollTiming.deployTimeoutMs) {
-      throw nodeError(`Waiting for pipes to be removed timed out after ${Math.round(pollTiming.deployTimeoutMs / 1000)} seconds!`, {
-        reason: `still listed: ${left.slice(0, 5).map((p) => p._id).join(', ')}${left.length > 5 ? ', ...' : ''}`,
-      });
+      throw nodeError(
+        `Waiting for pipes to be removed timed out after ${Math.round(pollTiming.deployTimeoutMs / 1000)} seconds!`,
+        {
+          reason: `still listed: ${left
+            .slice(0, 5)
+            .map((p) => p._id)
+            .join(', ')}${left.length > 5 ? ', ...' : ''}`,
+        },
+      );
     }
     ctx.log.info(`Waiting for ${left.length} pipes to be removed...`);
     await sleep(pollTiming.wipePollMs, ctx.signal);

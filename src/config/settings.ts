@@ -81,7 +81,9 @@ export function resolveSettings(ctx: CommandContext): Settings {
 
   if (jwt !== undefined) jwt = normalizeJwt(jwt);
   if (!jwt && nodeUrl !== 'local') {
-    throw usageError(`No JWT given for ${nodeUrl} (looked at --jwt, env JWT and ${file().searched.join(', ')}).`, { hint });
+    throw usageError(`No JWT given for ${nodeUrl} (looked at --jwt, env JWT and ${file().searched.join(', ')}).`, {
+      hint,
+    });
   }
   return {
     nodeUrl,

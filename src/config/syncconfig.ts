@@ -59,7 +59,10 @@ export function parseSyncConfig(text: string, path: string): Record<string, stri
     }
     const m = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(line);
     if (!m) {
-      throw inputError(`${path} line ${i + 1}: expected KEY=value, got '${line.slice(0, 40)}'.`, { file: path, line: i + 1 });
+      throw inputError(`${path} line ${i + 1}: expected KEY=value, got '${line.slice(0, 40)}'.`, {
+        file: path,
+        line: i + 1,
+      });
     }
     out[m[1]!.trim().toLowerCase()] = unquote(m[2]!);
   }
@@ -94,7 +97,8 @@ export function findSyncConfig(cwd: string, name: string): SyncConfigSearch {
   const searched: string[] = [];
   const exact = resolve(cwd, name);
   searched.push(exact);
-  if (isFile(exact)) return { found: { path: exact, values: parseSyncConfig(readFileSync(exact, 'utf8'), exact) }, searched };
+  if (isFile(exact))
+    return { found: { path: exact, values: parseSyncConfig(readFileSync(exact, 'utf8'), exact) }, searched };
   if (isAbsolute(name)) return { searched };
   let dir = dirname(resolve(cwd));
   for (;;) {

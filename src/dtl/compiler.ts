@@ -13,7 +13,17 @@ import { FunctionArg, LazyArg, lookupFunction, type DtlFunction } from './functi
 import { compileHops, type CompiledHops } from './hops.js';
 import { applyStep, collectDecoded, parsePathParts, stepReader, walkPath, type StepReader } from './paths.js';
 import { withIt, type Expr, type Scope } from './scope.js';
-import { DateTime, decodeTransit, decodeTransitString, isDict, isTruthy, setKey, valuesEqual, type DtlDict, type DtlValue } from './values.js';
+import {
+  DateTime,
+  decodeTransit,
+  decodeTransitString,
+  isDict,
+  isTruthy,
+  setKey,
+  valuesEqual,
+  type DtlDict,
+  type DtlValue,
+} from './values.js';
 
 export interface PipeDtlSettings {
   pipeId: string;
@@ -93,11 +103,14 @@ function compilePathString(text: string, env: CompileEnv): Expr | undefined {
   }
   return decode(walkPath(v, readers));
 };`;
-    return generate<Expr>(
-      ['get', 'r', 'readers', 'walkPath', 'decode', 'decodeString'],
-      body,
-      [get, readers[0]!, readers, walkPath, decodeTransit, decodeTransitString],
-    );
+    return generate<Expr>(['get', 'r', 'readers', 'walkPath', 'decode', 'decodeString'], body, [
+      get,
+      readers[0]!,
+      readers,
+      walkPath,
+      decodeTransit,
+      decodeTransitString,
+    ]);
   }
   // Several steps: unrolled, each step with its own reader call site; lists fall back to applyStep, and the last
   // step over a list collects and decodes in one pass.
@@ -173,13 +186,15 @@ function markConstant(e: Expr): Expr {
 function compileCall(json: JsonValue[], env: CompileEnv): Expr {
   if (json.length === 0) throw configError(env, 'an empty list is not an expression (use ["list"] for an empty list)');
   const name = json[0];
-  if (typeof name !== 'string') throw configError(env, `expected a function name as the first element of ${describe(json)}`);
+  if (typeof name !== 'string')
+    throw configError(env, `expected a function name as the first element of ${describe(json)}`);
   const args = json.slice(1);
   const special = Object.hasOwn(SPECIAL_FORMS, name) ? SPECIAL_FORMS[name] : undefined;
   if (special) return special(args, env, name);
   const fn = lookupFunction(name);
   if (!fn) {
-    if (TRANSFORM_ONLY.has(name)) throw configError(env, `'${name}' is a transform function and cannot be used in an expression`, name);
+    if (TRANSFORM_ONLY.has(name))
+      throw configError(env, `'${name}' is a transform function and cannot be used in an expression`, name);
     throw configError(env, `unknown function '${name}'`, name);
   }
   checkArity(fn.name, fn.min, fn.max, args.length, env, fn.checkArity);
@@ -190,7 +205,14 @@ function compileCall(json: JsonValue[], env: CompileEnv): Expr {
   return compileRegistered(fn, args, env);
 }
 
-export function checkArity(name: string, min: number, max: number, count: number, env: CompileEnv, extra?: (n: number) => string | undefined): void {
+export function checkArity(
+  name: string,
+  min: number,
+  max: number,
+  count: number,
+  env: CompileEnv,
+  extra?: (n: number) => string | undefined,
+): void {
   if (count < min || count > max) {
     const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     throw configError(env, `'${name}' takes ${expected} argument${expected === '1' ? '' : 's'}, got ${count}`, name);
@@ -227,7 +249,9 @@ function compileRegistered(fn: DtlFunction, rawArgs: JsonValue[], env: CompileEn
       argCode.push(`new LazyArg(() => ${d}(s))`);
       allConstant = false;
     } else if (fnIdx.has(i)) {
-      prelude.push(`const f${i} = new FunctionArg((it) => { const c = cur; const p = c.it; c.it = it; try { return ${d}(c); } finally { c.it = p; } });`);
+      prelude.push(
+        `const f${i} = new FunctionArg((it) => { const c = cur; const p = c.it; c.it = it; try { return ${d}(c); } finally { c.it = p; } });`,
+      );
       argCode.push(`f${i}`);
       allConstant = false;
       plainValues = false;
@@ -245,8 +269,15 @@ function compileRegistered(fn: DtlFunction, rawArgs: JsonValue[], env: CompileEn
   const fastCode = fast ? `  if (${fast.guard}) { const r = ${fast.expr}; if (r !== undefined) return r; }\n` : '';
   let body: string;
   if (prelude.length) {
-    const withFn = !fn.lazy && litIdx.size === 0 && Object.hasOwn(INLINE_WITH_FUNCTION, fn.name) ? INLINE_WITH_FUNCTION[fn.name]! : undefined;
-    const fastFn = withFn?.(names, names.map((_, i) => `d${i}`)) ?? '';
+    const withFn =
+      !fn.lazy && litIdx.size === 0 && Object.hasOwn(INLINE_WITH_FUNCTION, fn.name)
+        ? INLINE_WITH_FUNCTION[fn.name]!
+        : undefined;
+    const fastFn =
+      withFn?.(
+        names,
+        names.map((_, i) => `d${i}`),
+      ) ?? '';
     body = `let cur = null;\n${prelude.join('\n')}\nreturn function site(s) {\n  const prev = cur;\n  cur = s;\n  try {\n  ${locals.join('\n  ')}\n    ${fastFn}\n    return call([${names.join(', ')}], s.run.call);\n  } finally {\n    cur = prev;\n  }\n};`;
   } else {
     body = `return function site(s) {\n${locals.join('\n')}\n${fastCode}  return call([${names.join(', ')}], s.run.call);\n};`;
@@ -337,12 +368,31 @@ export function decodeConstant(raw: JsonValue): DtlValue {
 }
 
 function describe(json: JsonValue): string {
-  const text = JSON.stringify(json, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof JsonFloat ? v.value : v));
-  return text.length > 80 ? text.slice(0, 77) + '...' : text;
+  const text = JSON.stringify(json, (_k, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof JsonFloat ? v.value : v,
+  );
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Transform-only names: using them inside an expression is a config error with a precise message. */
-const TRANSFORM_ONLY = new Set(['add', 'add-if', 'default', 'copy', 'rename', 'remove', 'merge', 'merge-union', 'make-ni', 'comment', 'discard', 'create', 'create-child', 'fail!', 'sleep!', 'trip!']);
+const TRANSFORM_ONLY = new Set([
+  'add',
+  'add-if',
+  'default',
+  'copy',
+  'rename',
+  'remove',
+  'merge',
+  'merge-union',
+  'make-ni',
+  'comment',
+  'discard',
+  'create',
+  'create-child',
+  'fail!',
+  'sleep!',
+  'trip!',
+]);
 
 type SpecialForm = (args: JsonValue[], env: CompileEnv, name: string) => Expr;
 
@@ -350,7 +400,8 @@ const SPECIAL_FORMS: Record<string, SpecialForm> = {
   literal(args, env, name) {
     checkArity(name, 1, 1, args.length, env);
     const value = decodeConstant(args[0]!);
-    if (value !== null && typeof value === 'object' && (Array.isArray(value) || isDict(value))) return markConstant(() => structuredCopy(value));
+    if (value !== null && typeof value === 'object' && (Array.isArray(value) || isDict(value)))
+      return markConstant(() => structuredCopy(value));
     return markConstant(() => value);
   },
 
@@ -360,7 +411,11 @@ const SPECIAL_FORMS: Record<string, SpecialForm> = {
     const pathArg = args[0]!;
     const ns = env.pipe;
     const toReaders = (p: DtlValue): StepReader[] => {
-      const parts = Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : typeof p === 'string' ? [p] : [];
+      const parts = Array.isArray(p)
+        ? p.filter((x): x is string => typeof x === 'string')
+        : typeof p === 'string'
+          ? [p]
+          : [];
       return parts.map((part) => stepReader(part, ns));
     };
     if (typeof pathArg === 'string' && !pathArg.startsWith('_')) {
@@ -430,7 +485,8 @@ const SPECIAL_FORMS: Record<string, SpecialForm> = {
       const previous = s.run.previous;
       if (previous === undefined || previous === null) return null;
       const current = s.S;
-      if ((isDict(current) && current._deleted === true) || (isDict(previous) && previous._deleted === true)) return true;
+      if ((isDict(current) && current._deleted === true) || (isDict(previous) && previous._deleted === true))
+        return true;
       return !valuesEqual(withIt(s, e, current), withIt(s, e, previous));
     };
   },
@@ -490,7 +546,9 @@ function ruleRef(raw: JsonValue, env: CompileEnv, name: string): RuleRef {
 /** Run a named rule on each dict of `values` with a fresh target; returns the targets (map-style). */
 function applyRule(ref: RuleRef, values: DtlValue, parent: Scope, env: CompileEnv, viaHops = false): DtlValue {
   if (!viaHops && ref.hasHops) {
-    throw new DtlRuntimeError(`apply: rule '${ref.name}' uses hops; call it with apply-hops (pipe '${env.pipe.pipeId}')`);
+    throw new DtlRuntimeError(
+      `apply: rule '${ref.name}' uses hops; call it with apply-hops (pipe '${env.pipe.pipeId}')`,
+    );
   }
   const run = ref.run;
   if (!run) throw new DtlRuntimeError(`apply: rule '${ref.name}' is not compiled`);

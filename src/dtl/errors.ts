@@ -8,7 +8,11 @@ export class DtlConfigError extends Error {
   readonly fn?: string;
 
   constructor(message: string, where: { pipe?: string; rule: string; fn?: string }) {
-    const parts = [where.pipe !== undefined ? `pipe '${where.pipe}'` : undefined, `rule '${where.rule}'`, where.fn !== undefined ? `function '${where.fn}'` : undefined];
+    const parts = [
+      where.pipe !== undefined ? `pipe '${where.pipe}'` : undefined,
+      `rule '${where.rule}'`,
+      where.fn !== undefined ? `function '${where.fn}'` : undefined,
+    ];
     super(`DTL error in ${parts.filter(Boolean).join(', ')}: ${message}`);
     this.name = 'DtlConfigError';
     this.pipe = where.pipe;

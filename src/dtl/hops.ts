@@ -6,7 +6,16 @@ import { JsonFloat, stringifyJson, type JsonObject, type JsonValue } from '../fo
 import { compileExpr, configError, type CompileEnv } from './compiler.js';
 import { DtlRuntimeError } from './errors.js';
 import type { Expr, Scope } from './scope.js';
-import { isTruthy, decodeTransit, encodeTransit, isDict, toExactDecimal, Decimal, type DtlDict, type DtlValue } from './values.js';
+import {
+  isTruthy,
+  decodeTransit,
+  encodeTransit,
+  isDict,
+  toExactDecimal,
+  Decimal,
+  type DtlDict,
+  type DtlValue,
+} from './values.js';
 
 export interface DatasetProvider {
   /** Latest non-deleted entities of a dataset (transit-encoded JSON, as stored), or undefined if it does not exist. */
@@ -22,19 +31,19 @@ export function joinKey(v: DtlValue): string | undefined {
   if (v === null) return undefined;
   switch (typeof v) {
     case 'string':
-      return 's' + v;
+      return `s${v}`;
     case 'number':
     case 'bigint':
-      return 'n' + v.toString();
+      return `n${v.toString()}`;
     case 'boolean':
       return v ? 'b1' : 'b0';
   }
   if (v instanceof JsonFloat) {
-    if (!Number.isFinite(v.value)) return 'f' + String(v.value);
-    return 'n' + toExactDecimal(v.value).stripTo(0).toString();
+    if (!Number.isFinite(v.value)) return `f${String(v.value)}`;
+    return `n${toExactDecimal(v.value).stripTo(0).toString()}`;
   }
-  if (v instanceof Decimal) return 'n' + v.stripTo(0).toString();
-  return 'x' + stringifyJson(encodeTransit(v), { sortKeys: true });
+  if (v instanceof Decimal) return `n${v.stripTo(0).toString()}`;
+  return `x${stringifyJson(encodeTransit(v), { sortKeys: true })}`;
 }
 
 interface DatasetCache {
@@ -63,7 +72,10 @@ export class DatasetIndexes {
     const hit = this.cache.get(id);
     if (hit && hit.version === version) return hit;
     const raw = this.provider.entities(id);
-    if (!raw) throw new DtlRuntimeError(`hops: dataset '${id}' does not exist (all datasets a pipe hops to must exist and be populated)`);
+    if (!raw)
+      throw new DtlRuntimeError(
+        `hops: dataset '${id}' does not exist (all datasets a pipe hops to must exist and be populated)`,
+      );
     const entities: DtlDict[] = [];
     for (const e of raw) {
       if (e._deleted === true) continue;
@@ -86,7 +98,8 @@ export class DatasetIndexes {
   }
 
   completeness(via: string, id: string): bigint | null {
-    if (!this.provider.completeness) throw new DtlRuntimeError('completeness: this node does not track dataset completeness');
+    if (!this.provider.completeness)
+      throw new DtlRuntimeError('completeness: this node does not track dataset completeness');
     return this.provider.completeness(via, id);
   }
 
@@ -95,7 +108,12 @@ export class DatasetIndexes {
   }
 
   /** key → entities whose `keyOf(entity)` values contain key (built once per dataset version and indexKey). */
-  index(id: string, indexKey: string, keyOf: (e: DtlDict) => DtlValue, include?: (e: DtlDict) => boolean): Map<string, DtlDict[]> {
+  index(
+    id: string,
+    indexKey: string,
+    keyOf: (e: DtlDict) => DtlValue,
+    include?: (e: DtlDict) => boolean,
+  ): Map<string, DtlDict[]> {
     const ds = this.dataset(id);
     let idx = ds.indexes.get(indexKey);
     if (idx) return idx;
@@ -200,7 +218,12 @@ function runSpec(spec: Spec, input: DtlValue, parent: Scope, indexes: DatasetInd
     const far = step.from === 'a' ? step.via.a : step.via.b;
     const subset = spec.subsets.get(step.alias);
     const include = subset ? subsetFilter(subset, scope) : undefined;
-    const index = indexes.index(ds.id, `${far.id}|${subset?.id ?? ''}`, (e) => evalIn(far.expr, { [step.alias]: e }), include);
+    const index = indexes.index(
+      ds.id,
+      `${far.id}|${subset?.id ?? ''}`,
+      (e) => evalIn(far.expr, { [step.alias]: e }),
+      include,
+    );
     const order = indexes.dataset(ds.id).order;
     const next: Record<string, DtlValue>[] = [];
     for (const row of rows) {
@@ -285,9 +308,11 @@ function referencedAliases(json: JsonValue, aliases: ReadonlySet<string>, out = 
 
 function compileSpec(raw: JsonValue, env: CompileEnv, isLast: boolean): Spec {
   const fail = (message: string) => configError(env, `bad hops spec: ${message}`, 'hops');
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || raw instanceof JsonFloat) throw fail('a hops spec must be a dict');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || raw instanceof JsonFloat)
+    throw fail('a hops spec must be a dict');
   const datasetsRaw = raw.datasets;
-  if (!Array.isArray(datasetsRaw) || datasetsRaw.length === 0) throw fail("'datasets' must be a non-empty list of \"<dataset> <alias>\" strings");
+  if (!Array.isArray(datasetsRaw) || datasetsRaw.length === 0)
+    throw fail('\'datasets\' must be a non-empty list of "<dataset> <alias>" strings');
   const datasets = datasetsRaw.map((d) => {
     if (typeof d !== 'string') throw fail(`dataset entry ${stringifyJson(d)} is not a string`);
     const parts = d.trim().split(/\s+/);
@@ -302,7 +327,12 @@ function compileSpec(raw: JsonValue, env: CompileEnv, isLast: boolean): Spec {
   // where: one expression or a list of expressions, and-ed; nested top-level "and"s are flattened.
   const whereRaw = raw.where;
   if (whereRaw === undefined) throw fail("'where' is required");
-  let conjuncts: JsonValue[] = Array.isArray(whereRaw) && whereRaw.length > 0 && typeof whereRaw[0] === 'string' ? [whereRaw] : Array.isArray(whereRaw) ? whereRaw : [whereRaw];
+  let conjuncts: JsonValue[] =
+    Array.isArray(whereRaw) && whereRaw.length > 0 && typeof whereRaw[0] === 'string'
+      ? [whereRaw]
+      : Array.isArray(whereRaw)
+        ? whereRaw
+        : [whereRaw];
   const flat: JsonValue[] = [];
   const flatten = (c: JsonValue) => {
     if (Array.isArray(c) && c[0] === 'and') c.slice(1).forEach(flatten);
@@ -351,16 +381,21 @@ function compileSpec(raw: JsonValue, env: CompileEnv, isLast: boolean): Spec {
     }
   }
   const unreachable = datasets.filter((d) => !bound.has(d.alias)).map((d) => d.alias);
-  if (unreachable.length) throw fail(`alias${unreachable.length > 1 ? 'es' : ''} ${unreachable.map((a) => `'${a}'`).join(', ')} not joined to the source entity by an "eq"`);
+  if (unreachable.length)
+    throw fail(
+      `alias${unreachable.length > 1 ? 'es' : ''} ${unreachable.map((a) => `'${a}'`).join(', ')} not joined to the source entity by an "eq"`,
+    );
 
   const subsets = new Map<string, { key: Expr; value: Expr; id: string }>();
   if (raw.subsets !== undefined) {
     const sub = raw.subsets;
-    if (sub === null || typeof sub !== 'object' || Array.isArray(sub) || sub instanceof JsonFloat) throw fail("'subsets' must be a dict");
+    if (sub === null || typeof sub !== 'object' || Array.isArray(sub) || sub instanceof JsonFloat)
+      throw fail("'subsets' must be a dict");
     for (const alias in sub) {
       if (!aliasSet.has(alias)) throw fail(`subsets: unknown alias '${alias}'`);
       const e = sub[alias]!;
-      if (!Array.isArray(e) || e[0] !== 'eq' || e.length !== 3) throw fail(`subsets.${alias} must be ["eq", INDEX_EXPRESSION, VALUE]`);
+      if (!Array.isArray(e) || e[0] !== 'eq' || e.length !== 3)
+        throw fail(`subsets.${alias} must be ["eq", INDEX_EXPRESSION, VALUE]`);
       subsets.set(alias, { key: compileExpr(e[1]!, env), value: compileExpr(e[2]!, env), id: `s${nextIndexId++}` });
     }
   }
@@ -387,8 +422,19 @@ function compileSpec(raw: JsonValue, env: CompileEnv, isLast: boolean): Spec {
   let maxDepth: number | null = 10;
   if (maxDepthRaw === null) maxDepth = null;
   else if (maxDepthRaw !== undefined) {
-    if (typeof maxDepthRaw !== 'number' || !Number.isInteger(maxDepthRaw) || maxDepthRaw < 0) throw fail("'max_depth' must be a non-negative integer or null");
+    if (typeof maxDepthRaw !== 'number' || !Number.isInteger(maxDepthRaw) || maxDepthRaw < 0)
+      throw fail("'max_depth' must be a non-negative integer or null");
     maxDepth = maxDepthRaw;
   }
-  return { datasets, joins, filters, subsets, plan, returns, recurse, excludeRoot: raw.exclude_root === true, maxDepth };
+  return {
+    datasets,
+    joins,
+    filters,
+    subsets,
+    plan,
+    returns,
+    recurse,
+    excludeRoot: raw.exclude_root === true,
+    maxDepth,
+  };
 }

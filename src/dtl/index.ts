@@ -58,7 +58,10 @@ function callContext(pipe: PipeDtlSettings, now: () => bigint): CallContext {
   };
 }
 
-export function compileDtl(transform: JsonObject /* {type:"dtl", rules, id_required?} */, pipe: PipeDtlSettings): CompiledDtl {
+export function compileDtl(
+  transform: JsonObject /* {type:"dtl", rules, id_required?} */,
+  pipe: PipeDtlSettings,
+): CompiledDtl {
   const rulesRaw = transform.rules;
   const where = { pipe: pipe.pipeId, rule: 'default' };
   if (!isJsonObject(rulesRaw)) throw new DtlConfigError("'rules' must be a dict of named rules", where);
@@ -88,7 +91,8 @@ export function compileDtl(transform: JsonObject /* {type:"dtl", rules, id_requi
       const S = source as DtlDict;
       const T: DtlDict = ctx.target ? { ...(decodeTransit(ctx.target) as DtlDict) } : {};
       const run: RunState = {
-        call: ctx.now === lastNow && lastCall ? lastCall : (lastCall = callContext(pipe, (lastNow = ctx.now) ?? realNow)),
+        call:
+          ctx.now === lastNow && lastCall ? lastCall : (lastCall = callContext(pipe, (lastNow = ctx.now) ?? realNow)),
         created: [],
         idRequired,
         indexes,
@@ -102,7 +106,9 @@ export function compileDtl(transform: JsonObject /* {type:"dtl", rules, id_requi
       if (flow === CONTINUE) {
         if (S._deleted === true && !Object.hasOwn(T, '_deleted')) T._deleted = true;
         if (typeof T._id !== 'string' && idRequired) {
-          throw new DtlRuntimeError(`the target entity has no string _id (pipe '${pipe.pipeId}'); add ["copy", "_id"] or set id_required to false`);
+          throw new DtlRuntimeError(
+            `the target entity has no string _id (pipe '${pipe.pipeId}'); add ["copy", "_id"] or set id_required to false`,
+          );
         }
         out.push(encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T));
       } else if (flow !== DISCARD && pipe.sinkIsDataset && typeof T._id === 'string') {
@@ -128,7 +134,9 @@ function targetEncoder(rule: (scope: Scope) => number): ((T: DtlDict) => JsonObj
     const key = JSON.stringify(k);
     return `  v = T[${key}];\n  if (v !== null && typeof v === 'object') { const e = encode(v); if (e !== v) T[${key}] = e; }`;
   });
-  return generate(['encode'], `return function encodeTarget(T) {\n  let v;\n${lines.join('\n')}\n  return T;\n};`, [encodeTransit]);
+  return generate(['encode'], `return function encodeTarget(T) {\n  let v;\n${lines.join('\n')}\n  return T;\n};`, [
+    encodeTransit,
+  ]);
 }
 
 /** The target dict is ours: encode its values in place instead of copying it (nested values may be shared). */
@@ -144,9 +152,22 @@ function encodeTargetInPlace(T: DtlDict): JsonObject {
 }
 
 /** Evaluate one expression against a source entity; the result is transit-encoded. */
-export function evaluateExpression(expression: JsonValue, source: JsonObject | null, pipe?: Partial<PipeDtlSettings>, datasets?: DatasetProvider, now?: () => bigint): JsonValue {
+export function evaluateExpression(
+  expression: JsonValue,
+  source: JsonObject | null,
+  pipe?: Partial<PipeDtlSettings>,
+  datasets?: DatasetProvider,
+  now?: () => bigint,
+): JsonValue {
   const settings = defaultPipeSettings(pipe);
-  const env: CompileEnv = { pipe: settings, rule: 'expression', rules: new Map(), hopDatasets: new Set(), aliases: null, usesHops: { value: false } };
+  const env: CompileEnv = {
+    pipe: settings,
+    rule: 'expression',
+    rules: new Map(),
+    hopDatasets: new Set(),
+    aliases: null,
+    usesHops: { value: false },
+  };
   const expr = compileExpr(expression, env);
   const S: DtlValue = source === null ? null : decodeTransit(source);
   const T: DtlDict = {};
@@ -163,14 +184,20 @@ export function evaluateExpression(expression: JsonValue, source: JsonObject | n
 }
 
 /** Pipe settings from a pipe config dict (`_id`, `namespaced_identifiers`, `namespaces`, `sink.type`). */
-export function pipeSettingsFromConfig(pipe: JsonObject | null | undefined, defaults: { namespacedIdentifiers?: boolean; sinkIsDataset?: boolean } = {}): PipeDtlSettings {
+export function pipeSettingsFromConfig(
+  pipe: JsonObject | null | undefined,
+  defaults: { namespacedIdentifiers?: boolean; sinkIsDataset?: boolean } = {},
+): PipeDtlSettings {
   const p = pipe ?? {};
   const pipeId = typeof p._id === 'string' ? p._id : 'dtl';
   const namespaces = isJsonObject(p.namespaces) ? p.namespaces : {};
   const sink = isJsonObject(p.sink) ? p.sink : undefined;
   return {
     pipeId,
-    namespacedIdentifiers: typeof p.namespaced_identifiers === 'boolean' ? p.namespaced_identifiers : (defaults.namespacedIdentifiers ?? false),
+    namespacedIdentifiers:
+      typeof p.namespaced_identifiers === 'boolean'
+        ? p.namespaced_identifiers
+        : (defaults.namespacedIdentifiers ?? false),
     identityNamespace: typeof namespaces.identity === 'string' ? namespaces.identity : pipeId,
     propertyNamespace: typeof namespaces.property === 'string' ? namespaces.property : pipeId,
     sinkIsDataset: sink ? sink.type === 'dataset' : (defaults.sinkIsDataset ?? false),

@@ -46,7 +46,10 @@ export const INLINE: Readonly<Record<string, Inliner>> = {
   join: (a) => (a.length === 2 ? { guard: isStr(a[0]!), expr: `H.joinStrings(${a[0]}, ${a[1]})` } : undefined),
   substring: (a) =>
     a.length === 3
-      ? { guard: `H.isIndex(${a[0]}) && H.isIndex(${a[1]}) && ${isStr(a[2]!)}`, expr: `H.substring(${a[2]}, ${a[0]}, ${a[1]})` }
+      ? {
+          guard: `H.isIndex(${a[0]}) && H.isIndex(${a[1]}) && ${isStr(a[2]!)}`,
+          expr: `H.substring(${a[2]}, ${a[0]}, ${a[1]})`,
+        }
       : a.length === 2
         ? { guard: `H.isIndex(${a[0]}) && ${isStr(a[1]!)}`, expr: `H.substring(${a[1]}, ${a[0]}, undefined)` }
         : undefined,
@@ -58,15 +61,31 @@ export const INLINE: Readonly<Record<string, Inliner>> = {
   lt: comparison((x, y) => `${x} < ${y}`, '< 0'),
   lte: comparison((x, y) => `!(${x} > ${y})`, '<= 0'),
   // eq/neq compare list-coerced values; two strings, or two ints (never NaN in the model, but guarded), are scalars.
-  eq: (a) => (a.length === 2 ? { guard: `(${both(a, isStr)}) || (${both(a, isNum)} && H.notNaN(${a[0]}, ${a[1]}))`, expr: `${a[0]} === ${a[1]}` } : undefined),
-  neq: (a) => (a.length === 2 ? { guard: `(${both(a, isStr)}) || (${both(a, isNum)} && H.notNaN(${a[0]}, ${a[1]}))`, expr: `${a[0]} !== ${a[1]}` } : undefined),
-  count: (a) => (a.length === 1 ? { guard: 'true', expr: `Array.isArray(${a[0]}) ? ${a[0]}.length : ${a[0]} === null ? 0 : 1` } : undefined),
+  eq: (a) =>
+    a.length === 2
+      ? {
+          guard: `(${both(a, isStr)}) || (${both(a, isNum)} && H.notNaN(${a[0]}, ${a[1]}))`,
+          expr: `${a[0]} === ${a[1]}`,
+        }
+      : undefined,
+  neq: (a) =>
+    a.length === 2
+      ? {
+          guard: `(${both(a, isStr)}) || (${both(a, isNum)} && H.notNaN(${a[0]}, ${a[1]}))`,
+          expr: `${a[0]} !== ${a[1]}`,
+        }
+      : undefined,
+  count: (a) =>
+    a.length === 1
+      ? { guard: 'true', expr: `Array.isArray(${a[0]}) ? ${a[0]}.length : ${a[0]} === null ? 0 : 1` }
+      : undefined,
   'is-null': (a) => (a.length === 1 ? { guard: 'true', expr: `H.isNullish(${a[0]})` } : undefined),
   'is-not-null': (a) => (a.length === 1 ? { guard: 'true', expr: `!H.isNullish(${a[0]})` } : undefined),
   list: (a) => ({ guard: 'true', expr: `[${a.join(', ')}]` }),
   coalesce: (a) => (a.length === 1 ? { guard: 'true', expr: `H.firstNonNull(${a[0]})` } : undefined),
   integer: (a) => (a.length === 1 ? { guard: isStr(a[0]!), expr: `H.shortDigits(${a[0]})` } : undefined),
-  round: (a) => (a.length === 1 ? { guard: `${a[0]} instanceof H.JsonFloat`, expr: `H.roundFloat(${a[0]})` } : undefined),
+  round: (a) =>
+    a.length === 1 ? { guard: `${a[0]} instanceof H.JsonFloat`, expr: `H.roundFloat(${a[0]})` } : undefined,
   distinct: (a) => (a.length === 1 ? { guard: `Array.isArray(${a[0]})`, expr: `H.distinctList(${a[0]})` } : undefined),
   sorted: (a) => (a.length === 1 ? { guard: `Array.isArray(${a[0]})`, expr: `H.sortedList(${a[0]})` } : undefined),
   sum: (a) => (a.length === 1 ? { guard: `Array.isArray(${a[0]})`, expr: `H.sumInts(${a[0]})` } : undefined),
@@ -81,7 +100,9 @@ export const INLINE: Readonly<Record<string, Inliner>> = {
  * `expr[i]` names the compiled function-expression of argument i, called with `_` bound through `s.it`, exactly as
  * FunctionArg.apply binds it.
  */
-export const INLINE_WITH_FUNCTION: Readonly<Record<string, (a: readonly string[], expr: readonly string[]) => string | undefined>> = {
+export const INLINE_WITH_FUNCTION: Readonly<
+  Record<string, (a: readonly string[], expr: readonly string[]) => string | undefined>
+> = {
   // ["filter", F, VALUES] over a list: the elements for which F is truthy (false, null and [] are not).
   filter: (a, expr) =>
     a.length === 2

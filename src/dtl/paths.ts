@@ -56,13 +56,13 @@ const readerCache = new Map<string, StepReader>();
 export function ownPropertyReader(key: string): StepReader {
   let reader = readerCache.get(key);
   if (reader) return reader;
-  if (key === '__proto__') reader = (d) => (Object.prototype.hasOwnProperty.call(d, key) ? d[key] : undefined);
+  if (key === '__proto__') reader = (d) => (Object.hasOwn(d, key) ? d[key] : undefined);
   else {
     const k = JSON.stringify(key);
     reader = new Function(
       'hasOwn',
       `return function read(d) { const v = d[${k}]; return v === undefined || typeof v === 'function' || (v === Object.prototype) ? (hasOwn(d, ${k}) ? v : undefined) : v; };`,
-    )((o: object, p: string) => Object.prototype.hasOwnProperty.call(o, p)) as StepReader;
+    )((o: object, p: string) => Object.hasOwn(o, p)) as StepReader;
   }
   if (readerCache.size < 10_000) readerCache.set(key, reader);
   return reader;
@@ -76,14 +76,14 @@ export function stepReader(part: string, ns: NamespaceSettings): StepReader {
   if (!ns.namespacedIdentifiers) return ownPropertyReader(part);
   if (part.startsWith('::')) {
     const key = part.slice(2);
-    return (d) => (Object.prototype.hasOwnProperty.call(d, key) ? d[key] : undefined);
+    return (d) => (Object.hasOwn(d, key) ? d[key] : undefined);
   }
   if (part.startsWith(':')) {
     const key = ns.propertyNamespace + part;
-    return (d) => (Object.prototype.hasOwnProperty.call(d, key) ? d[key] : undefined);
+    return (d) => (Object.hasOwn(d, key) ? d[key] : undefined);
   }
-  if (part.includes(':') || part.startsWith('_')) return (d) => (Object.prototype.hasOwnProperty.call(d, part) ? d[part] : undefined);
-  const suffix = ':' + part;
+  if (part.includes(':') || part.startsWith('_')) return (d) => (Object.hasOwn(d, part) ? d[part] : undefined);
+  const suffix = `:${part}`;
   return (d) => {
     // Every key whose identifier part (after the last colon) is `part`, in key order.
     let found: DtlValue | undefined;
@@ -114,7 +114,7 @@ function pushFlat(out: DtlValue[], v: DtlValue): void {
 /** `$ids` is synthesised from `_id` when the entity has none (as an NI; identity-prefixed when NIs are on). */
 function readIds(ns: NamespaceSettings): StepReader {
   return (d) => {
-    if (Object.prototype.hasOwnProperty.call(d, '$ids')) return d.$ids;
+    if (Object.hasOwn(d, '$ids')) return d.$ids;
     const id = d._id;
     if (typeof id !== 'string') return undefined;
     if (ns.namespacedIdentifiers && !id.includes(':')) return [new Ni(ns.identityNamespace, id)];

@@ -6,7 +6,18 @@ import { DtlRuntimeError } from './errors.js';
 import { generate } from './codegen.js';
 import { ownPropertyReader } from './paths.js';
 import { CONTINUE, DISCARD, FILTER, withIt, type Expr, type Flow, type Scope, type Transform } from './scope.js';
-import { decodeTransit, hasKey, identifierPart, isDict, isTruthy, Ni, setKey, valuesEqual, type DtlDict, type DtlValue } from './values.js';
+import {
+  decodeTransit,
+  hasKey,
+  identifierPart,
+  isDict,
+  isTruthy,
+  Ni,
+  setKey,
+  valuesEqual,
+  type DtlDict,
+  type DtlValue,
+} from './values.js';
 
 /** Compile a rule: a list of transform functions run in order until one stops the rule. */
 export function compileRule(json: JsonValue, env: CompileEnv): (scope: Scope) => Flow {
@@ -54,7 +65,10 @@ function generateRuleBody(steps: Transform[]): Transform {
     } else lines.push(`if ((f = steps[${i}](s)) !== 0) return f;`);
   });
   lines.push('return 0;');
-  const factory = new Function('steps', 'values', `return function rule(s) {\n${lines.join('\n')}\n};`) as (steps: Transform[], values: Expr[]) => Transform;
+  const factory = new Function('steps', 'values', `return function rule(s) {\n${lines.join('\n')}\n};`) as (
+    steps: Transform[],
+    values: Expr[],
+  ) => Transform;
   return factory(steps, values);
 }
 
@@ -77,7 +91,7 @@ export function compileTransform(json: JsonValue, env: CompileEnv): Transform {
 
 function shortJson(json: JsonValue): string {
   const text = JSON.stringify(json, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-  return text && text.length > 60 ? text.slice(0, 57) + '...' : String(text);
+  return text && text.length > 60 ? `${text.slice(0, 57)}...` : String(text);
 }
 
 type TransformFactory = (args: JsonValue[], env: CompileEnv, name: string) => Transform;
@@ -97,7 +111,8 @@ function writeKey(name: string, env: CompileEnv): string {
 /** `_id` values get the identity namespace when NIs are on (strings without a namespace only). */
 function writeValue(key: string, value: DtlValue, env: CompileEnv): DtlValue {
   if (key !== '_id' || !env.pipe.namespacedIdentifiers) return value;
-  const prefix = (v: DtlValue): DtlValue => (typeof v === 'string' && !v.includes(':') ? `${env.pipe.identityNamespace}:${v}` : v);
+  const prefix = (v: DtlValue): DtlValue =>
+    typeof v === 'string' && !v.includes(':') ? `${env.pipe.identityNamespace}:${v}` : v;
   return Array.isArray(value) ? value.map(prefix) : prefix(value);
 }
 
@@ -108,7 +123,8 @@ function propertyKeys(raw: JsonValue, env: CompileEnv, name: string): (s: Scope)
     const keys = [key];
     return () => keys;
   }
-  if (typeof raw !== 'string' && !Array.isArray(raw)) throw configError(env, 'the property name must be a string or an expression', name);
+  if (typeof raw !== 'string' && !Array.isArray(raw))
+    throw configError(env, 'the property name must be a string or an expression', name);
   const e = compileExpr(raw, env);
   return (s) => {
     const v = e(s);
@@ -375,7 +391,8 @@ const makeNi: TransformFactory = (args, env, name) => {
       if (out === undefined) continue;
       let key: string;
       if (b === undefined) key = `${f.key}-ni`;
-      else if (ns && b.includes(':')) key = b.startsWith(':') && !b.startsWith('::') ? env.pipe.propertyNamespace + b : b.replace(/^::/, '');
+      else if (ns && b.includes(':'))
+        key = b.startsWith(':') && !b.startsWith('::') ? env.pipe.propertyNamespace + b : b.replace(/^::/, '');
       else key = ns && f.ns !== undefined ? `${f.ns}:${b}` : b;
       setKey(s.T, key, out);
     }
@@ -423,7 +440,8 @@ const ifTransform: TransformFactory = (args, env, name) => {
 const caseTransform: TransformFactory = (args, env, name) => {
   checkArity(name, 2, Infinity, args.length, env);
   const pairs: [Expr, Transform][] = [];
-  for (let i = 0; i + 1 < args.length; i += 2) pairs.push([compileExpr(args[i]!, env), compileBranch(args[i + 1]!, env)]);
+  for (let i = 0; i + 1 < args.length; i += 2)
+    pairs.push([compileExpr(args[i]!, env), compileBranch(args[i + 1]!, env)]);
   const otherwise = args.length % 2 === 1 ? compileBranch(args[args.length - 1]!, env) : undefined;
   return (s) => {
     for (const [c, t] of pairs) if (isTruthy(c(s))) return t(s);
@@ -436,7 +454,8 @@ const caseEqTransform: TransformFactory = (args, env, name) => {
   const value = compileExpr(args[0]!, env);
   const rest = args.slice(1);
   const pairs: [Expr, Transform][] = [];
-  for (let i = 0; i + 1 < rest.length; i += 2) pairs.push([compileExpr(rest[i]!, env), compileBranch(rest[i + 1]!, env)]);
+  for (let i = 0; i + 1 < rest.length; i += 2)
+    pairs.push([compileExpr(rest[i]!, env), compileBranch(rest[i + 1]!, env)]);
   const otherwise = rest.length % 2 === 1 ? compileBranch(rest[rest.length - 1]!, env) : undefined;
   return (s) => {
     const v = value(s);
@@ -489,7 +508,10 @@ const create: TransformFactory = (args, env, name) => {
     for (const d of Array.isArray(v) ? v : [v]) {
       if (!isDict(d)) continue;
       if (typeof d._id !== 'string') {
-        if (s.run.idRequired) throw new DtlRuntimeError(`create: the created entity has no string _id (pipe '${env.pipe.pipeId}', rule '${env.rule}')`);
+        if (s.run.idRequired)
+          throw new DtlRuntimeError(
+            `create: the created entity has no string _id (pipe '${env.pipe.pipeId}', rule '${env.rule}')`,
+          );
         continue;
       }
       s.run.created.push(d);
@@ -508,7 +530,10 @@ const createChild: TransformFactory = (args, env, name) => {
     for (const d of Array.isArray(v) ? v : [v]) {
       if (!isDict(d)) continue;
       if (typeof d._id !== 'string') {
-        if (s.run.idRequired) throw new DtlRuntimeError(`create-child: the child entity has no string _id (pipe '${env.pipe.pipeId}', rule '${env.rule}')`);
+        if (s.run.idRequired)
+          throw new DtlRuntimeError(
+            `create-child: the child entity has no string _id (pipe '${env.pipe.pipeId}', rule '${env.rule}')`,
+          );
         continue;
       }
       if (!children.some((c) => valuesEqual(c, d))) children.push(d);

@@ -2,7 +2,15 @@
 // booleans, null, arrays, plain objects) plus the Sesam extension types, which in stored entities are transit
 // strings ("~t…", "~:…", "~f…", "~u…", "~b…", "~r…"). Entities are decoded once on the way in and encoded on the
 // way out; functions only ever see typed values.
-import { compareCodePoints, isJsonObject, JsonFloat, makeInt, pyFloatRepr, type JsonObject, type JsonValue } from '../format/json.js';
+import {
+  compareCodePoints,
+  isJsonObject,
+  JsonFloat,
+  makeInt,
+  pyFloatRepr,
+  type JsonObject,
+  type JsonValue,
+} from '../format/json.js';
 
 export { JsonFloat };
 
@@ -73,7 +81,7 @@ export class Decimal {
     if (this.scale === 0) return (negative ? '-' : '') + digits;
     const padded = digits.padStart(this.scale + 1, '0');
     const cut = padded.length - this.scale;
-    return (negative ? '-' : '') + padded.slice(0, cut) + '.' + padded.slice(cut);
+    return `${(negative ? '-' : '') + padded.slice(0, cut)}.${padded.slice(cut)}`;
   }
 
   toNumber(): number {
@@ -119,7 +127,8 @@ export class Decimal {
     if (other.unscaled === 0n) return undefined;
     const ideal = this.scale - other.scale;
     // Compute with enough extra digits for 28 significant digits plus a rounding digit.
-    const extra = DIVISION_PRECISION + 2 + digitCount(other.unscaled) - Math.min(digitCount(this.unscaled), DIVISION_PRECISION);
+    const extra =
+      DIVISION_PRECISION + 2 + digitCount(other.unscaled) - Math.min(digitCount(this.unscaled), DIVISION_PRECISION);
     const shift = Math.max(extra, 0) + Math.max(-ideal, 0);
     const num = this.unscaled * 10n ** BigInt(shift);
     const q = num / other.unscaled;
@@ -225,14 +234,32 @@ export class DateTime {
     return DateTime.fromParts(year, month, day, hour, minute, second, frac, dateOnly);
   }
 
-  static fromParts(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, nanos = 0n, dateOnly = false): DateTime | undefined {
+  static fromParts(
+    year: number,
+    month: number,
+    day: number,
+    hour = 0,
+    minute = 0,
+    second = 0,
+    nanos = 0n,
+    dateOnly = false,
+  ): DateTime | undefined {
     const days = BigInt(daysFromCivil(year, month, day));
     const ns = days * NS_PER_DAY + BigInt(hour * 3600 + minute * 60 + second) * NS_PER_SECOND + nanos;
     return DateTime.fromNanos(ns, dateOnly);
   }
 
   /** Calendar fields in UTC. */
-  parts(): { year: number; month: number; day: number; hour: number; minute: number; second: number; nanos: bigint; weekday: number } {
+  parts(): {
+    year: number;
+    month: number;
+    day: number;
+    hour: number;
+    minute: number;
+    second: number;
+    nanos: bigint;
+    weekday: number;
+  } {
     let days = this.ns / NS_PER_DAY;
     let rest = this.ns - days * NS_PER_DAY;
     if (rest < 0n) {
@@ -243,7 +270,16 @@ export class DateTime {
     const secs = Number(rest / NS_PER_SECOND);
     // 1970-01-01 was a Thursday; weekday 0 = Monday as in Python.
     const weekday = (((Number(days) + 3) % 7) + 7) % 7;
-    return { year, month, day, hour: Math.floor(secs / 3600), minute: Math.floor(secs / 60) % 60, second: secs % 60, nanos: rest % NS_PER_SECOND, weekday };
+    return {
+      year,
+      month,
+      day,
+      hour: Math.floor(secs / 3600),
+      minute: Math.floor(secs / 60) % 60,
+      second: secs % 60,
+      nanos: rest % NS_PER_SECOND,
+      weekday,
+    };
   }
 
   /** ISO text as stored after "~t": fraction without trailing zeros, none when whole seconds. */
@@ -252,13 +288,13 @@ export class DateTime {
     const date = `${String(p.year).padStart(4, '0')}-${pad2(p.month)}-${pad2(p.day)}`;
     if (this.dateOnly) return date;
     let frac = '';
-    if (p.nanos !== 0n) frac = '.' + p.nanos.toString().padStart(9, '0').replace(/0+$/, '');
+    if (p.nanos !== 0n) frac = `.${p.nanos.toString().padStart(9, '0').replace(/0+$/, '')}`;
     return `${date}T${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}${frac}Z`;
   }
 }
 
 function pad2(n: number): string {
-  return n < 10 ? '0' + n : String(n);
+  return n < 10 ? `0${n}` : String(n);
 }
 
 export function isLeapYear(year: number): boolean {
@@ -366,7 +402,9 @@ export class Bytes {
   static fromBase64(text: string): Bytes | undefined {
     const clean = text.replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/\-_]*={0,2}$/.test(clean) || clean.replace(/=+$/, '').length % 4 === 1) return undefined;
-    return new Bytes(new Uint8Array(Buffer.from(clean, clean.includes('-') || clean.includes('_') ? 'base64url' : 'base64')));
+    return new Bytes(
+      new Uint8Array(Buffer.from(clean, clean.includes('-') || clean.includes('_') ? 'base64url' : 'base64')),
+    );
   }
 
   toBase64(): string {
@@ -402,7 +440,10 @@ export function isDict(v: DtlValue | undefined): v is DtlDict {
  * make it differ, and a model value never holds the Object function, so a dict with that key takes the exact test.
  */
 export function isPlainObject(v: object): boolean {
-  return (v as { constructor?: unknown }).constructor === Object || (!Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype);
+  return (
+    (v as { constructor?: unknown }).constructor === Object ||
+    (!Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype)
+  );
 }
 
 export function isList(v: DtlValue): v is DtlValue[] {
@@ -499,9 +540,13 @@ function decodeList(value: JsonValue[]): DtlValue[] {
     const item = value[i]!;
     // Plain strings and ints (nearly every member) are checked here without a call.
     const decoded =
-      typeof item === 'string' ? (item.charCodeAt(0) === 126 ? (decodeTransitString(item) ?? item) : item)
-      : typeof item === 'number' && Number.isInteger(item) ? item
-      : decodeMember(item);
+      typeof item === 'string'
+        ? item.charCodeAt(0) === 126
+          ? (decodeTransitString(item) ?? item)
+          : item
+        : typeof item === 'number' && Number.isInteger(item)
+          ? item
+          : decodeMember(item);
     if (decoded !== item && !out) out = value.slice(0, i) as DtlValue[];
     if (out) out.push(decoded);
   }
@@ -513,9 +558,13 @@ function decodeDict(value: JsonObject): DtlDict {
   for (const key in value) {
     const item = value[key]!;
     const decoded =
-      typeof item === 'string' ? (item.charCodeAt(0) === 126 ? (decodeTransitString(item) ?? item) : item)
-      : typeof item === 'number' && Number.isInteger(item) ? item
-      : decodeMember(item);
+      typeof item === 'string'
+        ? item.charCodeAt(0) === 126
+          ? (decodeTransitString(item) ?? item)
+          : item
+        : typeof item === 'number' && Number.isInteger(item)
+          ? item
+          : decodeMember(item);
     if (decoded !== item && !out) {
       out = {};
       for (const k in value) {
@@ -544,12 +593,12 @@ export function encodeTransit(value: DtlValue): JsonValue {
       }
       return out ?? (value as JsonValue[]);
     }
-    if (value instanceof DateTime) return '~t' + value.toString();
-    if (value instanceof Ni) return '~:' + value.toString();
-    if (value instanceof Decimal) return '~f' + value.toString();
-    if (value instanceof Uuid) return '~u' + value.value;
-    if (value instanceof Bytes) return '~b' + value.toBase64();
-    if (value instanceof Uri) return '~r' + value.value;
+    if (value instanceof DateTime) return `~t${value.toString()}`;
+    if (value instanceof Ni) return `~:${value.toString()}`;
+    if (value instanceof Decimal) return `~f${value.toString()}`;
+    if (value instanceof Uuid) return `~u${value.value}`;
+    if (value instanceof Bytes) return `~b${value.toBase64()}`;
+    if (value instanceof Uri) return `~r${value.value}`;
   }
   const dict = value as DtlDict;
   let out: JsonObject | undefined;
@@ -574,7 +623,8 @@ export function toPlainJson(value: DtlValue): JsonValue {
   if (value instanceof JsonFloat) return value;
   if (Array.isArray(value)) return value.map(toPlainJson);
   if (value instanceof Decimal) return new JsonFloat(value.toNumber());
-  if (value instanceof DateTime || value instanceof Ni || value instanceof Uuid || value instanceof Uri) return value.toString();
+  if (value instanceof DateTime || value instanceof Ni || value instanceof Uuid || value instanceof Uri)
+    return value.toString();
   if (value instanceof Bytes) return value.toBase64();
   const out: JsonObject = {};
   for (const key in value) setKey(out, key, toPlainJson(value[key]!));
@@ -583,12 +633,13 @@ export function toPlainJson(value: DtlValue): JsonValue {
 
 /** Assign a key safely (a "__proto__" key is an ordinary property). */
 export function setKey<T>(obj: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }
 
 export function hasKey(obj: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(obj, key);
+  return Object.hasOwn(obj, key);
 }
 
 export { isJsonObject };

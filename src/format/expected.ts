@@ -2,7 +2,15 @@
 // json.dumps(indent 2, sorted keys, ensure_ascii per -unicode-encoding) plus a newline, then the Go encoder's
 // html escapes (<, >, & as \u003c, \u003e, \u0026) unless -disable-json-html-escape. And `_fix_decimal_to_ints`,
 // which makes node output comparable with (and written like) what the old Go client produced.
-import { isJsonObject, JsonFloat, makeInt, pyFloatRepr, stringifyJson, type JsonObject, type JsonValue } from './json.js';
+import {
+  isJsonObject,
+  JsonFloat,
+  makeInt,
+  pyFloatRepr,
+  stringifyJson,
+  type JsonObject,
+  type JsonValue,
+} from './json.js';
 
 export interface ExpectedFormatOptions {
   /** -unicode-encoding: escape everything outside printable ASCII as \uXXXX (Python ensure_ascii). */
@@ -14,7 +22,7 @@ export interface ExpectedFormatOptions {
 const HTML_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026' };
 
 export function formatExpected(value: JsonValue, options: ExpectedFormatOptions = {}): string {
-  const text = stringifyJson(value, { indent: 2, sortKeys: true, ensureAscii: options.unicodeEncoding ?? false }) + '\n';
+  const text = `${stringifyJson(value, { indent: 2, sortKeys: true, ensureAscii: options.unicodeEncoding ?? false })}\n`;
   // sesam-py replaces in the serialised text, so keys and every string are escaped alike.
   return options.disableJsonHtmlEscape ? text : text.replace(/[<>&]/g, (c) => HTML_ESCAPES[c]!);
 }
@@ -46,7 +54,13 @@ export function fixDecimalToInts(value: JsonValue, options: { noLargeIntBugs?: b
     if (isJsonObject(v)) {
       const out: JsonObject = {};
       for (const key of Object.keys(v)) {
-        if (key === '__proto__') Object.defineProperty(out, key, { value: fix(v[key]!), enumerable: true, writable: true, configurable: true });
+        if (key === '__proto__')
+          Object.defineProperty(out, key, {
+            value: fix(v[key]!),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         else out[key] = fix(v[key]!);
       }
       return out;

@@ -295,15 +295,15 @@ class Parser {
     }
     for (;;) {
       this.ws();
-      if (this.text.charCodeAt(this.pos) !== 34)
-        this.fail('Expecting property name enclosed in double quotes');
+      if (this.text.charCodeAt(this.pos) !== 34) this.fail('Expecting property name enclosed in double quotes');
       const key = this.string();
       this.ws();
       if (this.text.charCodeAt(this.pos) !== 58) this.fail("Expecting ':' delimiter");
       this.pos++;
       this.ws();
       const value = this.value();
-      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
       else out[key] = value;
       this.ws();
       const c = this.text.charCodeAt(this.pos);
@@ -378,13 +378,13 @@ export function stringifyJson(value: JsonValue, options: StringifyOptions = {}):
         return;
       }
       parts.push('[');
-      const inner = indent === undefined ? '' : '\n' + indent.repeat(level + 1);
+      const inner = indent === undefined ? '' : `\n${indent.repeat(level + 1)}`;
       for (let i = 0; i < v.length; i++) {
         if (i > 0) parts.push(itemSep);
         parts.push(inner);
         write(v[i]!, level + 1);
       }
-      if (indent !== undefined) parts.push('\n' + indent.repeat(level));
+      if (indent !== undefined) parts.push(`\n${indent.repeat(level)}`);
       parts.push(']');
     } else {
       const keys = Object.keys(v);
@@ -394,13 +394,13 @@ export function stringifyJson(value: JsonValue, options: StringifyOptions = {}):
       }
       if (sortKeys) keys.sort(compareCodePoints);
       parts.push('{');
-      const inner = indent === undefined ? '' : '\n' + indent.repeat(level + 1);
+      const inner = indent === undefined ? '' : `\n${indent.repeat(level + 1)}`;
       for (let i = 0; i < keys.length; i++) {
         if (i > 0) parts.push(itemSep);
         parts.push(inner, quote(keys[i]!), keySep);
         write(v[keys[i]!]!, level + 1);
       }
-      if (indent !== undefined) parts.push('\n' + indent.repeat(level));
+      if (indent !== undefined) parts.push(`\n${indent.repeat(level)}`);
       parts.push('}');
     }
   };
@@ -441,22 +441,23 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 function quoteUnicode(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   // eslint-disable-next-line no-control-regex
-  return '"' + s.replace(/["\\\u0000-\u001f]/g, (c) => ESCAPES[c] ?? hex4(c.charCodeAt(0))) + '"';
+  return `"${s.replace(/["\\\u0000-\u001f]/g, (c) => ESCAPES[c] ?? hex4(c.charCodeAt(0)))}"`;
 }
 
 function quoteAscii(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return '"' + s.replace(/["\\]|[^\u0020-\u007e]/g, (c) => ESCAPES[c] ?? hex4(c.charCodeAt(0))) + '"';
+  return `"${s.replace(/["\\]|[^\u0020-\u007e]/g, (c) => ESCAPES[c] ?? hex4(c.charCodeAt(0)))}"`;
 }
 
 function hex4(code: number): string {
-  return '\\u' + code.toString(16).padStart(4, '0');
+  return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /** Deep structural equality of two model values (1 and 1.0 differ, key order does not matter). */
 export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
   if (a === b) return true;
-  if (a instanceof JsonFloat) return b instanceof JsonFloat && (a.value === b.value || (Number.isNaN(a.value) && Number.isNaN(b.value)));
+  if (a instanceof JsonFloat)
+    return b instanceof JsonFloat && (a.value === b.value || (Number.isNaN(a.value) && Number.isNaN(b.value)));
   if (typeof a === 'bigint' || typeof b === 'bigint') return typeof a === typeof b && a === b;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
@@ -468,7 +469,7 @@ export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
     for (const k of ka) {
-      if (!Object.prototype.hasOwnProperty.call(b, k) || !jsonEquals(a[k]!, b[k]!)) return false;
+      if (!Object.hasOwn(b, k) || !jsonEquals(a[k]!, b[k]!)) return false;
     }
     return true;
   }

@@ -32,9 +32,9 @@ const TRAILING_KEYS = new Set(['$audit', '$principals-from-user']);
 
 /** The sort weight of a key: a control character for leading keys (sorts before '0'), '0'+key, or '1'+key. */
 function keyWeight(key: string): string {
-  if ((key.startsWith('_') && key !== '_id') || TRAILING_KEYS.has(key)) return '1' + key;
+  if ((key.startsWith('_') && key !== '_id') || TRAILING_KEYS.has(key)) return `1${key}`;
   const index = LEADING_INDEX.get(key);
-  return index === undefined ? '0' + key : String.fromCharCode(index);
+  return index === undefined ? `0${key}` : String.fromCharCode(index);
 }
 
 /** A copy of the value with every object's keys in portal order (lists keep their order). */
@@ -47,7 +47,8 @@ export function portalOrder(value: JsonValue): JsonValue {
   for (const { key } of weighted) {
     const child = portalOrder(value[key]!);
     // '__proto__' must become an own property, not the prototype.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
     else out[key] = child;
   }
   return out;
@@ -76,7 +77,7 @@ export function formatJson(value: JsonValue): string {
   const newLines: string[] = [];
   const newLine = (offset = 0) => {
     const n = Math.max(0, indent + offset);
-    return (newLines[n] ??= '\n' + UNIT.repeat(n));
+    return (newLines[n] ??= `\n${UNIT.repeat(n)}`);
   };
   const flush = (end: number) => {
     if (end > runStart) out.push(minimal.slice(runStart, end));
@@ -143,7 +144,8 @@ export function formatJson(value: JsonValue): string {
       const outer = stack[stack.length - 1];
       if (stack.length === 0 || outer === DICT) indent--;
       flush(i);
-      if (prev === 123) rstrip(); // {} stays collapsed
+      if (prev === 123)
+        rstrip(); // {} stays collapsed
       else out.push(outer === ARRAY ? newLine(-1) : newLine());
     }
     // After the character itself.

@@ -8,7 +8,14 @@ import { isJsonObject, stringifyJson, type JsonObject } from '../format/json.js'
 import type { PipeInfo } from '../node/types.js';
 import { substitute, type Substitution } from './env.js';
 import { definePipe, RECEIVER_DATASET_PREFIX, type ConfigError, type PipeDefinition } from './pipes.js';
-import { computeStage, dependencyQueue, receive as receivePush, runPump, type PumpEnv, type PumpResult } from './pump.js';
+import {
+  computeStage,
+  dependencyQueue,
+  receive as receivePush,
+  runPump,
+  type PumpEnv,
+  type PumpResult,
+} from './pump.js';
 import { runUntilStable, type RunParams } from './runner.js';
 import { renderCsv } from './sinks/csv.js';
 import { renderXml } from './sinks/xml.js';
@@ -43,7 +50,13 @@ interface RunnerRecord {
 
 const RUNNABLE_OPS = ['start', 'start-rescan', 'reset-rescan'];
 const COMMON_OPS = [
-  'enable', 'disable', 'stop', 'update-last-seen', 'set-last-seen-to-end', 'reset-tracking', 'discard-retries',
+  'enable',
+  'disable',
+  'stop',
+  'update-last-seen',
+  'set-last-seen-to-end',
+  'reset-tracking',
+  'discard-retries',
   'discard-inferred-schema',
 ];
 
@@ -134,7 +147,10 @@ export class NodeEngine {
     return config.find((e) => e.type === 'metadata' || e._id === 'node') ?? {};
   }
 
-  private validate(entities: JsonObject[], env: JsonObject): { errors: ValidationError[]; defs: Map<string, PipeDefinition>; systems: Map<string, ConfigError[]> } {
+  private validate(
+    entities: JsonObject[],
+    env: JsonObject,
+  ): { errors: ValidationError[]; defs: Map<string, PipeDefinition>; systems: Map<string, ConfigError[]> } {
     const errors: ValidationError[] = [];
     const defs = new Map<string, PipeDefinition>();
     const systems = new Map<string, ConfigError[]>();
@@ -170,7 +186,8 @@ export class NodeEngine {
         list.push(...systemErrors);
         if (typeof id === 'string') systems.set(id, systemErrors);
       } else if (type === 'metadata') {
-        if (id !== 'node') list.push({ level: 'error', msg: "The metadata entity must have _id 'node'", elements: "$['_id']" });
+        if (id !== 'node')
+          list.push({ level: 'error', msg: "The metadata entity must have _id 'node'", elements: "$['_id']" });
         for (const m of metaSub.missing) {
           list.push({ level: 'error', msg: `Unknown environment variable '${m.name}'`, elements: m.path });
         }
@@ -289,7 +306,11 @@ export class NodeEngine {
   }
 
   private pipeInfo(def: PipeDefinition): PipeInfo {
-    return { _id: def.id, config: { original: def.original, effective: def.effective }, runtime: this.pipeRuntime(def) };
+    return {
+      _id: def.id,
+      config: { original: def.original, effective: def.effective },
+      runtime: this.pipeRuntime(def),
+    };
   }
 
   listPipes(): PipeInfo[] {
@@ -308,7 +329,10 @@ export class NodeEngine {
     return {
       _id: entity._id!,
       config: { original: entity, effective },
-      runtime: { 'is-valid-config': !errors.some((e) => e.level === 'error'), 'config-errors': errors.map((e) => ({ ...e })) },
+      runtime: {
+        'is-valid-config': !errors.some((e) => e.level === 'error'),
+        'config-errors': errors.map((e) => ({ ...e })),
+      },
     };
   }
 
@@ -419,21 +443,30 @@ export class NodeEngine {
     }
   }
 
-  publish(id: string, endpoint: string, params: Record<string, string>): { contentType: string; body: string | Uint8Array } {
+  publish(
+    id: string,
+    endpoint: string,
+    params: Record<string, string>,
+  ): { contentType: string; body: string | Uint8Array } {
     const def = this.defs.get(id);
     const sinkType = def ? String(def.sink.type) : '';
-    if (!def || !sinkType.endsWith('_endpoint')) throw new EngineError(404, `No publisher '${id}': the pipe has no endpoint sink`);
+    if (!def || !sinkType.endsWith('_endpoint'))
+      throw new EngineError(404, `No publisher '${id}': the pipe has no endpoint sink`);
     const wanted = endpoint === 'json' ? 'entities' : endpoint;
     const served: Record<string, string> = { http_endpoint: 'entities', csv_endpoint: 'csv', xml_endpoint: 'xml' };
     if (served[sinkType] === undefined) {
-      throw new EngineError(404, `Publisher '${id}': the sink type '${sinkType}' is not supported by the embedded node`);
+      throw new EngineError(
+        404,
+        `Publisher '${id}': the sink type '${sinkType}' is not supported by the embedded node`,
+      );
     }
     if (served[sinkType] !== wanted) {
       throw new EngineError(404, `Publisher '${id}' serves '${served[sinkType]}', not '${endpoint}'`);
     }
     const { since, limit, ...rest } = params;
     const limitNumber = limit === undefined ? undefined : Number(limit);
-    if (limitNumber !== undefined && !Number.isInteger(limitNumber)) throw new EngineError(400, 'limit must be an integer');
+    if (limitNumber !== undefined && !Number.isInteger(limitNumber))
+      throw new EngineError(400, 'limit must be an integer');
     let entities: JsonObject[];
     try {
       const bound = Object.keys(rest).length ? (rest as JsonObject) : undefined;
@@ -442,7 +475,8 @@ export class NodeEngine {
       throw new EngineError(500, `Pipe '${id}' failed to compute its entities: ${describe(err)}`);
     }
     try {
-      if (wanted === 'entities') return { contentType: 'application/json; charset=utf-8', body: stringifyJson(entities) };
+      if (wanted === 'entities')
+        return { contentType: 'application/json; charset=utf-8', body: stringifyJson(entities) };
       if (wanted === 'csv') return { contentType: 'text/csv; charset=utf-8', body: renderCsv(entities, def.sink) };
       return { contentType: 'application/xml; charset=utf-8', body: renderXml(entities, def.sink) };
     } catch (err) {
@@ -500,7 +534,9 @@ export class NodeEngine {
           pending: (def) => {
             const state = this.store.pipeState(def.id);
             const deps = dependencyQueue(def, this.store);
-            return sourceQueue({ store: this.store, def }, state.lastSeen) + Object.values(deps).reduce((a, b) => a + b, 0);
+            return (
+              sourceQueue({ store: this.store, def }, state.lastSeen) + Object.values(deps).reduce((a, b) => a + b, 0)
+            );
           },
           resetPipe: (def) => this.store.clearPipeState(def.id),
           deleteDataset: (id) => this.store.deleteDataset(id),
@@ -582,12 +618,16 @@ export class NodeEngine {
     return this.datasetObject(id);
   }
 
-  datasetEntities(id: string, params: { since?: string; limit?: number; history?: boolean; deleted?: boolean }): JsonObject[] {
+  datasetEntities(
+    id: string,
+    params: { since?: string; limit?: number; history?: boolean; deleted?: boolean },
+  ): JsonObject[] {
     if (!this.store.dataset(id)) throw new EngineError(404, `No dataset with id '${id}'`);
     let since: number | undefined;
     if (params.since !== undefined && params.since !== '') {
       since = Number(params.since);
-      if (!Number.isInteger(since)) throw new EngineError(400, `since must be an integer offset (got '${params.since}')`);
+      if (!Number.isInteger(since))
+        throw new EngineError(400, `since must be an integer offset (got '${params.since}')`);
     }
     return this.store.read(id, { since, limit: params.limit, history: params.history, deleted: params.deleted });
   }

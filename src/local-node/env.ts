@@ -19,12 +19,12 @@ function asText(value: JsonValue): string {
 
 function lookup(sub: Substitution, kind: string, name: string, path: string): JsonValue | undefined {
   if (kind === 'ENV') {
-    if (Object.prototype.hasOwnProperty.call(sub.env, name)) return sub.env[name]!;
+    if (Object.hasOwn(sub.env, name)) return sub.env[name]!;
     sub.missing.push({ kind: 'ENV', name, path });
     return undefined;
   }
   if (!sub.secrets) return undefined;
-  if (Object.prototype.hasOwnProperty.call(sub.secrets, name)) return sub.secrets[name]!;
+  if (Object.hasOwn(sub.secrets, name)) return sub.secrets[name]!;
   sub.missing.push({ kind: 'SECRET', name, path });
   return undefined;
 }

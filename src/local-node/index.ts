@@ -51,7 +51,8 @@ function readLocalSecrets(path: string): Record<string, string> {
 }
 
 export async function openLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
-  const secrets = options.secretsFile && existsSync(options.secretsFile) ? readLocalSecrets(options.secretsFile) : undefined;
+  const secrets =
+    options.secretsFile && existsSync(options.secretsFile) ? readLocalSecrets(options.secretsFile) : undefined;
   const engine = NodeEngine.open({ dir: options.memory ? undefined : options.dir, memory: options.memory });
   if (secrets) engine.putSecrets(secrets, false);
   const handle = createNodeHandler(engine, { log: options.log });
@@ -91,7 +92,14 @@ export async function connectLocalNode(options: {
     secretsFile: join(options.projectDir, LOCAL_SECRETS_FILE),
   });
   // In-process calls cannot be lost on the way, so nothing is retried.
-  const api = createNodeApi({ baseUrl: LOCAL_NODE_API_URL, fetch: node.fetch, log: options.log, label: 'local', signal: options.signal, retries: 0 });
+  const api = createNodeApi({
+    baseUrl: LOCAL_NODE_API_URL,
+    fetch: node.fetch,
+    log: options.log,
+    label: 'local',
+    signal: options.signal,
+    retries: 0,
+  });
   return { ...api, baseUrl: 'local', label: 'local', engine: node.engine, close: () => node.close() };
 }
 

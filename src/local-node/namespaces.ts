@@ -31,7 +31,7 @@ function stripFirst(text: string): string {
 }
 
 function stripValue(value: JsonValue): JsonValue {
-  if (typeof value === 'string') return value.startsWith('~:') ? '~:' + stripFirst(value.slice(2)) : value;
+  if (typeof value === 'string') return value.startsWith('~:') ? `~:${stripFirst(value.slice(2))}` : value;
   if (Array.isArray(value)) return value.map(stripValue);
   if (!isJsonObject(value)) return value;
   const out: JsonObject = {};

@@ -24,24 +24,77 @@ export const SUPPORTED_SOURCES = new Set([
 ]);
 /** Sources that need an external system: valid config, read as empty here. */
 export const EXTERNAL_SOURCES = new Set([
-  'sql', 'rest', 'json', 'csv', 'ldap', 'kafka', 'sparql', 'sdshare', 'rdf', 'binary', 'http', 'diff_datasets',
-  'microservice', 'mssql', 'oracle', 'mysql', 'postgresql', 'excel', 'xml', 'elasticsearch', 'solr', 'sms', 'mail',
+  'sql',
+  'rest',
+  'json',
+  'csv',
+  'ldap',
+  'kafka',
+  'sparql',
+  'sdshare',
+  'rdf',
+  'binary',
+  'http',
+  'diff_datasets',
+  'microservice',
+  'mssql',
+  'oracle',
+  'mysql',
+  'postgresql',
+  'excel',
+  'xml',
+  'elasticsearch',
+  'solr',
+  'sms',
+  'mail',
 ]);
 export const SUPPORTED_SINKS = new Set(['dataset', 'http_endpoint', 'csv_endpoint', 'xml_endpoint', 'null']);
 export const EXTERNAL_SINKS = new Set([
-  'json', 'rest', 'sql', 'elasticsearch', 'solr', 'mail', 'sms', 'kafka', 'sparql', 'sdshare', 'sdshare_push',
-  'replicated_dataset', 'excel_endpoint', 'rdf', 'microservice', 'http', 'databrowser', 'log',
+  'json',
+  'rest',
+  'sql',
+  'elasticsearch',
+  'solr',
+  'mail',
+  'sms',
+  'kafka',
+  'sparql',
+  'sdshare',
+  'sdshare_push',
+  'replicated_dataset',
+  'excel_endpoint',
+  'rdf',
+  'microservice',
+  'http',
+  'databrowser',
+  'log',
 ]);
 export const SUPPORTED_TRANSFORMS = new Set(['dtl', 'emit_children']);
 export const EXTERNAL_TRANSFORMS = new Set([
-  'http', 'rest', 'template', 'json_schema_validation', 'xml', 'rdf', 'microservice', 'properties_to_entities',
+  'http',
+  'rest',
+  'template',
+  'json_schema_validation',
+  'xml',
+  'rdf',
+  'microservice',
+  'properties_to_entities',
 ]);
 
 /** Sources that get namespaces added by default when namespaced identifiers are on. */
 const ADD_NAMESPACES_SOURCES = new Set(['csv', 'kafka', 'ldap', 'sql', 'embedded', 'http_endpoint', 'json', 'rest']);
 /** Sinks that strip namespaces by default. */
 const REMOVE_NAMESPACES_SINKS = new Set([
-  'csv_endpoint', 'http_endpoint', 'json', 'rest', 'sql', 'elasticsearch', 'solr', 'mail', 'sms', 'kafka',
+  'csv_endpoint',
+  'http_endpoint',
+  'json',
+  'rest',
+  'sql',
+  'elasticsearch',
+  'solr',
+  'mail',
+  'sms',
+  'kafka',
 ]);
 
 /** How the runner and sesam-py treat a pipe (sesam-node.md §5.2). */
@@ -98,11 +151,7 @@ function text(value: JsonValue | undefined): string {
 }
 
 /** Pick a conditional component's alternative; errors when the condition names none. */
-function resolveConditional(
-  component: JsonValue,
-  elements: string,
-  errors: ConfigError[],
-): JsonValue {
+function resolveConditional(component: JsonValue, elements: string, errors: ConfigError[]): JsonValue {
   if (!isJsonObject(component) || component.type !== 'conditional') return component;
   const alternatives = component.alternatives;
   if (!isJsonObject(alternatives)) {
@@ -172,7 +221,11 @@ function checkSourceShape(source: JsonObject, errors: ConfigError[]): void {
       break;
     case 'dataset':
       if (typeof source.dataset !== 'string') {
-        errors.push({ level: 'error', msg: "The dataset source needs a string 'dataset'", elements: `${at}['dataset']` });
+        errors.push({
+          level: 'error',
+          msg: "The dataset source needs a string 'dataset'",
+          elements: `${at}['dataset']`,
+        });
       }
       break;
     case 'union_datasets':
@@ -202,13 +255,15 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
   entity = resolveConditionalProperties(entity, condErrors) as JsonObject;
   for (const msg of condErrors) errors.push({ level: 'error', msg, elements: '$' });
 
-  if (entity.source === undefined) errors.push({ level: 'error', msg: "The pipe needs a 'source'", elements: "$['source']" });
+  if (entity.source === undefined)
+    errors.push({ level: 'error', msg: "The pipe needs a 'source'", elements: "$['source']" });
   const rawSource = entity.source === undefined ? { type: 'empty' } : entity.source;
   const source = resolveConditional(rawSource, "$['source']", errors);
   const rawSink = entity.sink === undefined ? { type: 'dataset', dataset: id } : entity.sink;
   let sink = resolveConditional(rawSink, "$['sink']", errors);
   const sourceObj: JsonObject = isJsonObject(source) ? source : {};
-  if (!isJsonObject(source)) errors.push({ level: 'error', msg: 'The source must be an object', elements: "$['source']" });
+  if (!isJsonObject(source))
+    errors.push({ level: 'error', msg: 'The source must be an object', elements: "$['source']" });
   if (!isJsonObject(sink)) errors.push({ level: 'error', msg: 'The sink must be an object', elements: "$['sink']" });
   let sinkObj: JsonObject = isJsonObject(sink) ? sink : {};
   if (sinkObj.type === 'dataset' && sinkObj.dataset === undefined) sinkObj = { ...sinkObj, dataset: id };
@@ -220,7 +275,11 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
     errors.push({ level: 'error', msg: "The dataset sink needs a string 'dataset'", elements: "$['sink']['dataset']" });
   }
   if (sinkObj.type === 'csv_endpoint' && !Array.isArray(sinkObj.columns)) {
-    errors.push({ level: 'error', msg: "The csv_endpoint sink needs 'columns', a list", elements: "$['sink']['columns']" });
+    errors.push({
+      level: 'error',
+      msg: "The csv_endpoint sink needs 'columns', a list",
+      elements: "$['sink']['columns']",
+    });
   }
 
   const metadata = node.metadata;
@@ -246,7 +305,8 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
 
   const transforms: TransformStep[] = [];
   const hopDatasets = new Set<string>();
-  const rawTransforms = entity.transform === undefined ? [] : Array.isArray(entity.transform) ? entity.transform : [entity.transform];
+  const rawTransforms =
+    entity.transform === undefined ? [] : Array.isArray(entity.transform) ? entity.transform : [entity.transform];
   rawTransforms.forEach((raw, i) => {
     const at = Array.isArray(entity.transform) ? `$['transform'][${i}]` : "$['transform']";
     const resolved = resolveConditional(raw, at, errors);
@@ -289,9 +349,10 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
 
   const effective = withDefaults({ ...entity, source: sourceObj, sink: sinkObj }, id, sinkObj);
   if (entity.transform !== undefined) {
-    effective.transform = transforms.length === 1 && !Array.isArray(entity.transform)
-      ? transforms[0]!.config
-      : transforms.map((t) => t.config);
+    effective.transform =
+      transforms.length === 1 && !Array.isArray(entity.transform)
+        ? transforms[0]!.config
+        : transforms.map((t) => t.config);
   }
   let merge: MergePlan | undefined;
   if (sourceObj.type === 'merge') {

@@ -33,7 +33,9 @@ function nowNs(env: PumpEnv): () => bigint {
 }
 
 function usesCreateChild(def: PipeDefinition): boolean {
-  return def.transforms.some((t) => t.type === 'dtl' && JSON.stringify(t.config.rules ?? null).includes('"create-child"'));
+  return def.transforms.some(
+    (t) => t.type === 'dtl' && JSON.stringify(t.config.rules ?? null).includes('"create-child"'),
+  );
 }
 
 /** Entities of the pipe at a stage, computed from the source (no state is changed). */
@@ -79,7 +81,11 @@ function sinkRun(def: PipeDefinition, env: PumpEnv): DatasetSinkRun | undefined 
 /** For DTL `is-changed`: the previous version of a dataset-source entity (only looked up when rules use it). */
 function previousLookup(def: PipeDefinition, env: PumpEnv): ((e: JsonObject) => JsonObject | null) | undefined {
   const first = def.transforms[0];
-  if (def.source.type !== 'dataset' || !first?.dtl || !JSON.stringify(first.config.rules ?? null).includes('"is-changed"')) {
+  if (
+    def.source.type !== 'dataset' ||
+    !first?.dtl ||
+    !JSON.stringify(first.config.rules ?? null).includes('"is-changed"')
+  ) {
     return undefined;
   }
   const datasetId = String(def.source.dataset);
@@ -152,7 +158,8 @@ export function receive(def: PipeDefinition, env: PumpEnv, entities: JsonObject[
     const state = store.pipeState(def.id);
     const ts = env.now() * 1000;
     store.ensureDataset(receiverId);
-    let seen = params.isFull && !params.isFirst && Array.isArray(state.extra.fullSeen) ? state.extra.fullSeen.map(String) : [];
+    let seen =
+      params.isFull && !params.isFirst && Array.isArray(state.extra.fullSeen) ? state.extra.fullSeen.map(String) : [];
     let written = 0;
     for (const e of entities) {
       if (typeof e._id !== 'string') throw new Error(`pipe '${def.id}': every posted entity needs a string _id`);
@@ -179,6 +186,10 @@ export function receive(def: PipeDefinition, env: PumpEnv, entities: JsonObject[
     }
     state.extra = { ...state.extra, fullSeen: seen };
     store.setPipeState(def.id, state);
-    return { processed: entities.length, written: (sink?.written ?? 0) + written, full: params.isFull && params.isLast };
+    return {
+      processed: entities.length,
+      written: (sink?.written ?? 0) + written,
+      full: params.isFull && params.isLast,
+    };
   });
 }

@@ -83,7 +83,10 @@ export async function runUntilStable(host: RunnerHost, params: RunParams): Promi
   const all = host.pipes();
   const order = pipeOrder(all.filter((p) => p.valid));
   const runPipes = order.filter(runnable);
-  host.log('INFO', `Running ${runPipes.length} pipes until stable: ${runPipes.map((p) => p.id).join(', ') || '(none)'}`);
+  host.log(
+    'INFO',
+    `Running ${runPipes.length} pipes until stable: ${runPipes.map((p) => p.id).join(', ') || '(none)'}`,
+  );
 
   if (params.resetPipesAndDeleteSinkDatasets) {
     for (const def of all) {

@@ -18,7 +18,12 @@ export interface ServerOptions {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const node = await openLocalNode({ dir: options.dir, memory: options.memory, log: options.log, secretsFile: options.secretsFile });
+  const node = await openLocalNode({
+    dir: options.dir,
+    memory: options.memory,
+    log: options.log,
+    secretsFile: options.secretsFile,
+  });
   try {
     const server = await listen(node.fetch, options);
     return {
@@ -33,4 +38,3 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw err;
   }
 }
-

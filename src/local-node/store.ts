@@ -157,7 +157,10 @@ export class NodeStore {
   }
 
   getEnv(): JsonObject {
-    const rows = this.db.prepare('SELECT name, value FROM env ORDER BY position').all() as { name: string; value: string }[];
+    const rows = this.db.prepare('SELECT name, value FROM env ORDER BY position').all() as {
+      name: string;
+      value: string;
+    }[];
     const env: JsonObject = {};
     for (const r of rows) env[r.name] = parseJson(r.value);
     return env;
@@ -172,7 +175,10 @@ export class NodeStore {
   }
 
   getSecrets(): Record<string, string> {
-    const rows = this.db.prepare('SELECT name, value FROM secrets ORDER BY name').all() as { name: string; value: string }[];
+    const rows = this.db.prepare('SELECT name, value FROM secrets ORDER BY name').all() as {
+      name: string;
+      value: string;
+    }[];
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
   }
 
@@ -312,9 +318,7 @@ export class NodeStore {
       args.push(options.since);
     }
     if (!deleted) where.push('v.deleted = 0');
-    const from = history
-      ? 'versions v'
-      : 'latest l JOIN versions v ON v.dataset = l.dataset AND v.offset = l.offset';
+    const from = history ? 'versions v' : 'latest l JOIN versions v ON v.dataset = l.dataset AND v.offset = l.offset';
     if (!history) where[0] = 'l.dataset = ?';
     let sql = `SELECT v.offset, v.id, v.deleted, v.hash, v.ts, v.previous, v.body FROM ${from} WHERE ${where.join(' AND ')}`;
     sql += history ? ' ORDER BY v.offset' : ' ORDER BY l.offset';
@@ -358,7 +362,11 @@ export class NodeStore {
   }
 
   setPipeState(pipe: string, state: PipeState): void {
-    const body: JsonObject = { lastSeen: state.lastSeen, depOffsets: state.depOffsets as Record<string, JsonValue>, extra: state.extra };
+    const body: JsonObject = {
+      lastSeen: state.lastSeen,
+      depOffsets: state.depOffsets as Record<string, JsonValue>,
+      extra: state.extra,
+    };
     this.db.prepare('INSERT OR REPLACE INTO pipe_state (pipe, body) VALUES (?, ?)').run(pipe, stringifyJson(body));
   }
 

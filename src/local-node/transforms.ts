@@ -42,7 +42,9 @@ export function applyTransforms(def: PipeDefinition, entities: JsonObject[], env
     } else if (step.type === 'emit_children') {
       current = current.flatMap(emitChildren);
     } else {
-      env.note(`pipe '${def.id}': transform type '${step.type}' needs an external system; entities pass through unchanged`);
+      env.note(
+        `pipe '${def.id}': transform type '${step.type}' needs an external system; entities pass through unchanged`,
+      );
     }
   });
   return current;

@@ -21,7 +21,12 @@ export function subscriptionIdOf(jwt: string): string | undefined {
   return undefined;
 }
 
-export function registerUserInteraction(opts: { jwt: string; log: Logger; fetch?: typeof fetch; now?: number }): Promise<void> {
+export function registerUserInteraction(opts: {
+  jwt: string;
+  log: Logger;
+  fetch?: typeof fetch;
+  now?: number;
+}): Promise<void> {
   const subscription = subscriptionIdOf(opts.jwt);
   const now = opts.now ?? Date.now();
   if (!subscription || now - lastSent < 60_000) return Promise.resolve();

@@ -43,7 +43,7 @@ interface CallSpec {
   /** Path below the API root, already encoded, starting with `/`. */
   path: string;
   query?: [string, string][];
-  body?: () => NonNullable<RequestInit["body"]>;
+  body?: () => NonNullable<RequestInit['body']>;
   contentType?: string;
   accept?: string;
   expect: Expect;
@@ -70,7 +70,8 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
   const doFetch: typeof fetch = opts.fetch ?? ((input, init) => fetch(input, init));
   const log = opts.log;
   const shortMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const longMs = opts.longTimeoutMs ?? (opts.timeoutMs !== undefined ? Math.max(opts.timeoutMs, 0) : DEFAULT_LONG_TIMEOUT_MS);
+  const longMs =
+    opts.longTimeoutMs ?? (opts.timeoutMs !== undefined ? Math.max(opts.timeoutMs, 0) : DEFAULT_LONG_TIMEOUT_MS);
   const policy: RetryPolicy = {
     ...DEFAULT_RETRY,
     retries: opts.retries ?? DEFAULT_RETRY.retries,
@@ -112,7 +113,9 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
         log.wire(`${spec.method} ${url.href} -> failed (${ms} ms): ${(err as Error).message}`);
         if (idempotent && attempt <= policy.retries) {
           const delay = backoffDelay(policy, attempt);
-          log.debug(`Could not reach the node for ${name}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${policy.retries + 1}).`);
+          log.debug(
+            `Could not reach the node for ${name}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${policy.retries + 1}).`,
+          );
           await policy.sleep(delay, opts.signal);
           continue;
         }
@@ -124,7 +127,9 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
         const retryable = idempotent ? RETRY_IDEMPOTENT : RETRY_ANY;
         if (retryable.has(res.status) && attempt <= policy.retries) {
           const delay = backoffDelay(policy, attempt, res.headers.get('retry-after'));
-          log.debug(`The node answered ${res.status} to ${name}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${policy.retries + 1}).`);
+          log.debug(
+            `The node answered ${res.status} to ${name}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1}/${policy.retries + 1}).`,
+          );
           await policy.sleep(delay, opts.signal);
           continue;
         }
@@ -152,20 +157,23 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
 
   async function object(spec: Omit<CallSpec, 'expect'>): Promise<JsonObject> {
     const v = await json(spec);
-    if (!isJsonObject(v)) throw malformedError(`${spec.method} ${spec.path}`, `expected a JSON object, got ${kindOf(v)}`);
+    if (!isJsonObject(v))
+      throw malformedError(`${spec.method} ${spec.path}`, `expected a JSON object, got ${kindOf(v)}`);
     return v;
   }
 
   async function array(spec: Omit<CallSpec, 'expect'>): Promise<JsonValue[]> {
     const v = await json(spec);
-    if (!Array.isArray(v)) throw malformedError(`${spec.method} ${spec.path}`, `expected a JSON array, got ${kindOf(v)}`);
+    if (!Array.isArray(v))
+      throw malformedError(`${spec.method} ${spec.path}`, `expected a JSON array, got ${kindOf(v)}`);
     return v;
   }
 
   async function optionalObject(spec: Omit<CallSpec, 'expect' | 'nullOn404'>): Promise<JsonObject | null> {
     const r = await call({ ...spec, expect: 'json', nullOn404: true });
     if (r === null) return null;
-    if (!isJsonObject(r.json!)) throw malformedError(`${spec.method} ${spec.path}`, `expected a JSON object, got ${kindOf(r.json!)}`);
+    if (!isJsonObject(r.json!))
+      throw malformedError(`${spec.method} ${spec.path}`, `expected a JSON object, got ${kindOf(r.json!)}`);
     return r.json;
   }
 
@@ -180,8 +188,7 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
 
     getInfo: () => object({ method: 'GET', path: '/' }),
     getStatus: () => object({ method: 'GET', path: '/status' }),
-    admin: (operation) =>
-      object({ method: 'POST', path: '/admin', body: formBody({ operation }), contentType: FORM }),
+    admin: (operation) => object({ method: 'POST', path: '/admin', body: formBody({ operation }), contentType: FORM }),
 
     getEnv: () => object({ method: 'GET', path: '/env' }),
     async putEnv(env) {
@@ -189,7 +196,13 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
     },
 
     async getConfigZip() {
-      const r = await call({ method: 'GET', path: '/config', accept: 'application/zip', expect: 'bytes', timeout: 'long' });
+      const r = await call({
+        method: 'GET',
+        path: '/config',
+        accept: 'application/zip',
+        expect: 'bytes',
+        timeout: 'long',
+      });
       return r!.bytes!;
     },
     getConfigJson: () => array({ method: 'GET', path: '/config', accept: 'application/json', timeout: 'long' }),
@@ -213,7 +226,8 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
           if (status !== 400) return undefined;
           try {
             const parsed = parseJson(text);
-            if (isJsonObject(parsed) && Array.isArray(parsed.validation_errors)) return configRejectedError(parsed.validation_errors);
+            if (isJsonObject(parsed) && Array.isArray(parsed.validation_errors))
+              return configRejectedError(parsed.validation_errors);
           } catch {
             // not the validation shape: generic 400 handling
           }
@@ -235,7 +249,12 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
     },
     getPump: (id) => object({ method: 'GET', path: `/pipes/${enc(id)}/pump` }),
     pumpOperation: (id, operation, params = {}) =>
-      object({ method: 'POST', path: `/pipes/${enc(id)}/pump`, body: formBody({ operation, ...params }), contentType: FORM }),
+      object({
+        method: 'POST',
+        path: `/pipes/${enc(id)}/pump`,
+        body: formBody({ operation, ...params }),
+        contentType: FORM,
+      }),
     getPipeEntities: (id, options = {}) =>
       array({
         method: 'GET',
@@ -271,17 +290,25 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
         ['max_run_time', String(params.maxRunTime)],
         ['max_runs', String(params.maxRuns)],
       ];
-      if (params.deleteInputDatasets !== undefined) q.push(['delete_input_datasets', pyBool(params.deleteInputDatasets)]);
+      if (params.deleteInputDatasets !== undefined)
+        q.push(['delete_input_datasets', pyBool(params.deleteInputDatasets)]);
       if (params.checkInputPipes !== undefined) q.push(['check_input_pipes', pyBool(params.checkInputPipes)]);
       if (params.resetPipesAndDeleteSinkDatasets !== undefined)
         q.push(['reset_pipes_and_delete_sink_datasets', pyBool(params.resetPipesAndDeleteSinkDatasets)]);
-      if (params.outputRunStatistics !== undefined) q.push(['output_run_statistics', pyBool(params.outputRunStatistics)]);
+      if (params.outputRunStatistics !== undefined)
+        q.push(['output_run_statistics', pyBool(params.outputRunStatistics)]);
       if (params.schedulerMode) q.push(['scheduler_mode', params.schedulerMode]);
       q.push(['request_mode', params.requestMode]);
       // A sync run lasts as long as the pipes take; the node's max_run_time bounds it, not the client.
-      return object({ method: 'POST', path: '/pipes/run-all-pipes', query: q, timeout: params.requestMode === 'sync' ? 'none' : 'short' });
+      return object({
+        method: 'POST',
+        path: '/pipes/run-all-pipes',
+        query: q,
+        timeout: params.requestMode === 'sync' ? 'none' : 'short',
+      });
     },
-    getRunnerStatus: (token) => object({ method: 'GET', path: '/pipes/get-pipe-runner-status', query: [['token', token]] }),
+    getRunnerStatus: (token) =>
+      object({ method: 'GET', path: '/pipes/get-pipe-runner-status', query: [['token', token]] }),
     async getRunnerLog(options = {}) {
       const q: [string, string][] = [];
       if (options.since) q.push(['since', options.since]);
@@ -299,7 +326,12 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
       });
     },
     async stopRunner() {
-      await call({ method: 'POST', path: '/pipes/stop-run-all-pipes', query: [['terminate_timeout', '30']], expect: 'none' });
+      await call({
+        method: 'POST',
+        path: '/pipes/stop-run-all-pipes',
+        query: [['terminate_timeout', '30']],
+        expect: 'none',
+      });
     },
 
     getDataset: (id) => optionalObject({ method: 'GET', path: `/datasets/${enc(id)}` }),
@@ -311,7 +343,10 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
 
     async getSecrets() {
       const v = await json({ method: 'GET', path: '/secrets' });
-      if (Array.isArray(v)) return v.map((s) => (typeof s === 'string' ? s : isJsonObject(s) && typeof s.name === 'string' ? s.name : String(s)));
+      if (Array.isArray(v))
+        return v.map((s) =>
+          typeof s === 'string' ? s : isJsonObject(s) && typeof s.name === 'string' ? s.name : String(s),
+        );
       if (isJsonObject(v)) return Object.keys(v);
       throw malformedError('GET /secrets', `expected a list of names, got ${kindOf(v)}`);
     },

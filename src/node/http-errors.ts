@@ -22,12 +22,18 @@ export function nodeMessage(body: string): string | undefined {
     // not JSON: fall through to the raw text
   }
   const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length > 300 ? oneLine.slice(0, 300) + '…' : oneLine;
+  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
 }
 
-export function httpStatusError(call: CallName, status: number, statusText: string, body: string, attempts: number): SesamError {
+export function httpStatusError(
+  call: CallName,
+  status: number,
+  statusText: string,
+  body: string,
+  attempts: number,
+): SesamError {
   const reason = nodeMessage(body);
-  const st = `${status}${statusText ? ' ' + statusText : ''}`;
+  const st = `${status}${statusText ? ` ${statusText}` : ''}`;
   switch (status) {
     case 401:
       return nodeError(`The node rejected the JWT (${st}) for ${call}.`, {
@@ -109,7 +115,10 @@ export function validationErrorLines(errors: JsonValue[]): string[] {
     for (const c of shown) {
       if (!isJsonObject(c)) continue;
       const msg = typeof c.msg === 'string' ? c.msg : JSON.stringify(c.msg ?? c);
-      const where = c.elements !== undefined && c.elements !== null ? ` (${typeof c.elements === 'string' ? c.elements : JSON.stringify(c.elements)})` : '';
+      const where =
+        c.elements !== undefined && c.elements !== null
+          ? ` (${typeof c.elements === 'string' ? c.elements : JSON.stringify(c.elements)})`
+          : '';
       lines.push(`${id}: ${msg}${where}`);
     }
   }

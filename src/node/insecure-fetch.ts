@@ -27,10 +27,16 @@ export const insecureFetch: typeof fetch = async (input, init) => {
         }
         const status = res.statusCode ?? 502;
         const nullBody = status === 204 || status === 304;
-        resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage, headers: h }));
+        resolve(
+          new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage, headers: h }),
+        );
       });
     });
-    signal?.addEventListener('abort', () => r.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted')), { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => r.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted')),
+      { once: true },
+    );
     r.on('error', reject);
     if (body) r.write(body);
     r.end();

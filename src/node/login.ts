@@ -41,13 +41,18 @@ export async function requestJwt(req: JwtRequest): Promise<string> {
   }
   req.log.wire(`POST ${url.href} -> ${res.status} (${Date.now() - started} ms)`);
   if (res.status === 401 || res.status === 403) {
-    throw nodeError(`The node rejected the email or password (${res.status}).`, { status: res.status, hint: 'check them in the Sesam portal' });
+    throw nodeError(`The node rejected the email or password (${res.status}).`, {
+      status: res.status,
+      hint: 'check them in the Sesam portal',
+    });
   }
   if (!res.ok) throw httpStatusError(call, res.status, res.statusText, text, 1);
   let token = text.trim();
   if (token.startsWith('"') && token.endsWith('"')) token = token.slice(1, -1); // a JSON string body
   if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) {
-    throw nodeError('The node did not answer POST /jwt with a JWT.', { reason: 'the body is not a token of three dot-separated parts' });
+    throw nodeError('The node did not answer POST /jwt with a JWT.', {
+      reason: 'the body is not a token of three dot-separated parts',
+    });
   }
   req.log.redact(token);
   return token;

@@ -51,7 +51,10 @@ export interface NodeApi {
   getConfigZip(): Promise<Uint8Array>; // GET /config, Accept: application/zip
   getConfigJson(): Promise<JsonValue[]>;
   /** PUT /config; throws a SesamError (kind node, with the node's validation errors) on 400. */
-  putConfig(body: { zip: Uint8Array } | { json: JsonValue[] }, options: { force: boolean }): Promise<ConfigUploadResult>;
+  putConfig(
+    body: { zip: Uint8Array } | { json: JsonValue[] },
+    options: { force: boolean },
+  ): Promise<ConfigUploadResult>;
 
   getPipes(): Promise<PipeInfo[]>;
   /** null when the node answers 404. */

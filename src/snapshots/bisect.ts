@@ -21,7 +21,12 @@ export interface VerdictRecord {
 }
 
 /** The snapshots after `good` up to and including `bad`, oldest first, along first parents. */
-export async function bisectCandidates(store: SnapshotStore, good: string, bad: string, names: { good: string; bad: string }): Promise<string[]> {
+export async function bisectCandidates(
+  store: SnapshotStore,
+  good: string,
+  bad: string,
+  names: { good: string; bad: string },
+): Promise<string[]> {
   if (good === bad) throw usageError(`--good and --bad are the same commit (${shortOid(good)})`);
   const out: string[] = [];
   let current: string | undefined = bad;
@@ -48,7 +53,11 @@ export function nextStep(candidates: string[], verdicts: Record<string, VerdictR
   let hi = candidates.length - 1;
   for (let i = 0; i < hi; i++) if (v(i) === 'bad') hi = i;
   let lo = -1;
-  for (let i = hi - 1; i >= 0; i--) if (v(i) === 'good') { lo = i; break; }
+  for (let i = hi - 1; i >= 0; i--)
+    if (v(i) === 'good') {
+      lo = i;
+      break;
+    }
   const open: number[] = [];
   for (let i = lo + 1; i < hi; i++) if (v(i) === undefined) open.push(i);
   if (!open.length) {
@@ -85,12 +94,15 @@ export function readState(path: string): BisectState | undefined {
     if (state.version !== 1 || !Array.isArray(state.candidates)) throw new Error('unknown format');
     return state;
   } catch (err) {
-    throw usageError(`Unreadable bisect state ${path}`, { reason: (err as Error).message, hint: 'delete it to start over' });
+    throw usageError(`Unreadable bisect state ${path}`, {
+      reason: (err as Error).message,
+      hint: 'delete it to start over',
+    });
   }
 }
 
 export function writeState(path: string, state: BisectState): void {
-  writeFileAtomic(path, JSON.stringify(state, null, 2) + '\n');
+  writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 export function removeState(path: string): void {
@@ -103,5 +115,8 @@ export function encodeOriginal(saved: NodeSnapshot): { configZip: string; env: s
 
 export function decodeOriginal(stored: { configZip: string; env: string }): NodeSnapshot {
   const env = parseJson(stored.env);
-  return { configZip: new Uint8Array(Buffer.from(stored.configZip, 'base64')), env: (isJsonObject(env) ? env : {}) as JsonObject };
+  return {
+    configZip: new Uint8Array(Buffer.from(stored.configZip, 'base64')),
+    env: (isJsonObject(env) ? env : {}) as JsonObject,
+  };
 }

@@ -11,9 +11,18 @@ export interface ProjectVersion {
   files: Map<string, Uint8Array>;
 }
 
-export async function versionAt(store: SnapshotStore, rev: string, projectDir: string, profile: string): Promise<ProjectVersion> {
+export async function versionAt(
+  store: SnapshotStore,
+  rev: string,
+  projectDir: string,
+  profile: string,
+): Promise<ProjectVersion> {
   const commit = await resolveRevision(store, rev);
-  return { label: rev, commit: await store.readCommit(commit), files: await projectFilesAt(store, commit, projectDir, profile) };
+  return {
+    label: rev,
+    commit: await store.readCommit(commit),
+    files: await projectFilesAt(store, commit, projectDir, profile),
+  };
 }
 
 export function workTreeVersion(projectDir: string, profile: string): ProjectVersion {
@@ -21,7 +30,12 @@ export function workTreeVersion(projectDir: string, profile: string): ProjectVer
 }
 
 /** The version before a commit (its first parent), or an empty project for a root commit. */
-export async function parentVersion(store: SnapshotStore, commit: CommitInfo, projectDir: string, profile: string): Promise<ProjectVersion> {
+export async function parentVersion(
+  store: SnapshotStore,
+  commit: CommitInfo,
+  projectDir: string,
+  profile: string,
+): Promise<ProjectVersion> {
   const parent = commit.parents[0];
   if (!parent) return { label: '(nothing)', files: new Map() };
   return versionAt(store, parent, projectDir, profile);

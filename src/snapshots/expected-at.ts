@@ -8,7 +8,11 @@ import type { ExpectedFiles } from '../verify/specs.js';
 
 export type { ExpectedFiles };
 
-export async function expectedFilesAt(projectDir: string, rev: string, options: { env?: Env } = {}): Promise<ExpectedFiles> {
+export async function expectedFilesAt(
+  projectDir: string,
+  rev: string,
+  options: { env?: Env } = {},
+): Promise<ExpectedFiles> {
   let store;
   try {
     store = await openStore(projectDir, { env: options.env });

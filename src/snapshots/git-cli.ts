@@ -97,7 +97,8 @@ class CatFile {
     };
     child.on('error', (e) => fail(gitError('Could not run git cat-file', { reason: e.message })));
     child.on('close', (code, signal) => {
-      if (this.waiting.length) fail(gitError('git cat-file stopped', { reason: this.stderr.trim() || `exit code ${code ?? signal}` }));
+      if (this.waiting.length)
+        fail(gitError('git cat-file stopped', { reason: this.stderr.trim() || `exit code ${code ?? signal}` }));
       this.child = undefined;
     });
     child.stdin.on('error', () => {});
@@ -133,7 +134,7 @@ class CatFile {
     const child = this.start();
     return new Promise((resolveRead, reject) => {
       this.waiting.push({ resolve: resolveRead, reject });
-      child.stdin.write(oid + '\n');
+      child.stdin.write(`${oid}\n`);
     });
   }
 
@@ -212,7 +213,8 @@ class GitCliStore implements SnapshotStore {
     if (!rev || rev.startsWith('-') || /\s/.test(rev)) return this.revParse(rev);
     const object = await this.catFile.read(rev);
     if (!object) return undefined;
-    if (object.type === 'commit' && !this.commits.has(object.oid)) this.commits.set(object.oid, parseCommit(object.oid, object.data));
+    if (object.type === 'commit' && !this.commits.has(object.oid))
+      this.commits.set(object.oid, parseCommit(object.oid, object.data));
     return object.oid;
   }
 
@@ -246,7 +248,7 @@ class GitCliStore implements SnapshotStore {
     const cached = this.commits.get(commit);
     if (cached) return cached;
     const object = await this.catFile.read(commit);
-    if (!object || object.type !== 'commit') throw gitError(`Not a commit: ${commit}`);
+    if (object?.type !== 'commit') throw gitError(`Not a commit: ${commit}`);
     const info = parseCommit(commit, object.data);
     this.commits.set(commit, info);
     return info;
@@ -274,7 +276,8 @@ class GitCliStore implements SnapshotStore {
   /** One tree and, requested together, all its sub-trees; nested in tree order. */
   private async readTree(oid: string, prefix: string): Promise<TreeListing> {
     const object = await this.catFile.read(oid);
-    if (!object || object.type !== 'tree') throw gitError(`Missing git tree ${oid}`, { hint: 'run `git fsck` on this repository' });
+    if (object?.type !== 'tree')
+      throw gitError(`Missing git tree ${oid}`, { hint: 'run `git fsck` on this repository' });
     const data = object.data;
     const entries: (TreeListing | Promise<TreeListing> | { path: string; oid: string })[] = [];
     for (let at = 0; at < data.length; ) {
@@ -284,7 +287,7 @@ class GitCliStore implements SnapshotStore {
       const path = prefix + data.toString('utf8', space + 1, nul);
       const entryOid = data.toString('hex', nul + 1, nul + 21);
       at = nul + 21;
-      if (mode === 0o040000) entries.push(this.readTree(entryOid, path + '/'));
+      if (mode === 0o040000) entries.push(this.readTree(entryOid, `${path}/`));
       else if (mode === 0o100000) entries.push({ path, oid: entryOid }); // not 0o120000 (symlink) or 0o160000 (sub-module)
     }
     return Promise.all(entries);
@@ -323,14 +326,20 @@ class GitCliStore implements SnapshotStore {
       Buffer.from(`\n${request.parent ? `from ${request.parent}\n` : ''}${incremental ? '' : 'deleteall\n'}`, 'utf8'),
     );
     if (incremental) {
-      for (const path of previous.keys()) if (!request.files.has(path)) chunks.push(Buffer.from(`D ${quotePath(path)}\n`, 'utf8'));
+      for (const path of previous.keys())
+        if (!request.files.has(path)) chunks.push(Buffer.from(`D ${quotePath(path)}\n`, 'utf8'));
     }
     for (const [path, data] of [...request.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const oid = oids.get(path)!;
       if (incremental && previous.get(path) === oid) continue;
       const quoted = quotePath(path);
       if (known.has(oid)) chunks.push(Buffer.from(`M 100644 ${oid} ${quoted}\n`, 'utf8'));
-      else chunks.push(Buffer.from(`M 100644 inline ${quoted}\ndata ${data.length}\n`, 'utf8'), Buffer.from(data), Buffer.from('\n'));
+      else
+        chunks.push(
+          Buffer.from(`M 100644 inline ${quoted}\ndata ${data.length}\n`, 'utf8'),
+          Buffer.from(data),
+          Buffer.from('\n'),
+        );
     }
     chunks.push(Buffer.from('\nget-mark :1\ndone\n'));
     const result = await this.git(['fast-import', '--quiet', '--done', '--date-format=raw'], Buffer.concat(chunks));
@@ -380,5 +389,5 @@ class GitCliStore implements SnapshotStore {
 /** fast-import takes a path verbatim unless it starts with a quote or holds a newline; then C-style quoting. */
 function quotePath(path: string): string {
   if (!path.startsWith('"') && !path.includes('\n')) return path;
-  return '"' + path.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') + '"';
+  return `"${path.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }

@@ -80,7 +80,7 @@ export interface TreeEntry {
 
 /** Git's tree entry order: byte order of names, a folder compared as if its name ended in '/'. */
 export function sortTreeEntries(entries: TreeEntry[]): TreeEntry[] {
-  const key = (e: TreeEntry) => (e.mode === '40000' ? e.name + '/' : e.name);
+  const key = (e: TreeEntry) => (e.mode === '40000' ? `${e.name}/` : e.name);
   // Without surrogate pairs, UTF-16 code unit order is code point order, which is UTF-8 byte order.
   if (!entries.some((e) => SURROGATE.test(e.name))) {
     return entries.sort((a, b) => {

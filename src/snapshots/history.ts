@@ -29,7 +29,7 @@ export interface ChangeCounts {
 /** Added/removed/changed `<dir>/**.conf.json` files between two trees, by blob id (no content read). */
 export function countChanges(before: Map<string, string>, after: Map<string, string>, dir: string): ChangeCounts {
   const counts: ChangeCounts = { added: 0, removed: 0, changed: 0 };
-  const inDir = (path: string) => path.startsWith(dir + '/') && path.endsWith('.conf.json');
+  const inDir = (path: string) => path.startsWith(`${dir}/`) && path.endsWith('.conf.json');
   for (const [path, oid] of after) {
     if (!inDir(path)) continue;
     const old = before.get(path);
@@ -57,7 +57,9 @@ export async function listSnapshots(
   store: SnapshotStore,
   options: { labels?: string[]; limit?: number } = {},
 ): Promise<SnapshotEntry[]> {
-  const refs = (await store.listRefs(SNAPSHOT_REF_PREFIX)).filter((r) => !options.labels || options.labels.includes(labelOfRef(r.ref)!));
+  const refs = (await store.listRefs(SNAPSHOT_REF_PREFIX)).filter(
+    (r) => !options.labels || options.labels.includes(labelOfRef(r.ref)!),
+  );
   const entries: SnapshotEntry[] = [];
   for (const { ref, commit } of refs) {
     for (const info of await firstParentHistory(store, commit, { limit: options.limit })) {
@@ -77,6 +79,8 @@ export async function listSnapshots(
     }
   }
   // Newest first across branches; ties keep branch order, then history order.
-  const ordered = entries.map((e, i) => ({ e, i })).sort((a, b) => b.e.date.getTime() - a.e.date.getTime() || a.i - b.i);
+  const ordered = entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => b.e.date.getTime() - a.e.date.getTime() || a.i - b.i);
   return ordered.map((x) => x.e).slice(0, options.limit ?? Infinity);
 }

@@ -6,7 +6,15 @@ import { appendFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises'
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import * as git from 'isomorphic-git';
 import { gitError } from '../errors.js';
-import { blobOids, buildTree, formatIdent, parseCommit, treeObjects, type CommitInfo, type Identity } from './git-objects.js';
+import {
+  blobOids,
+  buildTree,
+  formatIdent,
+  parseCommit,
+  treeObjects,
+  type CommitInfo,
+  type Identity,
+} from './git-objects.js';
 import {
   NotARepositoryError,
   type Env,
@@ -90,7 +98,7 @@ class IsomorphicStore implements SnapshotStore {
 
   async resolve(rev: string): Promise<string | undefined> {
     const m = /^(.*?)((?:~\d*|\^\d*)*)(\^\{commit\})?$/.exec(rev.trim());
-    if (!m || !m[1]) return undefined;
+    if (!m?.[1]) return undefined;
     let oid = await this.resolveBase(m[1]);
     if (!oid) return undefined;
     for (const step of m[2]!.match(/~\d*|\^\d*/g) ?? []) {
@@ -174,7 +182,7 @@ class IsomorphicStore implements SnapshotStore {
       const { tree } = await git.readTree({ fs, gitdir: this.gitdir, oid, cache: this.cache });
       for (const entry of tree) {
         const path = prefix + entry.path;
-        if (entry.type === 'tree') await walk(entry.oid, path + '/');
+        if (entry.type === 'tree') await walk(entry.oid, `${path}/`);
         else if (entry.type === 'blob' && entry.mode !== '120000') out.set(path, entry.oid);
       }
     };
@@ -220,20 +228,37 @@ class IsomorphicStore implements SnapshotStore {
       });
     }
     const tree = trees[trees.length - 1]!.oid;
-    const who = { name: request.author.name, email: request.author.email, timestamp: Math.floor(request.date.getTime() / 1000), timezoneOffset: 0 };
+    const who = {
+      name: request.author.name,
+      email: request.author.email,
+      timestamp: Math.floor(request.date.getTime() / 1000),
+      timezoneOffset: 0,
+    };
     const commit = await git.writeCommit({
       fs,
       gitdir: this.gitdir,
-      commit: { message: request.message, tree, parent: request.parent ? [request.parent] : [], author: who, committer: who },
+      commit: {
+        message: request.message,
+        tree,
+        parent: request.parent ? [request.parent] : [],
+        author: who,
+        committer: who,
+      },
     });
     const moved = await this.compareAndSwap(request.ref, request.parent, commit, request.author, request.date);
     return moved ? { status: 'ok', commit, tree } : { status: 'conflict' };
   }
 
   /** Move a ref from `expected` to `next` under git's lock-file protocol, so git and other writers see it atomically. */
-  private async compareAndSwap(ref: string, expected: string | null, next: string, who: Identity, date: Date): Promise<boolean> {
+  private async compareAndSwap(
+    ref: string,
+    expected: string | null,
+    next: string,
+    who: Identity,
+    date: Date,
+  ): Promise<boolean> {
     const refPath = join(this.gitdir, ref);
-    const lockPath = refPath + '.lock';
+    const lockPath = `${refPath}.lock`;
     await mkdir(dirname(refPath), { recursive: true });
     let lock;
     for (let attempt = 0; ; attempt++) {
@@ -242,7 +267,10 @@ class IsomorphicStore implements SnapshotStore {
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 50) {
-          throw gitError(`Could not lock ${ref}`, { reason: (err as Error).message, hint: `remove ${lockPath} if no git process is running` });
+          throw gitError(`Could not lock ${ref}`, {
+            reason: (err as Error).message,
+            hint: `remove ${lockPath} if no git process is running`,
+          });
         }
         await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
       }
@@ -250,7 +278,7 @@ class IsomorphicStore implements SnapshotStore {
     try {
       const current = (await this.readRef(ref)) ?? null;
       if (current !== expected) return false;
-      await lock.writeFile(next + '\n');
+      await lock.writeFile(`${next}\n`);
       await lock.close();
       lock = undefined;
       await rename(lockPath, refPath);
@@ -282,7 +310,14 @@ class IsomorphicStore implements SnapshotStore {
     const env = this.env ?? {};
     const files = env.GIT_CONFIG_GLOBAL
       ? [env.GIT_CONFIG_GLOBAL]
-      : [env.XDG_CONFIG_HOME ? join(env.XDG_CONFIG_HOME, 'git', 'config') : env.HOME ? join(env.HOME, '.config', 'git', 'config') : '', env.HOME ? join(env.HOME, '.gitconfig') : ''];
+      : [
+          env.XDG_CONFIG_HOME
+            ? join(env.XDG_CONFIG_HOME, 'git', 'config')
+            : env.HOME
+              ? join(env.HOME, '.config', 'git', 'config')
+              : '',
+          env.HOME ? join(env.HOME, '.gitconfig') : '',
+        ];
     const out: Partial<Identity> = {};
     for (const file of files.filter(Boolean)) {
       let text: string;

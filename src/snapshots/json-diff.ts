@@ -29,11 +29,11 @@ function walk(a: JsonValue, b: JsonValue, path: string, out: JsonChange[]): void
   if (isJsonObject(a) && isJsonObject(b)) {
     for (const key of Object.keys(a)) {
       const p = childPath(path, key);
-      if (!Object.prototype.hasOwnProperty.call(b, key)) out.push({ path: p, kind: 'removed', before: a[key]! });
+      if (!Object.hasOwn(b, key)) out.push({ path: p, kind: 'removed', before: a[key]! });
       else walk(a[key]!, b[key]!, p, out);
     }
     for (const key of Object.keys(b)) {
-      if (!Object.prototype.hasOwnProperty.call(a, key)) out.push({ path: childPath(path, key), kind: 'added', after: b[key]! });
+      if (!Object.hasOwn(a, key)) out.push({ path: childPath(path, key), kind: 'added', after: b[key]! });
     }
     return;
   }
@@ -51,7 +51,7 @@ function walk(a: JsonValue, b: JsonValue, path: string, out: JsonChange[]): void
 export function showJson(value: JsonValue | undefined, max = 60): string {
   if (value === undefined) return '(none)';
   const text = stringifyJson(value);
-  return text.length > max ? text.slice(0, max - 1) + '…' : text;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Plain JS for --json documents: floats become numbers, big integers stay bigint (printed as strings). */

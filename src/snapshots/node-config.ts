@@ -21,9 +21,14 @@ export function hasConfig(files: Map<string, Uint8Array>): boolean {
 }
 
 /** Zip entries in sesam-py's order: pipes, systems, node-metadata. */
-export function uploadEntries(files: Map<string, Uint8Array>, options: UploadOptions, describe = (p: string) => p): Map<string, Uint8Array> {
+export function uploadEntries(
+  files: Map<string, Uint8Array>,
+  options: UploadOptions,
+  describe = (p: string) => p,
+): Map<string, Uint8Array> {
   const vars = options.jinjaVars && Object.keys(options.jinjaVars).length ? options.jinjaVars : undefined;
-  const pick = (dir: string) => [...files.keys()].filter((p) => p.startsWith(dir + '/') && p.endsWith('.conf.json')).sort();
+  const pick = (dir: string) =>
+    [...files.keys()].filter((p) => p.startsWith(`${dir}/`) && p.endsWith('.conf.json')).sort();
   const out = new Map<string, Uint8Array>();
   for (const path of [...pick('pipes'), ...pick('systems')]) {
     const data = files.get(path)!;
@@ -57,7 +62,11 @@ export function unzipConfig(zip: Uint8Array, what: string): Map<string, Uint8Arr
 }
 
 /** The profile's env at this revision, undefined when the revision has no env file. */
-export function envOf(files: Map<string, Uint8Array>, profile: string, describe = (p: string) => p): JsonObject | undefined {
+export function envOf(
+  files: Map<string, Uint8Array>,
+  profile: string,
+  describe = (p: string) => p,
+): JsonObject | undefined {
   const name = envFileName(profile);
   const data = files.get(name);
   if (!data) return undefined;

@@ -20,15 +20,28 @@ export async function readNote(store: SnapshotStore, notesRef: string, target: s
   return Buffer.from(blobs.get(tree.get(path)!)!).toString('utf8');
 }
 
-export async function writeNote(store: SnapshotStore, notesRef: string, target: string, text: string, date = new Date()): Promise<void> {
+export async function writeNote(
+  store: SnapshotStore,
+  notesRef: string,
+  target: string,
+  text: string,
+  date = new Date(),
+): Promise<void> {
   const author = (await store.identity()) ?? SESAM_IDENTITY;
   for (let attempt = 0; attempt < 20; attempt++) {
     const head = (await store.readRef(notesRef)) ?? null;
     const files = head ? await readCommitFiles(store, head) : new Map<string, Uint8Array>();
     const existing = head ? notePath(await store.listTree(head), target) : undefined;
     if (existing) files.delete(existing);
-    files.set(target, new Uint8Array(Buffer.from(text.endsWith('\n') ? text : text + '\n', 'utf8')));
-    const result = await store.writeCommit({ ref: notesRef, files, message: `Notes added by 'sesam bisect'\n`, parent: head, author, date });
+    files.set(target, new Uint8Array(Buffer.from(text.endsWith('\n') ? text : `${text}\n`, 'utf8')));
+    const result = await store.writeCommit({
+      ref: notesRef,
+      files,
+      message: `Notes added by 'sesam bisect'\n`,
+      parent: head,
+      author,
+      date,
+    });
     if (result.status === 'ok') return;
   }
   throw gitError(`Could not write a note on ${notesRef}`, { reason: 'the notes ref kept moving' });

@@ -8,7 +8,7 @@ export async function openProjectStore(projectDir: string, env?: Env): Promise<S
   } catch (err) {
     if (err instanceof NotARepositoryError) {
       throw gitError(`Not a git repository: ${projectDir}`, {
-        hint: 'snapshots are stored in the project\'s git repository; run `git init` and `sesam download` to record one',
+        hint: "snapshots are stored in the project's git repository; run `git init` and `sesam download` to record one",
       });
     }
     throw err;
@@ -16,7 +16,11 @@ export async function openProjectStore(projectDir: string, env?: Env): Promise<S
 }
 
 /** Run `fn` with the store and always close it. */
-export async function withStore<T>(projectDir: string, env: Env | undefined, fn: (store: SnapshotStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  projectDir: string,
+  env: Env | undefined,
+  fn: (store: SnapshotStore) => Promise<T>,
+): Promise<T> {
   const store = await openProjectStore(projectDir, env);
   try {
     return await fn(store);

@@ -72,7 +72,7 @@ interface ConfigItem {
 function configItems(files: Files, dir: 'pipes' | 'systems'): Map<string, ConfigItem> {
   const out = new Map<string, ConfigItem>();
   for (const [file, data] of files) {
-    if (!file.startsWith(dir + '/') || !isConfigFile(file)) continue;
+    if (!file.startsWith(`${dir}/`) || !isConfigFile(file)) continue;
     const parsed = parse(data);
     const values = parsed?.ok ? (Array.isArray(parsed.value) ? parsed.value : [parsed.value]) : [];
     const withIds = values.filter((v) => isJsonObject(v) && typeof v._id === 'string');
@@ -100,7 +100,8 @@ function diffConfig(before: Files, after: Files, dir: 'pipes' | 'systems'): Conf
       if (changes.length) out.push({ id: item.id, file: other.file, status: 'changed', changes });
     }
   }
-  for (const [key, item] of b) if (!a.has(key)) out.push({ id: item.id, file: item.file, status: 'added', changes: [] });
+  for (const [key, item] of b)
+    if (!a.has(key)) out.push({ id: item.id, file: item.file, status: 'added', changes: [] });
   return out.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
 
@@ -209,7 +210,9 @@ export function summarize(diff: ProjectDiff): DiffSummary {
 }
 
 export function isEmptyDiff(diff: ProjectDiff): boolean {
-  return !diff.pipes.length && !diff.systems.length && !diff.files.length && !diff.expected.length && !diff.testdata.length;
+  return (
+    !diff.pipes.length && !diff.systems.length && !diff.files.length && !diff.expected.length && !diff.testdata.length
+  );
 }
 
 /** One line: `pipes +1 -0 ~2, systems +0 -0 ~1, 1 expected file, 2 other files`. */
@@ -248,7 +251,9 @@ export function renderDiff(diff: ProjectDiff, limit = 10): string[] {
     if (!items.length) return;
     lines.push(`${title}:`);
     for (const item of items) {
-      lines.push(`  ${MARK[item.status]} ${item.id}${item.status === 'changed' ? ` (${item.changes.length} path${item.changes.length === 1 ? '' : 's'})` : ` (${item.status})`}`);
+      lines.push(
+        `  ${MARK[item.status]} ${item.id}${item.status === 'changed' ? ` (${item.changes.length} path${item.changes.length === 1 ? '' : 's'})` : ` (${item.status})`}`,
+      );
       capped(item.changes, '      ', changeLine);
     }
   };
@@ -258,10 +263,20 @@ export function renderDiff(diff: ProjectDiff, limit = 10): string[] {
     if (!items.length) return;
     lines.push(`${title}:`);
     for (const f of items) {
-      lines.push(`  ${MARK[f.status]} ${f.file}: ${f.added.length} added, ${f.removed.length} removed, ${f.changed.length} changed entities`);
+      lines.push(
+        `  ${MARK[f.status]} ${f.file}: ${f.added.length} added, ${f.removed.length} removed, ${f.changed.length} changed entities`,
+      );
       capped(f.added, '      + ', (id) => id);
       capped(f.removed, '      - ', (id) => id);
-      capped(f.changed, '      ~ ', (c) => `${c.id}: ${c.changes.map((x) => x.path).slice(0, limit).join(', ')}`);
+      capped(
+        f.changed,
+        '      ~ ',
+        (c) =>
+          `${c.id}: ${c.changes
+            .map((x) => x.path)
+            .slice(0, limit)
+            .join(', ')}`,
+      );
     }
   };
   entitySection('expected', diff.expected);
@@ -269,7 +284,9 @@ export function renderDiff(diff: ProjectDiff, limit = 10): string[] {
   if (diff.files.length) {
     lines.push('files:');
     for (const f of diff.files) {
-      lines.push(`  ${MARK[f.status]} ${f.file}${f.note ? ` (${f.note})` : f.status !== 'changed' ? ` (${f.status})` : ''}`);
+      lines.push(
+        `  ${MARK[f.status]} ${f.file}${f.note ? ` (${f.note})` : f.status !== 'changed' ? ` (${f.status})` : ''}`,
+      );
       capped(f.changes, '      ', changeLine);
     }
   }
@@ -277,7 +294,12 @@ export function renderDiff(diff: ProjectDiff, limit = 10): string[] {
 }
 
 const plainChanges = (changes: JsonChange[]) =>
-  changes.map((c) => ({ path: c.path, kind: c.kind, ...(c.before !== undefined ? { before: toPlain(c.before) } : {}), ...(c.after !== undefined ? { after: toPlain(c.after) } : {}) }));
+  changes.map((c) => ({
+    path: c.path,
+    kind: c.kind,
+    ...(c.before !== undefined ? { before: toPlain(c.before) } : {}),
+    ...(c.after !== undefined ? { after: toPlain(c.after) } : {}),
+  }));
 
 /** The diff as plain data for --json. */
 export function diffToJson(diff: ProjectDiff): Record<string, unknown> {
@@ -286,8 +308,14 @@ export function diffToJson(diff: ProjectDiff): Record<string, unknown> {
     pipes: diff.pipes.map((p) => ({ ...p, changes: plainChanges(p.changes) })),
     systems: diff.systems.map((p) => ({ ...p, changes: plainChanges(p.changes) })),
     files: diff.files.map((f) => ({ ...f, changes: plainChanges(f.changes) })),
-    expected: diff.expected.map((f) => ({ ...f, changed: f.changed.map((c) => ({ id: c.id, changes: plainChanges(c.changes) })) })),
-    testdata: diff.testdata.map((f) => ({ ...f, changed: f.changed.map((c) => ({ id: c.id, changes: plainChanges(c.changes) })) })),
+    expected: diff.expected.map((f) => ({
+      ...f,
+      changed: f.changed.map((c) => ({ id: c.id, changes: plainChanges(c.changes) })),
+    })),
+    testdata: diff.testdata.map((f) => ({
+      ...f,
+      changed: f.changed.map((c) => ({ id: c.id, changes: plainChanges(c.changes) })),
+    })),
     formattingOnly: diff.formattingOnly,
   };
 }

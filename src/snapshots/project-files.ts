@@ -27,7 +27,8 @@ export function readProjectFiles(projectDir: string, profile: string): Map<strin
     try {
       out.set(path, readFileSync(full));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw inputError(`Cannot read ${path}`, { reason: (err as Error).message });
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw inputError(`Cannot read ${path}`, { reason: (err as Error).message });
     }
   };
   const addFile = (path: string) => {
@@ -71,13 +72,16 @@ export function projectPrefix(store: SnapshotStore, projectDir: string): string 
   const rel = relative(realpathSync(top), realpathSync(projectDir));
   if (!rel) return '';
   if (rel.startsWith('..')) throw gitError(`The project ${projectDir} is outside the repository ${top}`);
-  return rel.split(sep).join('/') + '/';
+  return `${rel.split(sep).join('/')}/`;
 }
 
 /** A revision resolved to a commit, or a git error naming it. */
 export async function resolveRevision(store: SnapshotStore, rev: string): Promise<string> {
   const commit = await store.resolve(rev);
-  if (!commit) throw gitError(`Unknown revision '${rev}'`, { hint: "'sesam log' lists the snapshots; any git revision works too" });
+  if (!commit)
+    throw gitError(`Unknown revision '${rev}'`, {
+      hint: "'sesam log' lists the snapshots; any git revision works too",
+    });
   return commit;
 }
 

@@ -72,7 +72,15 @@ async function recordWith(store: SnapshotStore, opts: RecordOptions): Promise<{ 
     }
     const previous = parent ? await store.listTree(parent) : new Map<string, string>();
     const message = snapshotMessage(opts, oids, parent ? previous : undefined, sourceHead);
-    const result = await store.writeCommit({ ref, files, oids, message, parent, author, date: opts.now?.() ?? new Date() });
+    const result = await store.writeCommit({
+      ref,
+      files,
+      oids,
+      message,
+      parent,
+      author,
+      date: opts.now?.() ?? new Date(),
+    });
     if (result.status === 'ok') {
       // Callers report the commit; this line is for -v.
       opts.log.debug(`Recorded snapshot ${shortOid(result.commit)} on ${ref.replace('refs/heads/', '')}`);
@@ -80,7 +88,9 @@ async function recordWith(store: SnapshotStore, opts: RecordOptions): Promise<{ 
     }
     opts.log.debug(`${ref} moved while recording; retrying on top of it (attempt ${attempt})`);
   }
-  throw gitError(`Could not record a snapshot on ${ref}`, { reason: `the branch kept moving (${MAX_ATTEMPTS} attempts)` });
+  throw gitError(`Could not record a snapshot on ${ref}`, {
+    reason: `the branch kept moving (${MAX_ATTEMPTS} attempts)`,
+  });
 }
 
 /** Start a promise now, await it later: a rejection meanwhile is not "unhandled" (it is rethrown when awaited). */
@@ -91,7 +101,7 @@ function settled<T>(promise: Promise<T>): () => Promise<T> {
 
 function countUnder(oids: Map<string, string>, dir: string): number {
   let n = 0;
-  for (const path of oids.keys()) if (path.startsWith(dir + '/') && path.endsWith('.conf.json')) n++;
+  for (const path of oids.keys()) if (path.startsWith(`${dir}/`) && path.endsWith('.conf.json')) n++;
   return n;
 }
 
@@ -115,7 +125,10 @@ export function snapshotMessage(
   const pipes = countUnder(oids, 'pipes');
   const systems = countUnder(oids, 'systems');
   const counts = `${pipes} pipe${pipes === 1 ? '' : 's'}, ${systems} system${systems === 1 ? '' : 's'}`;
-  const where = opts.command === 'restore' ? `to ${opts.nodeLabel}${opts.restoredFrom ? ` from ${shortOid(opts.restoredFrom)}` : ''}` : `from ${opts.nodeLabel}`;
+  const where =
+    opts.command === 'restore'
+      ? `to ${opts.nodeLabel}${opts.restoredFrom ? ` from ${shortOid(opts.restoredFrom)}` : ''}`
+      : `from ${opts.nodeLabel}`;
   const changed = previous ? `${changes.length} changed` : 'first snapshot';
   const subject = `${opts.command}: ${counts} ${where} (${changed})`;
   const shown = changes.slice(0, 20);

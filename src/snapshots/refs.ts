@@ -4,7 +4,11 @@ export const BISECT_NOTES_REF = 'refs/notes/sesam-bisect';
 
 /** A node label made safe as one ref component (git check-ref-format rules). */
 export function safeLabel(label: string): string {
-  let out = label.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[.-]+/, '').replace(/\.lock$/i, '-lock');
+  let out = label
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^[.-]+/, '')
+    .replace(/\.lock$/i, '-lock');
   out = out.replace(/\.$/, '');
   return out || 'node';
 }

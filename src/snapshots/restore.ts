@@ -16,7 +16,12 @@ export interface RevisionConfig {
 
 export function revisionConfig(
   files: Map<string, Uint8Array>,
-  options: { profile: string; flags: MetadataFlags; jinjaVars?: Record<string, string>; describe?: (path: string) => string },
+  options: {
+    profile: string;
+    flags: MetadataFlags;
+    jinjaVars?: Record<string, string>;
+    describe?: (path: string) => string;
+  },
 ): RevisionConfig {
   return {
     entries: uploadEntries(files, { flags: options.flags, jinjaVars: options.jinjaVars }, options.describe),

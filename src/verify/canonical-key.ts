@@ -126,13 +126,21 @@ export function canonicalEqual(a: JsonValue, b: JsonValue): boolean {
     const keys = Object.keys(a);
     if (keys.length !== Object.keys(b).length) return false;
     for (const key of keys) {
-      if (!Object.prototype.hasOwnProperty.call(b, key) || !canonicalEqual(a[key]!, b[key]!)) return false;
+      if (!Object.hasOwn(b, key) || !canonicalEqual(a[key]!, b[key]!)) return false;
     }
     return true;
   }
   if (Array.isArray(b) || isObject(b)) return false;
   // Scalars. Strings, null and booleans print as themselves (a string is quoted), so only identity makes them equal.
-  if (a === null || b === null || typeof a === 'boolean' || typeof b === 'boolean' || typeof a === 'string' || typeof b === 'string') return false;
+  if (
+    a === null ||
+    b === null ||
+    typeof a === 'boolean' ||
+    typeof b === 'boolean' ||
+    typeof a === 'string' ||
+    typeof b === 'string'
+  )
+    return false;
   // Two floats: repr is the shortest text that reads back as the same double, so it differs for different doubles
   // (and -0.0 from 0.0); every NaN prints as NaN.
   if (a instanceof JsonFloat && b instanceof JsonFloat) return Object.is(a.value, b.value);

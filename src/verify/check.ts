@@ -23,17 +23,30 @@ function verdict(diff: SpecDiff | undefined): Verdict {
 export function parseExpectedEntities(spec: TestSpec, bytes: Uint8Array): JsonValue[] {
   const value = parseJsonText(new TextDecoder().decode(bytes), spec.file);
   if (!Array.isArray(value)) {
-    throw inputError(`Expected file ${spec.file} must hold a JSON list of entities`, { file: spec.file, reason: `test spec ${spec.specFile}` });
+    throw inputError(`Expected file ${spec.file} must hold a JSON list of entities`, {
+      file: spec.file,
+      reason: `test spec ${spec.specFile}`,
+    });
   }
   return value;
 }
 
-export function checkEntities(spec: TestSpec, expectedBytes: Uint8Array, actual: JsonValue[], options: { noLargeIntBugs?: boolean } = {}): Verdict {
+export function checkEntities(
+  spec: TestSpec,
+  expectedBytes: Uint8Array,
+  actual: JsonValue[],
+  options: { noLargeIntBugs?: boolean } = {},
+): Verdict {
   return checkParsedEntities(spec, parseExpectedEntities(spec, expectedBytes), actual, options);
 }
 
 /** checkEntities for expected entities already parsed (so the caller can let go of the file's bytes first). */
-export function checkParsedEntities(spec: TestSpec, expected: JsonValue[], actual: JsonValue[], options: { noLargeIntBugs?: boolean } = {}): Verdict {
+export function checkParsedEntities(
+  spec: TestSpec,
+  expected: JsonValue[],
+  actual: JsonValue[],
+  options: { noLargeIntBugs?: boolean } = {},
+): Verdict {
   const diff = compareEntities(expected, actual, {
     blacklist: spec.blacklist,
     ignoreDeletes: spec.ignoreDeletes,
@@ -50,16 +63,30 @@ export function checkXml(spec: TestSpec, expectedBytes: Uint8Array, actualBytes:
     expected = prettyXml(expectedBytes);
   } catch (err) {
     if (!(err instanceof XmlSyntaxError)) throw err;
-    return bytesVerdict(spec, expectedBytes, actualBytes, `${spec.file} is not well-formed XML (${err.message}), so the bytes were compared`);
+    return bytesVerdict(
+      spec,
+      expectedBytes,
+      actualBytes,
+      `${spec.file} is not well-formed XML (${err.message}), so the bytes were compared`,
+    );
   }
   try {
     actual = prettyXml(actualBytes);
   } catch (err) {
     if (!(err instanceof XmlSyntaxError)) throw err;
-    return bytesVerdict(spec, expectedBytes, actualBytes, `the node's xml output is not well-formed XML (${err.message}), so the bytes were compared`);
+    return bytesVerdict(
+      spec,
+      expectedBytes,
+      actualBytes,
+      `the node's xml output is not well-formed XML (${err.message}), so the bytes were compared`,
+    );
   }
   if (expected === actual) return verdict(undefined);
-  return verdict({ kind: 'text', unified: textDiff(expected, actual, spec.file, 'current_data.xml'), note: 'XML content differs' });
+  return verdict({
+    kind: 'text',
+    unified: textDiff(expected, actual, spec.file, 'current_data.xml'),
+    note: 'XML content differs',
+  });
 }
 
 /** Other endpoints (csv, ndjson, ...): byte comparison, a text diff on mismatch. */
@@ -67,7 +94,12 @@ export function checkBytes(spec: TestSpec, expectedBytes: Uint8Array, actualByte
   return bytesVerdict(spec, expectedBytes, actualBytes, undefined);
 }
 
-function bytesVerdict(spec: TestSpec, expectedBytes: Uint8Array, actualBytes: Uint8Array, note: string | undefined): Verdict {
+function bytesVerdict(
+  spec: TestSpec,
+  expectedBytes: Uint8Array,
+  actualBytes: Uint8Array,
+  note: string | undefined,
+): Verdict {
   if (Buffer.compare(Buffer.from(expectedBytes), Buffer.from(actualBytes)) === 0) return verdict(undefined);
   const unified = textDiff(decodeText(expectedBytes), decodeText(actualBytes), spec.file, 'current_data.txt');
   return verdict({
@@ -104,8 +136,9 @@ export function textDiff(a: string, b: string, aName: string, bName: string, con
   const from = Math.max(0, head - context);
   const aEnd = Math.min(x.length, x.length - tail + context);
   const bEnd = Math.min(y.length, y.length - tail + context);
-  const range = (start: number, end: number) => (end - start === 1 ? `${start + 1}` : `${end === start ? start : start + 1},${end - start}`);
-  const line = (prefix: string, l: string) => prefix + (l.endsWith('\n') ? l : l + '\n');
+  const range = (start: number, end: number) =>
+    end - start === 1 ? `${start + 1}` : `${end === start ? start : start + 1},${end - start}`;
+  const line = (prefix: string, l: string) => prefix + (l.endsWith('\n') ? l : `${l}\n`);
   const out = [`--- ${aName}\n`, `+++ ${bName}\n`, `@@ -${range(from, aEnd)} +${range(from, bEnd)} @@\n`];
   for (let i = from; i < head; i++) out.push(line(' ', x[i]!));
   for (let i = head; i < x.length - tail; i++) out.push(line('-', x[i]!));

@@ -46,7 +46,11 @@ export function canonical(value: JsonValue, ensureAscii = false): string {
  * The node's output as verify compares it: filtered (internal properties, blacklist), unexpected deletes dropped
  * when ignore_deletes, then floats like 5.0 turned into ints and (by default) long ints rounded through a double.
  */
-export function prepareActual(actual: readonly JsonValue[], expected: readonly JsonValue[], options: PrepareOptions = {}): JsonValue[] {
+export function prepareActual(
+  actual: readonly JsonValue[],
+  expected: readonly JsonValue[],
+  options: PrepareOptions = {},
+): JsonValue[] {
   const prepare = actualPreparer(expected, options);
   const out: JsonValue[] = [];
   for (const e of actual) {
@@ -57,17 +61,27 @@ export function prepareActual(actual: readonly JsonValue[], expected: readonly J
 }
 
 /** The per-entity form of prepareActual: undefined for an entity that does not take part. */
-function actualPreparer(expected: readonly JsonValue[], options: PrepareOptions): (entity: JsonValue) => JsonValue | undefined {
+function actualPreparer(
+  expected: readonly JsonValue[],
+  options: PrepareOptions,
+): (entity: JsonValue) => JsonValue | undefined {
   const filter = makeEntityFilter(options.blacklist ?? []);
   const fix = { noLargeIntBugs: options.noLargeIntBugs };
   const ignoreDeletes = options.ignoreDeletes ?? true;
   const expectedDeletes = new Set<string>();
   if (ignoreDeletes) {
-    for (const e of expected) if (isJsonObject(e) && e._deleted === true && '_id' in e) expectedDeletes.add(canonical(e._id!));
+    for (const e of expected)
+      if (isJsonObject(e) && e._deleted === true && '_id' in e) expectedDeletes.add(canonical(e._id!));
   }
   return (entity) => {
     const e = filter(entity);
-    if (ignoreDeletes && isJsonObject(e) && e._deleted === true && !('_id' in e && expectedDeletes.has(canonical(e._id!)))) return undefined;
+    if (
+      ignoreDeletes &&
+      isJsonObject(e) &&
+      e._deleted === true &&
+      !('_id' in e && expectedDeletes.has(canonical(e._id!)))
+    )
+      return undefined;
     return fixDecimalToInts(e, fix);
   };
 }
@@ -84,7 +98,11 @@ export function prepareForUpdate(
 }
 
 /** Compare expected entities with the node's raw output (prepared one entity at a time, to bound memory). */
-export function compareEntities(expected: readonly JsonValue[], actual: readonly JsonValue[], options: PrepareOptions = {}): EntityDiff {
+export function compareEntities(
+  expected: readonly JsonValue[],
+  actual: readonly JsonValue[],
+  options: PrepareOptions = {},
+): EntityDiff {
   return diffWith(expected, actual, actualPreparer(expected, options));
 }
 
@@ -93,7 +111,11 @@ export function diffEntities(expected: readonly JsonValue[], actual: readonly Js
   return diffWith(expected, actual, (e) => e);
 }
 
-function diffWith(expected: readonly JsonValue[], actual: readonly JsonValue[], prepare: (e: JsonValue) => JsonValue | undefined): EntityDiff {
+function diffWith(
+  expected: readonly JsonValue[],
+  actual: readonly JsonValue[],
+  prepare: (e: JsonValue) => JsonValue | undefined,
+): EntityDiff {
   // 1. Cancel identical entities (duplicates count): what is left is the difference. To bound memory and time on
   //    large outputs no canonical text is built: the expected side is indexed by a 53-bit hash of each entity's
   //    canonical text, computed from the value (sorted, in typed arrays), and a hash hit is confirmed by an exact
@@ -225,8 +247,8 @@ export function diffValues(expected: JsonValue, actual: JsonValue): ValueChange[
       const keys = [...new Set([...Object.keys(e), ...Object.keys(a)])].sort(compareCodePoints);
       for (const key of keys) {
         const p = path + pathKey(key);
-        const inE = Object.prototype.hasOwnProperty.call(e, key);
-        const inA = Object.prototype.hasOwnProperty.call(a, key);
+        const inE = Object.hasOwn(e, key);
+        const inA = Object.hasOwn(a, key);
         if (inE && inA) walk(e[key]!, a[key]!, p);
         else if (inE) out.push({ path: p, expected: e[key]! });
         else out.push({ path: p, actual: a[key]! });
@@ -320,7 +342,11 @@ function compareDoubleBig(d: number, b: bigint): number {
  * sesam-py's entity order: by the `fields_to_sort_by` values (objects as their sorted JSON text), then by the whole
  * entity's json.dumps(sort_keys=True) — the order `update` writes expected files in.
  */
-export function sortEntities(entities: readonly JsonValue[], fieldsToSortBy: readonly string[], ensureAscii = false): JsonValue[] {
+export function sortEntities(
+  entities: readonly JsonValue[],
+  fieldsToSortBy: readonly string[],
+  ensureAscii = false,
+): JsonValue[] {
   const keyed = entities.map((e) => {
     const fields = fieldsToSortBy.map((f): JsonValue | undefined => {
       const v = isJsonObject(e) ? e[f] : undefined;

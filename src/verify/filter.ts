@@ -124,6 +124,7 @@ export function stripInternal(value: JsonValue): JsonValue {
 }
 
 function setKey(out: JsonObject, key: string, value: JsonValue): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
 }

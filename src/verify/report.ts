@@ -41,7 +41,7 @@ export function formatVerifyText(result: VerifyResult, options: TextReportOption
   for (const pipe of result.missing) lines.push(`${c.red('MISS')} ${pipe}: no test spec references this pipe`);
   for (const warning of result.warnings) lines.push(`${c.yellow('WARN')} ${warning}`);
   lines.push(summaryLine(result));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function summaryLine(result: VerifyResult): string {
@@ -68,14 +68,16 @@ function diffLines(spec: SpecResult, verbose: boolean): string[] {
   ];
   const shown = verbose ? items : items.slice(0, SHORT_ENTITIES);
   const out = shown.flat();
-  if (shown.length < items.length) out.push(`… and ${plural(items.length - shown.length, 'more entity', 'more entities')} (-v shows all)`);
+  if (shown.length < items.length)
+    out.push(`… and ${plural(items.length - shown.length, 'more entity', 'more entities')} (-v shows all)`);
   return out;
 }
 
 function changedLines(entity: ChangedEntity, verbose: boolean): string[] {
   const out = [`~ changed ${stringifyJson(entity.id)}:`];
   const shown = verbose ? entity.changes : entity.changes.slice(0, SHORT_PATHS);
-  for (const change of shown) out.push(`    ${change.path}: ${side(change, 'expected', verbose)} → ${side(change, 'actual', verbose)}`);
+  for (const change of shown)
+    out.push(`    ${change.path}: ${side(change, 'expected', verbose)} → ${side(change, 'actual', verbose)}`);
   if (shown.length < entity.changes.length) {
     out.push(`    … and ${plural(entity.changes.length - shown.length, 'more change', 'more changes')}`);
   }
@@ -92,7 +94,7 @@ function idLabel(entity: JsonValue): string {
 
 function show(value: JsonValue, verbose: boolean): string {
   const text = stringifyJson(value, { sortKeys: true });
-  return verbose || text.length <= SHORT_VALUE_CHARS ? text : text.slice(0, SHORT_VALUE_CHARS - 1) + '…';
+  return verbose || text.length <= SHORT_VALUE_CHARS ? text : `${text.slice(0, SHORT_VALUE_CHARS - 1)}…`;
 }
 
 // ---- --json -----------------------------------------------------------------------------------------------
@@ -161,29 +163,36 @@ export function verifyJunitXml(result: VerifyResult): string {
   for (const spec of result.specs) {
     const open = `  <testcase name="${xmlAttr(spec.id)}" classname="${xmlAttr(spec.pipe)}" file="${xmlAttr(spec.path)}"`;
     if (spec.status === 'passed') cases.push(`${open}/>`);
-    else if (spec.status === 'ignored') cases.push(`${open}>\n    <skipped message="ignored by the test spec"/>\n  </testcase>`);
+    else if (spec.status === 'ignored')
+      cases.push(`${open}>\n    <skipped message="ignored by the test spec"/>\n  </testcase>`);
     else {
       const body = [spec.summary ?? '', ...diffLines(spec, true)].join('\n');
-      cases.push(`${open}>\n    <failure message="${xmlAttr(spec.summary ?? 'failed')}">${xmlText(body)}</failure>\n  </testcase>`);
+      cases.push(
+        `${open}>\n    <failure message="${xmlAttr(spec.summary ?? 'failed')}">${xmlText(body)}</failure>\n  </testcase>`,
+      );
     }
   }
   for (const pipe of result.missing) {
     const message = `No tests references pipe '${pipe}'`;
-    cases.push(`  <testcase name="${xmlAttr(pipe)}" classname="${xmlAttr(pipe)}">\n    <failure message="${xmlAttr(message)}">${xmlText(message)}</failure>\n  </testcase>`);
+    cases.push(
+      `  <testcase name="${xmlAttr(pipe)}" classname="${xmlAttr(pipe)}">\n    <failure message="${xmlAttr(message)}">${xmlText(message)}</failure>\n  </testcase>`,
+    );
   }
   const tests = result.specs.length + result.missing.length;
   const failures = result.failed + result.missing.length;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
     `<testsuite name="sesam verify" tests="${tests}" failures="${failures}" errors="0" skipped="${result.ignored}">\n` +
-    cases.map((c) => c + '\n').join('') +
+    cases.map((c) => `${c}\n`).join('') +
     `</testsuite>\n`
   );
 }
 
 function xmlText(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[&<>]|[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ''));
+  return s.replace(/[&<>]|[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (ch) =>
+    ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : '',
+  );
 }
 
 function xmlAttr(s: string): string {

@@ -89,7 +89,12 @@ export function parseTestSpec(specName: string, files: ExpectedFiles): TestSpec 
   // sesam-py prefixes `expected/` unless the name already starts with it.
   if (fileName.startsWith('expected/')) fileName = fileName.slice('expected/'.length);
   // update writes this file: it must stay inside expected/ (sesam-py would write anywhere).
-  if (fileName === '' || fileName.startsWith('/') || /^[A-Za-z]:/.test(fileName) || fileName.split(/[\\/]/).some((p) => p === '..' || p === '')) {
+  if (
+    fileName === '' ||
+    fileName.startsWith('/') ||
+    /^[A-Za-z]:/.test(fileName) ||
+    fileName.split(/[\\/]/).some((p) => p === '..' || p === '')
+  ) {
     throw bad('file', `a file name inside expected/, not '${fileName}'`);
   }
   const endpoint = value.endpoint ?? 'json';
@@ -122,7 +127,8 @@ export function parseTestSpec(specName: string, files: ExpectedFiles): TestSpec 
   let fieldsToSortBy = ['_id'];
   if (value.fields_to_sort_by !== undefined) {
     const f = value.fields_to_sort_by;
-    if (!Array.isArray(f) || !f.every((p) => typeof p === 'string')) throw bad('fields_to_sort_by', 'a list of property names');
+    if (!Array.isArray(f) || !f.every((p) => typeof p === 'string'))
+      throw bad('fields_to_sort_by', 'a list of property names');
     fieldsToSortBy = f as string[];
   }
 

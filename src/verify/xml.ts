@@ -43,7 +43,8 @@ const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '
 
 /** Decode XML bytes: BOM, else the declared encoding, else UTF-8. */
 export function decodeXml(bytes: Uint8Array): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return new TextDecoder('utf-8').decode(bytes.subarray(3));
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     return new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
   }
@@ -127,7 +128,8 @@ class XmlParser {
       this.doctype();
       this.misc();
     }
-    if (this.text[this.pos] !== '<') this.fail(this.pos >= this.text.length ? 'The document has no root element' : 'Content before the root element');
+    if (this.text[this.pos] !== '<')
+      this.fail(this.pos >= this.text.length ? 'The document has no root element' : 'Content before the root element');
     doc.root = this.element();
     this.misc();
     if (this.pos < this.text.length) this.fail('Extra content after the root element');
@@ -264,10 +266,14 @@ class XmlParser {
       out += raw.slice(i, amp);
       const semi = raw.indexOf(';', amp);
       const ref = semi === -1 ? '' : raw.slice(amp + 1, semi);
-      if (!/^(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_:][\w:.-]*)$/.test(ref)) this.fail("'&' must start a reference (write &amp;)", offset + amp);
+      if (!/^(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_:][\w:.-]*)$/.test(ref))
+        this.fail("'&' must start a reference (write &amp;)", offset + amp);
       if (ref.startsWith('#')) {
         const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-        if (!(code === 9 || code === 10 || code === 13 || (code >= 0x20 && code <= 0x10ffff)) || (code >= 0xd800 && code <= 0xdfff)) {
+        if (
+          !(code === 9 || code === 10 || code === 13 || (code >= 0x20 && code <= 0x10ffff)) ||
+          (code >= 0xd800 && code <= 0xdfff)
+        ) {
           this.fail(`Invalid character reference &${ref};`, offset + amp);
         }
         out += String.fromCodePoint(code);
@@ -334,7 +340,7 @@ export function prettyXml(bytes: Uint8Array): string {
         parts.push(indent, `<!--${node.text}-->`);
         return;
       case 'pi':
-        parts.push(indent, `<?${node.target}${node.data ? ' ' + node.data : ''}?>`);
+        parts.push(indent, `<?${node.target}${node.data ? ` ${node.data}` : ''}?>`);
         return;
       case 'element': {
         parts.push(indent, `<${node.name}`);

@@ -87,7 +87,7 @@ export function applyFileChanges(root: string, changes: Map<string, string | Uin
   for (const [rel, data] of changes) {
     const target = resolve(base, rel);
     const inside = relative(base, target);
-    if (inside === '' || inside === '..' || inside.startsWith('..' + sep) || isAbsolute(inside)) {
+    if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
       throw inputError(`Refusing to write outside the project: ${rel}`);
     }
     steps.push({ target, data, createdDirs: [] });

@@ -17,7 +17,6 @@ function section(meta: JsonObject, key: string): JsonObject {
   return fresh;
 }
 
-
 /** The metadata as upload sends it. Returns a new object; `meta` is not changed. */
 export function injectNodeMetadata(meta: JsonObject, flags: MetadataFlags): JsonObject {
   const out = shallowDeepCopy(meta);
@@ -71,4 +70,3 @@ function shallowDeepCopy(value: JsonObject): JsonObject {
   };
   return walk(value) as JsonObject;
 }
-

@@ -86,7 +86,10 @@ export function listFiles(
       const child = `${rel}/${entry.name}`;
       if (entry.isDirectory()) {
         if (options.recursive) walk(child);
-      } else if ((entry.isFile() || (entry.isSymbolicLink() && isFile(join(root, child)))) && (options.match?.(entry.name) ?? true)) {
+      } else if (
+        (entry.isFile() || (entry.isSymbolicLink() && isFile(join(root, child)))) &&
+        (options.match?.(entry.name) ?? true)
+      ) {
         out.push(child);
       }
     }

@@ -65,7 +65,8 @@ export function validateProject(root: string, options: { profile: string }): Val
   let env: JsonObject | undefined;
   if (isFile(profileEnvPath(root, options.profile))) {
     const loaded = load(envFile);
-    if (loaded && !isJsonObject(loaded.value)) error(envFile, 'The profile file must hold a JSON object of environment variables');
+    if (loaded && !isJsonObject(loaded.value))
+      error(envFile, 'The profile file must hold a JSON object of environment variables');
     else if (loaded) env = loaded.value as JsonObject;
   }
   const resolveEnv = (text: string): string | undefined => {
@@ -112,11 +113,19 @@ export function validateProject(root: string, options: { profile: string }): Val
       }
       const type = item.type;
       if (kind === 'pipe' && type !== 'pipe') {
-        error(file, `'${id}' is in pipes/ but its "type" is ${describe(type)}, not "pipe"`, at(file, loaded.text, '"type"'));
+        error(
+          file,
+          `'${id}' is in pipes/ but its "type" is ${describe(type)}, not "pipe"`,
+          at(file, loaded.text, '"type"'),
+        );
         continue;
       }
       if (kind === 'system' && !(typeof type === 'string' && type.startsWith('system:'))) {
-        error(file, `'${id}' is in systems/ but its "type" is ${describe(type)}, not "system:<kind>"`, at(file, loaded.text, '"type"'));
+        error(
+          file,
+          `'${id}' is in systems/ but its "type" is ${describe(type)}, not "system:<kind>"`,
+          at(file, loaded.text, '"type"'),
+        );
         continue;
       }
       if (kind === 'metadata' && type !== 'metadata') {
@@ -126,7 +135,11 @@ export function validateProject(root: string, options: { profile: string }): Val
       if (kind !== 'metadata' && !Array.isArray(loaded.value)) {
         const base = file.slice(file.lastIndexOf('/') + 1, -'.conf.json'.length);
         if (base !== id) {
-          warn(file, `The file name does not match the ${kind}'s _id '${id}' (expected ${kind}s/${id}.conf.json)`, at(file, loaded.text, JSON.stringify(id)));
+          warn(
+            file,
+            `The file name does not match the ${kind}'s _id '${id}' (expected ${kind}s/${id}.conf.json)`,
+            at(file, loaded.text, JSON.stringify(id)),
+          );
         }
       }
       if (kind === 'pipe') pipes.push({ file, text: loaded.text, config: item });
@@ -135,12 +148,20 @@ export function validateProject(root: string, options: { profile: string }): Val
   }
 
   // Unique ids (pipes and systems are separate namespaces).
-  for (const [kind, entries] of [['pipe', pipes], ['system', systems]] as const) {
+  for (const [kind, entries] of [
+    ['pipe', pipes],
+    ['system', systems],
+  ] as const) {
     const first = new Map<string, string>();
     for (const entry of entries) {
       const id = entry.config._id as string;
       const seen = first.get(id);
-      if (seen) error(entry.file, `Duplicate ${kind} _id '${id}' (also in ${seen})`, at(entry.file, entry.text, JSON.stringify(id)));
+      if (seen)
+        error(
+          entry.file,
+          `Duplicate ${kind} _id '${id}' (also in ${seen})`,
+          at(entry.file, entry.text, JSON.stringify(id)),
+        );
       else first.set(id, entry.file);
     }
   }
@@ -156,7 +177,11 @@ export function validateProject(root: string, options: { profile: string }): Val
     if (resolved === undefined) continue;
     const other = produced.get(resolved);
     if (other !== undefined && other !== pipe.config._id) {
-      warn(pipe.file, `Pipe '${pipe.config._id}' writes to dataset '${resolved}', as pipe '${other}' does`, at(pipe.file, pipe.text, JSON.stringify(dataset)));
+      warn(
+        pipe.file,
+        `Pipe '${pipe.config._id}' writes to dataset '${resolved}', as pipe '${other}' does`,
+        at(pipe.file, pipe.text, JSON.stringify(dataset)),
+      );
     } else produced.set(resolved, pipe.config._id as string);
   }
 
@@ -167,12 +192,20 @@ export function validateProject(root: string, options: { profile: string }): Val
     for (const ref of refs.datasets) {
       const resolved = resolveEnv(ref.dataset);
       if (resolved === undefined || resolved.startsWith('system:') || produced.has(resolved)) continue;
-      error(pipe.file, `Pipe '${id}': ${ref.what} '${resolved}' is not written by any pipe`, at(pipe.file, pipe.text, JSON.stringify(ref.quoted ?? ref.dataset)));
+      error(
+        pipe.file,
+        `Pipe '${id}': ${ref.what} '${resolved}' is not written by any pipe`,
+        at(pipe.file, pipe.text, JSON.stringify(ref.quoted ?? ref.dataset)),
+      );
     }
     for (const system of refs.systems) {
       const resolved = resolveEnv(system.id);
       if (resolved === undefined || resolved.startsWith('system:') || systemIds.has(resolved)) continue;
-      error(pipe.file, `Pipe '${id}': ${system.what} '${resolved}' is not defined in systems/`, at(pipe.file, pipe.text, JSON.stringify(system.id)));
+      error(
+        pipe.file,
+        `Pipe '${id}': ${system.what} '${resolved}' is not defined in systems/`,
+        at(pipe.file, pipe.text, JSON.stringify(system.id)),
+      );
     }
     for (const problem of refs.problems) warn(pipe.file, `Pipe '${id}': ${problem}`);
   }
@@ -186,7 +219,7 @@ export function validateProject(root: string, options: { profile: string }): Val
         unchecked++;
         continue;
       }
-      if (!Object.prototype.hasOwnProperty.call(env, name)) {
+      if (!Object.hasOwn(env, name)) {
         warn(file, `$ENV(${name}) is not defined in ${envFile}`, offsetLocation(text, match.index));
       }
     }
@@ -212,7 +245,11 @@ export function validateProject(root: string, options: { profile: string }): Val
     }
     const target = pipes.find((p) => p.config._id === pipeId);
     if (!target) {
-      error(file, `The test spec refers to pipe '${pipeId}', which is not in pipes/`, at(file, loaded.text, JSON.stringify(pipeId)));
+      error(
+        file,
+        `The test spec refers to pipe '${pipeId}', which is not in pipes/`,
+        at(file, loaded.text, JSON.stringify(pipeId)),
+      );
       continue;
     }
     if (sinkDataset(target.config) !== undefined && !isEmbeddedSource(target.config)) {
@@ -226,12 +263,19 @@ export function validateProject(root: string, options: { profile: string }): Val
     }
     const expectedFile = rawFile.startsWith('expected/') ? rawFile : `expected/${rawFile}`;
     if (!ignored && !isFile(join(root, expectedFile))) {
-      error(file, `The test spec refers to '${expectedFile}', which does not exist`, at(file, loaded.text, JSON.stringify(rawFile)));
+      error(
+        file,
+        `The test spec refers to '${expectedFile}', which does not exist`,
+        at(file, loaded.text, JSON.stringify(rawFile)),
+      );
     }
   }
 
   // testdata/: JSON entities for pipes of the project.
-  for (const file of listFiles(root, 'testdata', { recursive: true, match: (n) => n.toLowerCase().endsWith('.json') })) {
+  for (const file of listFiles(root, 'testdata', {
+    recursive: true,
+    match: (n) => n.toLowerCase().endsWith('.json'),
+  })) {
     const loaded = load(file);
     if (!loaded) continue;
     const name = file.slice(file.lastIndexOf('/') + 1);
@@ -266,7 +310,10 @@ interface PipeReferences {
 }
 
 /** Datasets and systems a pipe reads from; `resolve` substitutes $ENV in a condition (undefined when unknown). */
-export function pipeReferences(pipe: JsonObject, resolve: (text: string) => string | undefined = (t) => t): PipeReferences {
+export function pipeReferences(
+  pipe: JsonObject,
+  resolve: (text: string) => string | undefined = (t) => t,
+): PipeReferences {
   const out: PipeReferences = { datasets: [], systems: [], problems: [] };
   const addSystem = (config: JsonObject, where: string) => {
     if (typeof config.system === 'string') out.systems.push({ id: config.system, what: `${where} system` });
@@ -278,7 +325,7 @@ export function pipeReferences(pipe: JsonObject, resolve: (text: string) => stri
       if (!isJsonObject(alternatives)) return;
       const condition = typeof src.condition === 'string' ? resolve(src.condition) : undefined;
       if (condition === undefined) return; // cannot tell which alternative the node would use
-      if (!Object.prototype.hasOwnProperty.call(alternatives, condition)) {
+      if (!Object.hasOwn(alternatives, condition)) {
         out.problems.push(`the conditional source has no alternative '${condition}'`);
         return;
       }
@@ -287,7 +334,8 @@ export function pipeReferences(pipe: JsonObject, resolve: (text: string) => stri
     }
     addSystem(src, where);
     if (typeof src.dataset === 'string') out.datasets.push({ dataset: src.dataset, what: `${where} dataset` });
-    const datasets = typeof src.datasets === 'string' ? [src.datasets] : Array.isArray(src.datasets) ? src.datasets : [];
+    const datasets =
+      typeof src.datasets === 'string' ? [src.datasets] : Array.isArray(src.datasets) ? src.datasets : [];
     for (const entry of datasets) {
       if (typeof entry !== 'string') continue;
       const dataset = firstWord(entry);
@@ -296,7 +344,11 @@ export function pipeReferences(pipe: JsonObject, resolve: (text: string) => stri
   };
   source(pipe.source, 'source');
   if (isJsonObject(pipe.sink)) addSystem(pipe.sink, 'sink');
-  const transforms = Array.isArray(pipe.transform) ? pipe.transform : pipe.transform === undefined ? [] : [pipe.transform];
+  const transforms = Array.isArray(pipe.transform)
+    ? pipe.transform
+    : pipe.transform === undefined
+      ? []
+      : [pipe.transform];
   for (const transform of transforms) {
     if (!isJsonObject(transform)) continue;
     addSystem(transform, 'transform');
@@ -314,7 +366,8 @@ function dtlReferences(expr: JsonValue, rule: string, out: PipeReferences): void
   const hopSpecs = fn === 'hops' ? expr.slice(1) : fn === 'apply-hops' ? expr.slice(2) : [];
   for (const spec of hopSpecs) {
     if (!isJsonObject(spec)) continue;
-    const datasets = typeof spec.datasets === 'string' ? [spec.datasets] : Array.isArray(spec.datasets) ? spec.datasets : [];
+    const datasets =
+      typeof spec.datasets === 'string' ? [spec.datasets] : Array.isArray(spec.datasets) ? spec.datasets : [];
     for (const entry of datasets) {
       if (typeof entry !== 'string') continue;
       const dataset = firstWord(entry);

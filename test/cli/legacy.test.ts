@@ -5,11 +5,23 @@ import { parseArgs } from '../../src/cli/main.js';
 describe('legacy flags', () => {
   it("rewrites sesam-py's CI invocation", () => {
     expect(rewriteLegacyArgs(['-node', 'URL', '-jwt', 'T', '-vv', '-whitelist-file', 'w.txt', 'test'])).toEqual([
-      '--node', 'URL', '--jwt', 'T', '--verbose', '--verbose', '--whitelist-file', 'w.txt', 'test',
+      '--node',
+      'URL',
+      '--jwt',
+      'T',
+      '--verbose',
+      '--verbose',
+      '--whitelist-file',
+      'w.txt',
+      'test',
     ]);
   });
   it('expands unique prefixes as argparse does, and keeps values that start with a dash', () => {
-    expect(rewriteLegacyArgs(['-print-sched', '-pytest-args', '-x -q'])).toEqual(['--print-scheduler-log', '--pytest-args', '-x -q']);
+    expect(rewriteLegacyArgs(['-print-sched', '-pytest-args', '-x -q'])).toEqual([
+      '--print-scheduler-log',
+      '--pytest-args',
+      '-x -q',
+    ]);
   });
   it('parses flags before and after the command', () => {
     const { options, words } = parseArgs(['-vvv', 'verify', '-single', 'p1', '--json', '-scheduler-zero-runs', '3']);

@@ -72,7 +72,11 @@ describe('main', () => {
   it('prints one JSON error document with --json', async () => {
     const r = await runMain(['frobnicate', '--json']);
     expect(r.code).toBe(2);
-    const doc = JSON.parse(r.stdout) as { schemaVersion: number; ok: boolean; error: { kind: string; exitCode: number } };
+    const doc = JSON.parse(r.stdout) as {
+      schemaVersion: number;
+      ok: boolean;
+      error: { kind: string; exitCode: number };
+    };
     expect(doc).toMatchObject({ schemaVersion: 1, ok: false, error: { kind: 'usage', exitCode: 2 } });
   });
 

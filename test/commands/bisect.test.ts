@@ -11,9 +11,17 @@ const expectedFile = '[{"_id": "1", "v": "ok"}]';
 
 /** `count` snapshots: 0 is good, the last is bad, the pipe breaks at `firstBad`; `reject` marks snapshots the node refuses. */
 async function setup(firstBad: number, reject: number[] = [], count = 9) {
-  const repo = createRepo({ 'README.md': 'x', 'expected/p.json': expectedFile, 'expected/p.test.json': '{"pipe": "p"}' });
+  const repo = createRepo({
+    'README.md': 'x',
+    'expected/p.json': expectedFile,
+    'expected/p.test.json': '{"pipe": "p"}',
+  });
   const versions = Array.from({ length: count }, (_, i) => ({
-    'pipes/p.conf.json': pipe('p', { version: i, ...(i >= firstBad ? { broken: true } : {}), ...(reject.includes(i) ? { reject: true } : {}) }),
+    'pipes/p.conf.json': pipe('p', {
+      version: i,
+      ...(i >= firstBad ? { broken: true } : {}),
+      ...(reject.includes(i) ? { reject: true } : {}),
+    }),
     'expected/p.json': expectedFile,
     'test-env.json': JSON.stringify({ version: String(i) }),
   }));
@@ -23,7 +31,12 @@ async function setup(firstBad: number, reject: number[] = [], count = 9) {
 
 function originalNode() {
   const node = new FakeNode('dev', { 'pipes/original.conf.json': pipe('original') }, { original: true });
-  node.rejectConfig = (entries) => (Buffer.from(entries.get('pipes/p.conf.json') ?? []).toString().includes('"reject"') ? 'invalid pipe p' : undefined);
+  node.rejectConfig = (entries) =>
+    Buffer.from(entries.get('pipes/p.conf.json') ?? [])
+      .toString()
+      .includes('"reject"')
+      ? 'invalid pipe p'
+      : undefined;
   return node;
 }
 
@@ -61,7 +74,9 @@ describe('sesam bisect', () => {
     await bisectWith(ctx, deps);
     expect(seen.verifies).toBeLessThanOrEqual(5);
     expect(seen.expectedNames).toEqual(['p.json']); // expected/ of --good, not of the work tree
-    expect(ctx.stdout()).toContain(`First bad snapshot: ${snaps[11]!.slice(0, 7)} "download: 1 pipe, 0 systems from dev (2 changed)"`);
+    expect(ctx.stdout()).toContain(
+      `First bad snapshot: ${snaps[11]!.slice(0, 7)} "download: 1 pipe, 0 systems from dev (2 changed)"`,
+    );
     expect(ctx.stdout()).toContain(`Changes against ${snaps[10]!.slice(0, 7)}: pipes +0 -0 ~1, 1 other file`);
     expect(ctx.stdout()).toContain('      $.broken: added true');
     // The node is exactly as before, and no snapshot was recorded by the bisect.
@@ -83,7 +98,10 @@ describe('sesam bisect', () => {
     await bisectWith(ctx, deps);
     const doc = JSON.parse(ctx.stdout());
     expect(doc.firstBad.commit).toBe(snaps[6]);
-    expect(doc.steps.find((s: { commit: string }) => s.commit === snaps[4])).toMatchObject({ verdict: 'skip', reason: expect.stringContaining('invalid pipe p') });
+    expect(doc.steps.find((s: { commit: string }) => s.commit === snaps[4])).toMatchObject({
+      verdict: 'skip',
+      reason: expect.stringContaining('invalid pipe p'),
+    });
     expect(JSON.parse(repo.git('notes', '--ref=sesam-bisect', 'show', snaps[4]!)).verdict).toBe('skip');
     expect(node.env).toEqual({ original: true });
   });
@@ -101,7 +119,9 @@ describe('sesam bisect', () => {
         throw new Error('run aborted');
       },
     });
-    await expect(bisectWith(ctxFor(repo, snaps[0]!, snaps.at(-1)!, { signal: controller.signal }), first.deps)).rejects.toMatchObject({ kind: 'interrupted' });
+    await expect(
+      bisectWith(ctxFor(repo, snaps[0]!, snaps.at(-1)!, { signal: controller.signal }), first.deps),
+    ).rejects.toMatchObject({ kind: 'interrupted' });
     expect(node.configZip).toBe(originalZip);
     expect(node.calls).toContain('stopRunner');
     const state = JSON.parse(readFileSync(statePath(repo), 'utf8'));
@@ -150,7 +170,10 @@ describe('sesam bisect', () => {
     const main = repo.commit('new expected');
     const node = originalNode();
     const { deps, seen } = fakeDeps(node);
-    await bisectWith(commandContext(repo.dir, repo.env, { good: snaps[0]!, bad: snaps.at(-1)!, expectedAt: main }), deps);
+    await bisectWith(
+      commandContext(repo.dir, repo.env, { good: snaps[0]!, bad: snaps.at(-1)!, expectedAt: main }),
+      deps,
+    );
     expect(seen.expectedNames).toEqual(['p.json', 'p.test.json', 'q.json']);
   });
 
@@ -158,8 +181,13 @@ describe('sesam bisect', () => {
     const { repo, snaps } = await setup(2);
     const node = originalNode();
     const { deps } = fakeDeps(node);
-    await expect(bisectWith(commandContext(repo.dir, repo.env, { good: snaps[0]! }), deps)).rejects.toMatchObject({ kind: 'usage' });
-    await expect(bisectWith(ctxFor(repo, snaps.at(-1)!, snaps[0]!), deps)).rejects.toMatchObject({ kind: 'usage', message: expect.stringContaining('is not an earlier snapshot') });
+    await expect(bisectWith(commandContext(repo.dir, repo.env, { good: snaps[0]! }), deps)).rejects.toMatchObject({
+      kind: 'usage',
+    });
+    await expect(bisectWith(ctxFor(repo, snaps.at(-1)!, snaps[0]!), deps)).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringContaining('is not an earlier snapshot'),
+    });
     await expect(bisectWith(ctxFor(repo, snaps[3]!, snaps[3]!), deps)).rejects.toMatchObject({ kind: 'usage' });
     await expect(bisectWith(ctxFor(repo, 'nope', snaps[3]!), deps)).rejects.toMatchObject({ kind: 'git' });
     expect(node.calls).toEqual([]);
@@ -170,7 +198,9 @@ describe('sesam bisect', () => {
     const node = originalNode();
     const controller = new AbortController();
     const { deps } = fakeDeps(node, { onRun: () => controller.abort() });
-    await expect(bisectWith(ctxFor(repo, snaps[0]!, snaps.at(-1)!, { signal: controller.signal }), deps)).rejects.toMatchObject({ kind: 'interrupted' });
+    await expect(
+      bisectWith(ctxFor(repo, snaps[0]!, snaps.at(-1)!, { signal: controller.signal }), deps),
+    ).rejects.toMatchObject({ kind: 'interrupted' });
     await expect(bisectWith(ctxFor(repo, snaps[1]!, snaps.at(-1)!), fakeDeps(node).deps)).rejects.toMatchObject({
       kind: 'usage',
       message: expect.stringContaining('Another bisect is in progress'),

@@ -20,7 +20,10 @@ async function closedPort(): Promise<number> {
 describe('connectNode', () => {
   it('names the URL and ECONNREFUSED when nothing listens', async () => {
     const port = await closedPort();
-    const r = await runMain(['stop'], { cwd: tempProject({}), env: { NODE: `http://127.0.0.1:${port}`, JWT: 'eyJa.b.c-0123456789' } });
+    const r = await runMain(['stop'], {
+      cwd: tempProject({}),
+      env: { NODE: `http://127.0.0.1:${port}`, JWT: 'eyJa.b.c-0123456789' },
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`Cannot reach the node at http://127.0.0.1:${port}/api (GET /).`);
     expect(r.stderr).toContain(`Reason: connection refused by 127.0.0.1:${port} (ECONNREFUSED)`);
@@ -28,7 +31,10 @@ describe('connectNode', () => {
   });
 
   it('opens the embedded node in-process for --node local, with no JWT', async () => {
-    const cwd = tempProject({ 'pipes/a.conf.json': '{"_id": "a", "type": "pipe", "source": {"type": "embedded", "entities": []}}\n', 'test-env.json': '{}' });
+    const cwd = tempProject({
+      'pipes/a.conf.json': '{"_id": "a", "type": "pipe", "source": {"type": "embedded", "entities": []}}\n',
+      'test-env.json': '{}',
+    });
     const r = await runMain(['upload', '--node', 'local'], { cwd, env: {} });
     expect(r.stderr).not.toContain('Error');
     expect(r.code).toBe(0);

@@ -89,26 +89,36 @@ describe('sesam convert', () => {
   });
 });
 
-describe.skipIf(!HAVE_FIXTURES)(`sesam convert on sesam-py's embedded_conversion_test${HAVE_FIXTURES ? '' : ` (${SKIP_REASON})`}`, () => {
-  it('produces exactly the expected_after tree', async () => {
-    const root = tempDir();
-    cpSync(join(SESAM_PY, 'embedded_conversion_test-before'), root, { recursive: true });
-    const result = await runMain(['convert', '-profile', 'test'], { cwd: root });
-    expect(result.code).toBe(0);
-    const after = readTree(join(SESAM_PY, 'embedded_conversion_test-expected_after'));
-    const got = readTree(root);
-    const compared = (tree: Record<string, string>) =>
-      Object.fromEntries(
-        Object.entries(tree).filter(
-          ([path]) => /^(pipes|testdata|systems|expected)\//.test(path) || path === 'node-metadata.conf.json' || path === 'test-env.json',
-        ),
-      );
-    expect(compared(got)).toEqual(compared(after));
-    expect(Object.keys(compared(got)).filter((p) => p.startsWith('testdata/')).sort()).toEqual([
-      'testdata/Input-Pipe-3.json',
-      'testdata/input-pipe-1.json',
-      'testdata/input-pipe-2.json',
-      'testdata/input-pipe-norwegian.json',
-    ]);
-  });
-});
+describe.skipIf(!HAVE_FIXTURES)(
+  `sesam convert on sesam-py's embedded_conversion_test${HAVE_FIXTURES ? '' : ` (${SKIP_REASON})`}`,
+  () => {
+    it('produces exactly the expected_after tree', async () => {
+      const root = tempDir();
+      cpSync(join(SESAM_PY, 'embedded_conversion_test-before'), root, { recursive: true });
+      const result = await runMain(['convert', '-profile', 'test'], { cwd: root });
+      expect(result.code).toBe(0);
+      const after = readTree(join(SESAM_PY, 'embedded_conversion_test-expected_after'));
+      const got = readTree(root);
+      const compared = (tree: Record<string, string>) =>
+        Object.fromEntries(
+          Object.entries(tree).filter(
+            ([path]) =>
+              /^(pipes|testdata|systems|expected)\//.test(path) ||
+              path === 'node-metadata.conf.json' ||
+              path === 'test-env.json',
+          ),
+        );
+      expect(compared(got)).toEqual(compared(after));
+      expect(
+        Object.keys(compared(got))
+          .filter((p) => p.startsWith('testdata/'))
+          .sort(),
+      ).toEqual([
+        'testdata/Input-Pipe-3.json',
+        'testdata/input-pipe-1.json',
+        'testdata/input-pipe-2.json',
+        'testdata/input-pipe-norwegian.json',
+      ]);
+    });
+  },
+);

@@ -11,11 +11,26 @@ import { useFakeNode, useFastTimings, type Fault } from '../helpers/msw-node.js'
 const node = useFakeNode();
 useFastTimings({ timeoutMs: 300 });
 
-const pipeA = { _id: 'a', type: 'pipe', source: { type: 'embedded', entities: [] }, sink: { type: 'dataset', dataset: 'a' } };
-const pipeB = { type: 'pipe', _id: 'b', source: { type: 'dataset', dataset: 'a' }, description: 'from https://example.org' };
+const pipeA = {
+  _id: 'a',
+  type: 'pipe',
+  source: { type: 'embedded', entities: [] },
+  sink: { type: 'dataset', dataset: 'a' },
+};
+const pipeB = {
+  type: 'pipe',
+  _id: 'b',
+  source: { type: 'dataset', dataset: 'a' },
+  description: 'from https://example.org',
+};
 const system = { _id: 's', type: 'system:url', base_url: 'https://example.org' };
 // As an upload left it: injected settings that download must take out again.
-const metadata = { _id: 'node', type: 'metadata', task_manager: { disable_user_pipes: true }, global_defaults: { eager_load_microservices: false, x: 1 } };
+const metadata = {
+  _id: 'node',
+  type: 'metadata',
+  task_manager: { disable_user_pipes: true },
+  global_defaults: { eager_load_microservices: false, x: 1 },
+};
 
 function localProject() {
   return tempProject({
@@ -44,7 +59,11 @@ describe('download', () => {
     expect(tree['pipes/old.conf.json']).toBeUndefined();
     expect(tree['pipes/keep.txt']).toBe('not config');
     expect(tree['expected/a.json']).toBe('[]\n');
-    expect(JSON.parse(tree['node-metadata.conf.json']!)).toEqual({ _id: 'node', type: 'metadata', global_defaults: { x: 1 } });
+    expect(JSON.parse(tree['node-metadata.conf.json']!)).toEqual({
+      _id: 'node',
+      type: 'metadata',
+      global_defaults: { x: 1 },
+    });
     expect(readFileSync(join(cwd, 'test-env.json'), 'utf8')).toBe('\uFEFF{\n  "node-env": "test"\n}\n');
     expect(r.stdout).toBe(
       [
@@ -87,7 +106,13 @@ describe('download', () => {
     const r = await runMain(['download', '--json'], { cwd, env: node.env() });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, ok: true, added: ['pipes/a.conf.json', 'test-env.json'], changed: [], removed: [] });
+    expect(doc).toMatchObject({
+      schemaVersion: 1,
+      ok: true,
+      added: ['pipes/a.conf.json', 'test-env.json'],
+      changed: [],
+      removed: [],
+    });
     expect(doc.snapshot.reason).toMatch(/not a git repository/);
   });
 
@@ -98,10 +123,25 @@ describe('download', () => {
     ['409 on GET /config', 'GET /config', { status: 409 }, /conflict \(409/],
     ['500 on GET /config', 'GET /config', { status: 500 }, /^The node failed \(500/],
     ['503 on every try', 'GET /config', { status: 503 }, /^The node failed \(503.* after 4 attempts/],
-    ['a hang past the timeout', 'GET /config', { kind: 'hang' }, /^The node sent no answer within 0\.3 s for GET \/config\./],
+    [
+      'a hang past the timeout',
+      'GET /config',
+      { kind: 'hang' },
+      /^The node sent no answer within 0\.3 s for GET \/config\./,
+    ],
     ['a malformed body', 'GET /env', { kind: 'malformed' }, /^The node sent invalid JSON for GET \/env\./],
-    ['a dropped connection', 'GET /config', { kind: 'drop' }, /^Cannot reach the node at https:\/\/datahub-fake0001\.sesam\.cloud\/api \(GET \/config\)\./],
-    ['a corrupt zip', 'GET /config', { status: 200, body: 'PK not really a zip' }, /^The node sent a config zip that cannot be read/],
+    [
+      'a dropped connection',
+      'GET /config',
+      { kind: 'drop' },
+      /^Cannot reach the node at https:\/\/datahub-fake0001\.sesam\.cloud\/api \(GET \/config\)\./,
+    ],
+    [
+      'a corrupt zip',
+      'GET /config',
+      { status: 200, body: 'PK not really a zip' },
+      /^The node sent a config zip that cannot be read/,
+    ],
   ];
 
   it.each(faults)('changes no file on %s, with one error line and exit 3', async (_name, route, fault, message) => {

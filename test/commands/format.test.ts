@@ -39,7 +39,9 @@ describe('sesam format', () => {
 
   it('formats one folder, with the expected-file options', async () => {
     const root = project();
-    const result = await runMain(['format', 'expected', '-unicode-encoding', '-disable-json-html-escape', '-v'], { cwd: root });
+    const result = await runMain(['format', 'expected', '-unicode-encoding', '-disable-json-html-escape', '-v'], {
+      cwd: root,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('Formatted 1 of 1 file\n');
     expect(result.stderr).toContain('Formatted expected/p.json');
@@ -61,7 +63,12 @@ describe('sesam format', () => {
   it('prints one JSON document with --json', async () => {
     const root = project();
     const result = await runMain(['format', 'pipes', '--json'], { cwd: root });
-    expect(JSON.parse(result.stdout)).toEqual({ schemaVersion: 1, ok: true, formatted: ['pipes/p.conf.json'], unchanged: 1 });
+    expect(JSON.parse(result.stdout)).toEqual({
+      schemaVersion: 1,
+      ok: true,
+      formatted: ['pipes/p.conf.json'],
+      unchanged: 1,
+    });
   });
 
   it('rejects an unknown argument with exit 2, naming it', async () => {
@@ -92,7 +99,9 @@ describe('sesam format', () => {
   });
 
   it('removes a BOM and CRLF line endings', async () => {
-    const root = tempProject({ 'pipes/p.conf.json': '\uFEFF{\r\n"_id": "p", "type": "pipe", "source": {"type": "embedded"}}\r\n' });
+    const root = tempProject({
+      'pipes/p.conf.json': '\uFEFF{\r\n"_id": "p", "type": "pipe", "source": {"type": "embedded"}}\r\n',
+    });
     const result = await runMain(['format', 'pipes/p.conf.json', '-v'], { cwd: root });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('BOM removed');

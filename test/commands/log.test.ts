@@ -10,12 +10,15 @@ async function setup() {
     { 'pipes/a.conf.json': pipe('a', { x: 1 }), 'pipes/b.conf.json': pipe('b'), 'systems/s.conf.json': '{"_id": "s"}' },
     { 'pipes/b.conf.json': pipe('b'), 'systems/s.conf.json': '{"_id": "s"}' },
   ]);
-  const remote = await recordVersions(repo, [{ 'pipes/r.conf.json': pipe('r') }], { label: 'datahub-1a2b3c', start: 10 });
+  const remote = await recordVersions(repo, [{ 'pipes/r.conf.json': pipe('r') }], {
+    label: 'datahub-1a2b3c',
+    start: 10,
+  });
   return { repo, local, remote };
 }
 
 describe('sesam log', () => {
-  it('lists every node\'s snapshots newest first when no node is configured, with counts', async () => {
+  it("lists every node's snapshots newest first when no node is configured, with counts", async () => {
     const { repo, local, remote } = await setup();
     const before = fingerprint(repo);
     const { code, stdout, stderr } = await runMain(['log'], { cwd: repo.dir, env: repo.env });
@@ -39,7 +42,10 @@ describe('sesam log', () => {
 
   it('filters by --node (label or URL), limits, and prints JSON', async () => {
     const { repo, local } = await setup();
-    const byLabel = await runMain(['log', '--node', 'local', '--limit', '2', '--json'], { cwd: repo.dir, env: repo.env });
+    const byLabel = await runMain(['log', '--node', 'local', '--limit', '2', '--json'], {
+      cwd: repo.dir,
+      env: repo.env,
+    });
     expect(byLabel.code).toBe(0);
     const doc = JSON.parse(byLabel.stdout);
     expect(doc.schemaVersion).toBe(1);
@@ -56,15 +62,24 @@ describe('sesam log', () => {
       restoredFrom: null,
     });
     expect(doc.snapshots[0].trailers['Sesam-Snapshot']).toBe('1');
-    const byUrl = await runMain(['log', '--node', 'https://datahub-1a2b3c.sesam.cloud', '--json'], { cwd: repo.dir, env: repo.env });
+    const byUrl = await runMain(['log', '--node', 'https://datahub-1a2b3c.sesam.cloud', '--json'], {
+      cwd: repo.dir,
+      env: repo.env,
+    });
     expect(JSON.parse(byUrl.stdout).snapshots).toHaveLength(1);
   });
 
   it('defaults to the configured node, and says when it has none', async () => {
     const { repo } = await setup();
-    const configured = await runMain(['log', '--json'], { cwd: repo.dir, env: { ...repo.env, NODE: 'datahub-1a2b3c.sesam.cloud', JWT: 'x.y.z' } });
+    const configured = await runMain(['log', '--json'], {
+      cwd: repo.dir,
+      env: { ...repo.env, NODE: 'datahub-1a2b3c.sesam.cloud', JWT: 'x.y.z' },
+    });
     expect(JSON.parse(configured.stdout).snapshots.map((s: { node: string }) => s.node)).toEqual(['datahub-1a2b3c']);
-    const none = await runMain(['log'], { cwd: repo.dir, env: { ...repo.env, NODE: 'other-node.sesam.cloud', JWT: 'x.y.z' } });
+    const none = await runMain(['log'], {
+      cwd: repo.dir,
+      env: { ...repo.env, NODE: 'other-node.sesam.cloud', JWT: 'x.y.z' },
+    });
     expect(none.code).toBe(0);
     expect(none.stdout).toBe('');
     expect(none.stderr).toContain('No snapshots for other-node.');
@@ -74,7 +89,10 @@ describe('sesam log', () => {
   it('fails with exit 4 outside a git repository', async () => {
     const { tempDir } = await import('../helpers/tmp.js');
     const dir = tempDir();
-    const result = await runMain(['log'], { cwd: dir, env: { PATH: process.env.PATH!, GIT_CEILING_DIRECTORIES: dir.replace(/\/[^/]+$/, '') } });
+    const result = await runMain(['log'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH!, GIT_CEILING_DIRECTORIES: dir.replace(/\/[^/]+$/, '') },
+    });
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(`Not a git repository: ${dir}`);
   });

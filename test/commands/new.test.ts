@@ -77,7 +77,13 @@ describe('sesam new', () => {
 
   it('ships config files in portal format and expected output in the expected-file format', () => {
     const root = join(TEMPLATES_DIR, 'skeleton');
-    for (const file of ['node-metadata.conf.json', 'test-env.json', 'pipes/person.conf.json', 'pipes/person-endpoint.conf.json', 'expected/person-endpoint.test.json']) {
+    for (const file of [
+      'node-metadata.conf.json',
+      'test-env.json',
+      'pipes/person.conf.json',
+      'pipes/person-endpoint.conf.json',
+      'expected/person-endpoint.test.json',
+    ]) {
       const text = readFileSync(join(root, file), 'utf8');
       expect(formatJson(parseJson(text)), file).toBe(text);
     }

@@ -16,7 +16,7 @@ function fakeBin(programs: Record<string, { stdout?: string; stderr?: string; co
       p.stderr ? `printf '%s\\n' '${p.stderr}' >&2` : '',
       `exit ${p.code}`,
     ].join('\n');
-    writeFileSync(join(bin, name), script + '\n');
+    writeFileSync(join(bin, name), `${script}\n`);
     chmodSync(join(bin, name), 0o755);
   }
   // Only the fake programs are on PATH (the scripts use sh builtins), so a real pytest never interferes.
@@ -44,7 +44,10 @@ describe('run-pytest', () => {
 
   it('names a missing folder, and passes with a warning when it has no test_*.py', async () => {
     const dir = project();
-    await expect(runPytest(ctxFor(dir, '/bin', {}, 'run-pytest', ['nope']).ctx)).rejects.toMatchObject({ kind: 'input', message: "The pytest folder 'nope' does not exist" });
+    await expect(runPytest(ctxFor(dir, '/bin', {}, 'run-pytest', ['nope']).ctx)).rejects.toMatchObject({
+      kind: 'input',
+      message: "The pytest folder 'nope' does not exist",
+    });
     const t = ctxFor(dir, '/bin', {}, 'run-pytest', ['empty']);
     await runPytest(t.ctx);
     expect(t.stderr()).toBe("No test_*.py files were found in 'empty', so no tests have been run.\n");
@@ -52,10 +55,18 @@ describe('run-pytest', () => {
 
   it('runs pytest with the folder and -pytest-args, passing its output through', async () => {
     const dir = project();
-    const t = ctxFor(dir, fakeBin({ pytest: { code: 0, stdout: '1 passed', stderr: 'a warning' } }), { pytestArgs: ' -q  -x ' }, 'run-pytest', ['tests']);
+    const t = ctxFor(
+      dir,
+      fakeBin({ pytest: { code: 0, stdout: '1 passed', stderr: 'a warning' } }),
+      { pytestArgs: ' -q  -x ' },
+      'run-pytest',
+      ['tests'],
+    );
     await runPytest(t.ctx);
     expect(t.stdout()).toBe('pytest tests -q -x\n1 passed\n');
-    expect(t.stderr()).toContain(`Found 1 test files in folder 'tests', running pytest with these options: ["tests","-q","-x"]\n`);
+    expect(t.stderr()).toContain(
+      `Found 1 test files in folder 'tests', running pytest with these options: ["tests","-q","-x"]\n`,
+    );
     expect(t.stderr()).toContain("Make sure that you've done an 'upload' and 'run' recently");
     expect(t.stderr()).toContain('a warning\n');
     expect(t.stderr()).toMatch(/Ran unit tests successfully\.\n$/);
@@ -63,15 +74,28 @@ describe('run-pytest', () => {
 
   it('fails with exit code 1 when tests fail', async () => {
     const t = ctxFor(project(), fakeBin({ pytest: { code: 1 } }), {}, 'run-pytest', ['tests']);
-    await expect(runPytest(t.ctx)).rejects.toMatchObject({ kind: 'differences', message: 'One or more Python tests failed, see above output.', reason: 'pytest exited with code 1' });
+    await expect(runPytest(t.ctx)).rejects.toMatchObject({
+      kind: 'differences',
+      message: 'One or more Python tests failed, see above output.',
+      reason: 'pytest exited with code 1',
+    });
   });
 
   it('falls back to python3 -m pytest, and says clearly when pytest is missing', async () => {
     const t = ctxFor(project(), fakeBin({ python3: { code: 0 } }), {}, 'run-pytest', ['tests']);
     await runPytest(t.ctx);
     expect(t.stdout()).toBe('python3 -m pytest tests -rP -v\n');
-    const missing = ctxFor(project(), fakeBin({ python3: { code: 1, stderr: '/usr/bin/python3: No module named pytest' } }), {}, 'run-pytest', ['tests']);
-    await expect(runPytest(missing.ctx)).rejects.toMatchObject({ kind: 'input', message: 'pytest is not installed, so the Python tests could not run' });
+    const missing = ctxFor(
+      project(),
+      fakeBin({ python3: { code: 1, stderr: '/usr/bin/python3: No module named pytest' } }),
+      {},
+      'run-pytest',
+      ['tests'],
+    );
+    await expect(runPytest(missing.ctx)).rejects.toMatchObject({
+      kind: 'input',
+      message: 'pytest is not installed, so the Python tests could not run',
+    });
     const nothing = ctxFor(project(), tempDir('empty-bin-'), {}, 'run-pytest', ['tests']);
     await expect(runPytest(nothing.ctx)).rejects.toMatchObject({ kind: 'input' });
   });

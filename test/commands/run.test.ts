@@ -57,8 +57,12 @@ describe('runPipes', () => {
   });
 
   it('validates the modes before touching the node', () => {
-    expect(() => runParams(setup({ schedulerMode: 'busy' }).t.ctx)).toThrow(expect.objectContaining({ kind: 'usage', message: expect.stringContaining("'active' or 'poll'") }));
-    expect(() => runParams(setup({ schedulerRequestMode: 'later' }).t.ctx)).toThrow(expect.objectContaining({ kind: 'usage' }));
+    expect(() => runParams(setup({ schedulerMode: 'busy' }).t.ctx)).toThrow(
+      expect.objectContaining({ kind: 'usage', message: expect.stringContaining("'active' or 'poll'") }),
+    );
+    expect(() => runParams(setup({ schedulerRequestMode: 'later' }).t.ctx)).toThrow(
+      expect.objectContaining({ kind: 'usage' }),
+    );
   });
 
   it('turns a failed run into a node error naming the pipe and the reason', async () => {
@@ -74,7 +78,10 @@ describe('runPipes', () => {
   it('fails when the runner cannot be stopped', async () => {
     node.fault('POST /pipes/stop-run-all-pipes', { status: 500 });
     const { t, api } = setup();
-    await expect(runPipes(t.ctx, api)).rejects.toMatchObject({ kind: 'node', message: 'Failed to stop running schedulers!' });
+    await expect(runPipes(t.ctx, api)).rejects.toMatchObject({
+      kind: 'node',
+      message: 'Failed to stop running schedulers!',
+    });
     expect(node.runCalls).toHaveLength(0);
   });
 
@@ -82,7 +89,11 @@ describe('runPipes', () => {
     node.runnerStatuses = ['running', 'running', 'success'];
     const { t, api } = setup({ schedulerRequestMode: 'async' });
     await runPipes(t.ctx, api);
-    expect(node.calls('GET /pipes/get-pipe-runner-status').map((r) => r.query.get('token'))).toEqual(['fake-token-1', 'fake-token-1', 'fake-token-1']);
+    expect(node.calls('GET /pipes/get-pipe-runner-status').map((r) => r.query.get('token'))).toEqual([
+      'fake-token-1',
+      'fake-token-1',
+      'fake-token-1',
+    ]);
   });
 
   it('fails in async mode when the runner stops or fails', async () => {
@@ -90,7 +101,11 @@ describe('runPipes', () => {
     const { t, api } = setup({ schedulerRequestMode: 'async' });
     await expect(runPipes(t.ctx, api)).rejects.toMatchObject({ kind: 'node', reason: 'Scheduler is not running' });
     node.runnerStatuses = ['failed'];
-    await expect(runPipes(t.ctx, api)).rejects.toMatchObject({ kind: 'node', message: 'Failed to run pipes to completion', reason: expect.stringContaining('no reason') });
+    await expect(runPipes(t.ctx, api)).rejects.toMatchObject({
+      kind: 'node',
+      message: 'Failed to run pipes to completion',
+      reason: expect.stringContaining('no reason'),
+    });
   });
 
   it('needs a token in async mode', async () => {
@@ -108,9 +123,18 @@ describe('runPipes', () => {
     ];
     node.runnerStatuses = ['running', 'failed'];
     const { t, api } = setup({ schedulerRequestMode: 'async', printSchedulerLog: true });
-    await expect(runPipes(t.ctx, api)).rejects.toMatchObject({ message: "Failed to run pipes to completion: pipe 'out' failed", reason: 'out: boom' });
-    const lines = t.stderr().split('\n').filter((l) => l.startsWith('2026'));
-    expect(lines).toEqual(['2026-01-01T00:00:01Z - INFO - Running pipe out', '2026-01-01T00:00:02Z - ERROR - out: boom']);
+    await expect(runPipes(t.ctx, api)).rejects.toMatchObject({
+      message: "Failed to run pipes to completion: pipe 'out' failed",
+      reason: 'out: boom',
+    });
+    const lines = t
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('2026'));
+    expect(lines).toEqual([
+      '2026-01-01T00:00:01Z - INFO - Running pipe out',
+      '2026-01-01T00:00:02Z - ERROR - out: boom',
+    ]);
     const sinces = node.calls('GET /pipes/get-run-all-pipes-log').map((r) => r.query.get('since'));
     expect(sinces[sinces.length - 1]).toBe('2026-01-01T00:00:02Z');
   });
@@ -147,6 +171,10 @@ describe('sesam run (through main)', () => {
     const { runMain } = await import('../helpers/run-main.js');
     node.runResult = { status: 'success', additional_info: { ran: 2 } };
     const r = await runMain(['run', '--json'], { cwd: tempProject({}), env: node.env() });
-    expect(JSON.parse(r.stdout)).toEqual({ schemaVersion: 1, ok: true, result: { status: 'success', additional_info: { ran: 2 } } });
+    expect(JSON.parse(r.stdout)).toEqual({
+      schemaVersion: 1,
+      ok: true,
+      result: { status: 'success', additional_info: { ran: 2 } },
+    });
   });
 });

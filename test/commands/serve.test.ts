@@ -85,7 +85,11 @@ describe('sesam serve', () => {
   it('keeps the state between runs with a data directory', async () => {
     const cwd = tempDir();
     const first = await startServe(cwd, {});
-    const put = await fetch(`${first.url}/api/env`, { method: 'PUT', body: '{"node-env": "test"}', headers: { 'content-type': 'application/json' } });
+    const put = await fetch(`${first.url}/api/env`, {
+      method: 'PUT',
+      body: '{"node-env": "test"}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(put.status).toBe(200);
     first.stop();
     await first.done;
@@ -115,6 +119,8 @@ describe('sesam serve', () => {
     const both = await runMain(['serve', '--memory', '--data', 'x'], { cwd });
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--memory and --data exclude each other');
-    expect((await runMain(['serve', '--port', '70000'], { cwd })).stderr).toContain('--port must be between 0 and 65535');
+    expect((await runMain(['serve', '--port', '70000'], { cwd })).stderr).toContain(
+      '--port must be between 0 and 65535',
+    );
   });
 });

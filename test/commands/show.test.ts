@@ -4,17 +4,22 @@ import { runMain } from '../helpers/run-main.js';
 import { pipe, recordVersions } from '../snapshots/history-fixture.js';
 
 describe('sesam show', () => {
-  it('prints a snapshot\'s metadata, trailers and changes against its parent', async () => {
+  it("prints a snapshot's metadata, trailers and changes against its parent", async () => {
     const repo = createRepo({ 'README.md': 'x' });
     const head = repo.git('rev-parse', 'HEAD').trim();
     const [first, second] = await recordVersions(repo, [
       { 'pipes/a.conf.json': pipe('a', { source: { dataset: 'x' } }), 'expected/a.json': '[{"_id": "1"}]' },
-      { 'pipes/a.conf.json': pipe('a', { source: { dataset: 'y' } }), 'expected/a.json': '[{"_id": "1"}, {"_id": "2"}]' },
+      {
+        'pipes/a.conf.json': pipe('a', { source: { dataset: 'y' } }),
+        'expected/a.json': '[{"_id": "1"}, {"_id": "2"}]',
+      },
     ]);
     const { code, stdout, stderr } = await runMain(['show', 'sesam-snapshots/local'], { cwd: repo.dir, env: repo.env });
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain(`snapshot ${second}\nAuthor: Test User <test@example.com>\nDate:   2024-01-01T00:00:01.000Z\n\n    download: 1 pipe, 0 systems from local (2 changed)\n`);
+    expect(stdout).toContain(
+      `snapshot ${second}\nAuthor: Test User <test@example.com>\nDate:   2024-01-01T00:00:01.000Z\n\n    download: 1 pipe, 0 systems from local (2 changed)\n`,
+    );
     expect(stdout).toContain(`    Sesam-Command: download\n    Sesam-Node: local\n`);
     expect(stdout).toContain(`    Sesam-Source-Head: ${head}\n`);
     expect(stdout).toContain(`Changes against parent ${first!.slice(0, 7)}: pipes +0 -0 ~1, 1 expected file\n`);
@@ -23,7 +28,15 @@ describe('sesam show', () => {
 
     const json = await runMain(['show', first!.slice(0, 8), '--json'], { cwd: repo.dir, env: repo.env });
     const doc = JSON.parse(json.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, commit: first, parents: [], snapshot: true, command: 'download', node: 'local', files: 2 });
+    expect(doc).toMatchObject({
+      schemaVersion: 1,
+      commit: first,
+      parents: [],
+      snapshot: true,
+      command: 'download',
+      node: 'local',
+      files: 2,
+    });
     expect(doc.changes.summary.pipes).toEqual({ added: 1, removed: 0, changed: 0 });
   });
 

@@ -65,15 +65,29 @@ describe('status', () => {
     const cwd = tempProject({ 'pipes/a.conf.json': JSON.stringify(pipeA), 'test-env.json': '{}' });
     const r = await runMain(['status', '--json'], { cwd, env: node.env() });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ schemaVersion: 1, ok: true, inSync: false, files: [{ path: 'test-env.json', state: 'same' }, { path: 'pipes/a.conf.json', state: 'differs' }] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      schemaVersion: 1,
+      ok: true,
+      inSync: false,
+      files: [
+        { path: 'test-env.json', state: 'same' },
+        { path: 'pipes/a.conf.json', state: 'differs' },
+      ],
+    });
   });
 
   it('compares the env file and warns when it is missing', async () => {
     node.setConfig([pipeA]);
     node.envVars = { a: 1 };
-    const r = await runMain(['status'], { cwd: tempProject({ 'pipes/a.conf.json': formatJson(pipeA), 'test-env.json': '{"a": 2}' }), env: node.env() });
+    const r = await runMain(['status'], {
+      cwd: tempProject({ 'pipes/a.conf.json': formatJson(pipeA), 'test-env.json': '{"a": 2}' }),
+      env: node.env(),
+    });
     expect(r.stdout).toContain("File 'test-env.json' differs from Sesam!");
-    const missing = await runMain(['status'], { cwd: tempProject({ 'pipes/a.conf.json': formatJson(pipeA) }), env: node.env() });
+    const missing = await runMain(['status'], {
+      cwd: tempProject({ 'pipes/a.conf.json': formatJson(pipeA) }),
+      env: node.env(),
+    });
     expect(missing.stderr).toContain("Cannot locate profile file 'test-env.json'");
     expect(missing.stdout).toBe('Sesam config is up-to-date with local config!\n');
   });

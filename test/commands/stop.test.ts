@@ -15,7 +15,10 @@ describe('stop', () => {
   });
 
   it('fails with exit 3 on a rejected JWT, one error line and no stack', async () => {
-    const r = await runMain(['stop', '-vv'], { cwd: tempProject({}), env: { NODE: node.baseUrl, JWT: 'eyJnot.the-right.token' } });
+    const r = await runMain(['stop', '-vv'], {
+      cwd: tempProject({}),
+      env: { NODE: node.baseUrl, JWT: 'eyJnot.the-right.token' },
+    });
     expect(r.code).toBe(3);
     const errors = r.stderr.split('\n').filter((l) => /rejected|Error|error/.test(l));
     expect(errors).toEqual(['The node rejected the JWT (401 Unauthorized) for GET /.']);
@@ -35,7 +38,9 @@ describe('stop', () => {
     node.developerMode = false;
     const r = await runMain(['stop'], { cwd: tempProject({}), env: node.env() });
     expect(r.code).toBe(3);
-    expect(r.stderr.split('\n')[0]).toBe('The targeted Sesam subscription is not a developer environment, please contact support@sesam.io if this is unexpected.');
+    expect(r.stderr.split('\n')[0]).toBe(
+      'The targeted Sesam subscription is not a developer environment, please contact support@sesam.io if this is unexpected.',
+    );
     expect(node.stopCalls).toBe(0);
   });
 

@@ -11,7 +11,7 @@ const node = useFakeNode();
 
 function project(expected = '[{"_id":"a"}]') {
   return tempProject({
-    'pipes/out.conf.json': JSON.stringify(outputPipe('out'), null, 2) + '\n',
+    'pipes/out.conf.json': `${JSON.stringify(outputPipe('out'), null, 2)}\n`,
     'node-metadata.conf.json': '{"_id": "node", "type": "metadata"}\n',
     'test-env.json': '{"node-env": "test"}\n',
     'expected/out.test.json': '{}',
@@ -26,7 +26,9 @@ describe('sesam test', () => {
     node.pipeEntities.set('out', parseJson('[{"_id":"a","_updated":1}]') as JsonValue[]);
     const r = await runMain(['test'], { cwd: project(), env: node.env() });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^PASS out \(expected\/out\.test\.json\)\nVerify passed: 1 test \(1 passed, 0 failed, 0 ignored\)\.\nTest was successful! Uploaded, ran once and verified 1 tests in \d+ seconds\.\n$/);
+    expect(r.stdout).toMatch(
+      /^PASS out \(expected\/out\.test\.json\)\nVerify passed: 1 test \(1 passed, 0 failed, 0 ignored\)\.\nTest was successful! Uploaded, ran once and verified 1 tests in \d+ seconds\.\n$/,
+    );
     const order = routes();
     const put = order.indexOf('PUT /config');
     const run = order.indexOf('POST /pipes/run-all-pipes');
@@ -60,7 +62,13 @@ describe('sesam test', () => {
     const r = await runMain(['test', '--json'], { cwd: project(), env: node.env() });
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, ok: false, runs: 1, failed: 1, specs: [{ pipe: 'out', status: 'failed' }] });
+    expect(doc).toMatchObject({
+      schemaVersion: 1,
+      ok: false,
+      runs: 1,
+      failed: 1,
+      specs: [{ pipe: 'out', status: 'failed' }],
+    });
   });
 
   it('runs pytest afterwards with -run-pytest, without the standalone note', async () => {

@@ -24,7 +24,9 @@ describe('update writes expected files in sesam-py format', () => {
     node.setConfig([outputPipe('out')]);
     node.pipeEntities.set(
       'out',
-      entities('[{"_id":"b","v":2.0,"_ts":1,"html":"<a&b>","big":12345678901234567890},{"_id":"gone","_deleted":true},{"_id":"a","f":1.5,"n":[1,{"_x":1,"y":"æ"}]}]'),
+      entities(
+        '[{"_id":"b","v":2.0,"_ts":1,"html":"<a&b>","big":12345678901234567890},{"_id":"gone","_deleted":true},{"_id":"a","f":1.5,"n":[1,{"_x":1,"y":"æ"}]}]',
+      ),
     );
     const { tree, plan } = await updateIn({ 'expected/out.test.json': '{}' });
     expect(tree['expected/out.json']).toBe(
@@ -36,7 +38,10 @@ describe('update writes expected files in sesam-py format', () => {
 
   it('honours -unicode-encoding, -disable-json-html-escape, -no-large-int-bugs and ignore_deletes false', async () => {
     node.setConfig([outputPipe('out')]);
-    node.pipeEntities.set('out', entities('[{"_id":"a","s":"æ<","big":12345678901234567890},{"_id":"d","_deleted":true}]'));
+    node.pipeEntities.set(
+      'out',
+      entities('[{"_id":"a","s":"æ<","big":12345678901234567890},{"_id":"d","_deleted":true}]'),
+    );
     const { tree } = await updateIn(
       { 'expected/out.test.json': '{"ignore_deletes": false}' },
       { unicodeEncoding: true, disableJsonHtmlEscape: true, noLargeIntBugs: true },
@@ -61,9 +66,16 @@ describe('update writes expected files in sesam-py format', () => {
       'expected/gone.test.json': '{}',
       'expected/gone-ignored.test.json': '{"ignore": true}',
     });
-    expect(Object.keys(second.tree).sort()).toEqual(['expected/gone-ignored.test.json', 'expected/kept.test.json', 'expected/new-pipe.json', 'expected/new-pipe.test.json']);
+    expect(Object.keys(second.tree).sort()).toEqual([
+      'expected/gone-ignored.test.json',
+      'expected/kept.test.json',
+      'expected/new-pipe.json',
+      'expected/new-pipe.test.json',
+    ]);
     expect(second.plan.removed).toEqual(['expected/gone.test.json', 'expected/kept.json']);
-    expect(second.t.stderr()).toContain("Test spec 'expected/gone-ignored.test.json' references a non-existing output pipe 'gone-ignored' but is marked as 'ignore'");
+    expect(second.t.stderr()).toContain(
+      "Test spec 'expected/gone-ignored.test.json' references a non-existing output pipe 'gone-ignored' but is marked as 'ignore'",
+    );
   });
 
   it('writes xml pretty-printed and other endpoints raw; reports only real changes', async () => {
@@ -85,14 +97,21 @@ describe('update writes expected files in sesam-py format', () => {
     node.published.set('x/xml', { body: '<r><a></r>' });
     const dir = tempProject({ 'expected/x.test.json': '{"endpoint":"xml","file":"x.xml"}' });
     const t = makeContext(dir);
-    await expect(planUpdate(t.ctx, fakeApi(node, t.ctx))).rejects.toMatchObject({ kind: 'node', message: expect.stringContaining("The xml output of pipe 'x' is not well-formed XML") });
+    await expect(planUpdate(t.ctx, fakeApi(node, t.ctx))).rejects.toMatchObject({
+      kind: 'node',
+      message: expect.stringContaining("The xml output of pipe 'x' is not well-formed XML"),
+    });
     expect(readdirSync(join(dir, 'expected'))).toEqual(['x.test.json']);
   });
 
   it('updates only whitelisted or -single pipes', async () => {
     node.setConfig([outputPipe('a'), outputPipe('b')]);
     const { tree } = await updateIn({ 'whitelist.txt': 'pipes/a.conf.json' }, { whitelistFile: 'whitelist.txt' });
-    expect(Object.keys(tree).filter((p) => p.startsWith('expected/')).sort()).toEqual(['expected/a.json', 'expected/a.test.json']);
+    expect(
+      Object.keys(tree)
+        .filter((p) => p.startsWith('expected/'))
+        .sort(),
+    ).toEqual(['expected/a.json', 'expected/a.test.json']);
     const single = await updateIn({}, { single: 'b' });
     expect(Object.keys(single.tree).sort()).toEqual(['expected/b.json', 'expected/b.test.json']);
   });
@@ -101,7 +120,10 @@ describe('update writes expected files in sesam-py format', () => {
     node.setConfig([inputPipe('in')]);
     const dir = tempProject({});
     const t = makeContext(dir);
-    await expect(planUpdate(t.ctx, fakeApi(node, t.ctx))).rejects.toMatchObject({ kind: 'input', message: 'Found no tests (*.test.json) to update' });
+    await expect(planUpdate(t.ctx, fakeApi(node, t.ctx))).rejects.toMatchObject({
+      kind: 'input',
+      message: 'Found no tests (*.test.json) to update',
+    });
   });
 });
 
@@ -109,21 +131,25 @@ describe('update writes expected files in sesam-py format', () => {
 const FAIR = resolve(__dirname, '../../../shared/fixtures/sesam-py/fair_weather_test');
 
 describe('conformance with sesam-py fixtures', () => {
-  it.skipIf(!existsSync(FAIR))('rewrites fair_weather_test/expected byte-identically (skipped without ../shared/fixtures)', async () => {
-    const expectedDir = join(FAIR, 'expected');
-    const original: Record<string, string> = {};
-    for (const name of readdirSync(expectedDir)) original[`expected/${name}`] = readFileSync(join(expectedDir, name), 'utf8');
-    node.setConfig([outputPipe('output-pipe1'), endpointPipe('output-pipe-csv')]);
-    // What the node would serve: the same entities, shuffled and with internal properties.
-    const served = (parseJson(original['expected/output-pipe1.json']!) as JsonValue[])
-      .map((e) => (isJsonObject(e) ? { ...e, _updated: 1, _hash: 'h' } : e))
-      .reverse();
-    node.pipeEntities.set('output-pipe1', served);
-    node.published.set('output-pipe-csv/csv', { body: readFileSync(join(expectedDir, 'output-pipe-csv.csv')) });
-    const { tree, plan } = await updateIn(original);
-    for (const [path, text] of Object.entries(original)) expect(tree[path], path).toBe(text);
-    expect(plan).toMatchObject({ updated: 2, created: [], changed: [], removed: [] });
-  });
+  it.skipIf(!existsSync(FAIR))(
+    'rewrites fair_weather_test/expected byte-identically (skipped without ../shared/fixtures)',
+    async () => {
+      const expectedDir = join(FAIR, 'expected');
+      const original: Record<string, string> = {};
+      for (const name of readdirSync(expectedDir))
+        original[`expected/${name}`] = readFileSync(join(expectedDir, name), 'utf8');
+      node.setConfig([outputPipe('output-pipe1'), endpointPipe('output-pipe-csv')]);
+      // What the node would serve: the same entities, shuffled and with internal properties.
+      const served = (parseJson(original['expected/output-pipe1.json']!) as JsonValue[])
+        .map((e) => (isJsonObject(e) ? { ...e, _updated: 1, _hash: 'h' } : e))
+        .reverse();
+      node.pipeEntities.set('output-pipe1', served);
+      node.published.set('output-pipe-csv/csv', { body: readFileSync(join(expectedDir, 'output-pipe-csv.csv')) });
+      const { tree, plan } = await updateIn(original);
+      for (const [path, text] of Object.entries(original)) expect(tree[path], path).toBe(text);
+      expect(plan).toMatchObject({ updated: 2, created: [], changed: [], removed: [] });
+    },
+  );
 });
 
 describe('sesam update (through main)', () => {
@@ -132,7 +158,10 @@ describe('sesam update (through main)', () => {
     const { runMain } = await import('../helpers/run-main.js');
     node.setConfig([outputPipe('out')]);
     node.pipeEntities.set('out', entities('[{"_id":"a"}]'));
-    const dir = tempProject({ 'expected/out.test.json': '{}', 'pipes/out.conf.json': '{"_id": "out", "type": "pipe"}\n' });
+    const dir = tempProject({
+      'expected/out.test.json': '{}',
+      'pipes/out.conf.json': '{"_id": "out", "type": "pipe"}\n',
+    });
     execFileSync('git', ['init', '-q', dir]);
     const env = { ...node.env(), PATH: process.env.PATH ?? '', HOME: dir, GIT_CONFIG_NOSYSTEM: '1' };
 
@@ -150,6 +179,14 @@ describe('sesam update (through main)', () => {
     expect(readFileSync(join(dir, 'expected/out.json'), 'utf8')).toBe('[\n  {\n    "_id": "a",\n    "v": 1\n  }\n]\n');
 
     const json = await runMain(['update', '--json', '--no-snapshot'], { cwd: dir, env });
-    expect(JSON.parse(json.stdout)).toEqual({ schemaVersion: 1, ok: true, updated: 1, created: [], changed: [], removed: [], snapshot: null });
+    expect(JSON.parse(json.stdout)).toEqual({
+      schemaVersion: 1,
+      ok: true,
+      updated: 1,
+      created: [],
+      changed: [],
+      removed: [],
+      snapshot: null,
+    });
   });
 });

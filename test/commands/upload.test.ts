@@ -25,7 +25,15 @@ function project(extra: Record<string, string | object> = {}) {
 }
 
 function errorLines(stderr: string) {
-  return stderr.split('\n').filter((l) => l && !l.startsWith('Reason:') && !l.startsWith('Hint:') && !/^(Trying|Any previously|Deploying|Config uploaded|No test data|Dumped)/.test(l));
+  return stderr
+    .split('\n')
+    .filter(
+      (l) =>
+        l &&
+        !l.startsWith('Reason:') &&
+        !l.startsWith('Hint:') &&
+        !/^(Trying|Any previously|Deploying|Config uploaded|No test data|Dumped)/.test(l),
+    );
 }
 
 describe('upload', () => {
@@ -48,13 +56,18 @@ describe('upload', () => {
       global_defaults: { eager_load_microservices: false },
     });
     // Floats are re-serialised as Python would (1.10 -> 1.1); big integers stay exact.
-    expect(node.received).toEqual([{ pipe: 'a', body: '[{"_id": "1", "x": 1.1, "big": 123456789012345678901234567890}]' }]);
+    expect(node.received).toEqual([
+      { pipe: 'a', body: '[{"_id": "1", "x": 1.1, "big": 123456789012345678901234567890}]' },
+    ]);
     expect(r.stderr).toContain('Test data upload summary: total=1, uploaded=1, failed=0');
   });
 
   it('sends test data as written with --do-float-as-decimal, and honours the metadata flags', async () => {
     const cwd = project();
-    const r = await runMain(['upload', '--do-float-as-decimal', '-enable-user-pipes', '-enable-eager-ms', '-disable-cpp-extensions'], { cwd, env: node.env() });
+    const r = await runMain(
+      ['upload', '--do-float-as-decimal', '-enable-user-pipes', '-enable-eager-ms', '-disable-cpp-extensions'],
+      { cwd, env: node.env() },
+    );
     expect(r.code).toBe(0);
     expect(node.received[0]!.body).toBe('[{"_id": "1", "x": 1.10, "big": 123456789012345678901234567890}]');
     expect(node.configUploads[0]!.entities[3]).toMatchObject({
@@ -73,7 +86,12 @@ describe('upload', () => {
 
   it('prints the validation errors per pipe and exits 3', async () => {
     node.validate = (entities) =>
-      entities.filter((e) => e._id === 'b').map((e) => ({ 'posted-config': e, 'config-errors': [{ level: 'error', msg: "Dataset 'a' is unknown", elements: "$['source']" }] }));
+      entities
+        .filter((e) => e._id === 'b')
+        .map((e) => ({
+          'posted-config': e,
+          'config-errors': [{ level: 'error', msg: "Dataset 'a' is unknown", elements: "$['source']" }],
+        }));
     const cwd = project();
     const r = await runMain(['upload'], { cwd, env: node.env() });
     expect(r.code).toBe(3);
@@ -84,7 +102,10 @@ describe('upload', () => {
   });
 
   it('uploads despite validation errors with --force, and warns', async () => {
-    node.validate = (entities) => entities.filter((e) => e._id === 'b').map((e) => ({ 'posted-config': e, 'config-errors': [{ level: 'error', msg: 'bad' }] }));
+    node.validate = (entities) =>
+      entities
+        .filter((e) => e._id === 'b')
+        .map((e) => ({ 'posted-config': e, 'config-errors': [{ level: 'error', msg: 'bad' }] }));
     const r = await runMain(['upload', '-force'], { cwd: project(), env: node.env() });
     expect(r.code).toBe(0);
     expect(node.configUploads[0]!.force).toBe(true);
@@ -127,7 +148,10 @@ describe('upload', () => {
   });
 
   it('applies the whitelist to config and test data', async () => {
-    const cwd = project({ 'wl.txt': 'pipes/b.conf.json\nnode-metadata.conf.json\n', 'testdata/b.json': '[{"_id": "x"}]' });
+    const cwd = project({
+      'wl.txt': 'pipes/b.conf.json\nnode-metadata.conf.json\n',
+      'testdata/b.json': '[{"_id": "x"}]',
+    });
     const r = await runMain(['upload', '-whitelist-file', 'wl.txt'], { cwd, env: node.env() });
     expect(r.code).toBe(0);
     expect(node.configUploads[0]!.entities.map((e) => e._id)).toEqual(['b', 'node']);
@@ -160,7 +184,9 @@ describe('upload', () => {
     const cwd = project();
     const r = await runMain(['upload'], { cwd, env: node.env() });
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('The targeted Sesam subscription is not a developer environment, please contact support@sesam.io if this is unexpected. To override this check use -force flag.');
+    expect(r.stderr).toContain(
+      'The targeted Sesam subscription is not a developer environment, please contact support@sesam.io if this is unexpected. To override this check use -force flag.',
+    );
     expect(node.configUploads).toHaveLength(0);
     expect((await runMain(['upload', '-force'], { cwd, env: node.env() })).code).toBe(0);
   });
@@ -176,7 +202,9 @@ describe('upload', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('PUT https://datahub-fake0001.sesam.cloud/api/config?force=false -> 200');
     expect(r.stdout + r.stderr).not.toContain(FAKE_JWT);
-    const failed = await runMain(['upload', '-vvv', '--jwt', 'eyJwrong.token.value-123456', '--node', node.baseUrl], { cwd: project() });
+    const failed = await runMain(['upload', '-vvv', '--jwt', 'eyJwrong.token.value-123456', '--node', node.baseUrl], {
+      cwd: project(),
+    });
     expect(failed.code).toBe(3);
     expect(failed.stdout + failed.stderr).not.toContain('eyJwrong.token.value-123456');
   });
@@ -185,6 +213,12 @@ describe('upload', () => {
     const r = await runMain(['upload', '--json'], { cwd: project(), env: node.env() });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, ok: true, pipes: 2, systems: 1, testdata: { total: 1, uploaded: 1, failed: 0 } });
+    expect(doc).toMatchObject({
+      schemaVersion: 1,
+      ok: true,
+      pipes: 2,
+      systems: 1,
+      testdata: { total: 1, uploaded: 1, failed: 0 },
+    });
   });
 });

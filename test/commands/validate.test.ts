@@ -4,7 +4,12 @@ import { runMain } from '../helpers/run-main.js';
 
 const project = {
   'pipes/in.conf.json': { _id: 'in', type: 'pipe', source: { type: 'embedded', entities: [] } },
-  'pipes/out.conf.json': { _id: 'out', type: 'pipe', source: { type: 'dataset', dataset: 'in' }, sink: { type: 'http_endpoint' } },
+  'pipes/out.conf.json': {
+    _id: 'out',
+    type: 'pipe',
+    source: { type: 'dataset', dataset: 'in' },
+    sink: { type: 'http_endpoint' },
+  },
   'test-env.json': {},
   'expected/out.test.json': {},
   'expected/out.json': [],
@@ -20,8 +25,18 @@ describe('sesam validate', () => {
   it('prints one line per problem and exits 2 on errors', async () => {
     const root = tempProject({
       ...project,
-      'pipes/out.conf.json': { _id: 'out', type: 'pipe', source: { type: 'dataset', dataset: 'missing' }, sink: { type: 'http_endpoint' } },
-      'pipes/renamed.conf.json': { _id: 'other', type: 'pipe', sink: { type: 'null' }, source: { type: 'embedded', entities: [] } },
+      'pipes/out.conf.json': {
+        _id: 'out',
+        type: 'pipe',
+        source: { type: 'dataset', dataset: 'missing' },
+        sink: { type: 'http_endpoint' },
+      },
+      'pipes/renamed.conf.json': {
+        _id: 'other',
+        type: 'pipe',
+        sink: { type: 'null' },
+        source: { type: 'embedded', entities: [] },
+      },
     });
     const result = await runMain(['validate'], { cwd: root });
     expect(result.code).toBe(2);
@@ -49,7 +64,12 @@ describe('sesam validate', () => {
     const doc = JSON.parse(result.stdout);
     expect(doc).toMatchObject({ schemaVersion: 1, ok: false, warnings: [], filesChecked: 6 });
     expect(doc.errors).toEqual([
-      { file: 'pipes/bad.conf.json', line: 1, column: 31, message: 'Invalid JSON: Expecting property name enclosed in double quotes: line 1 column 31 (char 30)' },
+      {
+        file: 'pipes/bad.conf.json',
+        line: 1,
+        column: 31,
+        message: 'Invalid JSON: Expecting property name enclosed in double quotes: line 1 column 31 (char 30)',
+      },
     ]);
   });
 

@@ -21,13 +21,21 @@ async function verifyIn(files: Record<string, string | object>, options = {}) {
 describe('verifyProject: json specs', () => {
   it('passes when the filtered, fixed node output equals expected', async () => {
     node.setConfig([outputPipe('out'), inputPipe('in')]);
-    node.pipeEntities.set('out', entities('[{"_id":"b","n":2.0,"_updated":9},{"_id":"a","big":12345678901234567890,"_deleted":false}]'));
+    node.pipeEntities.set(
+      'out',
+      entities('[{"_id":"b","n":2.0,"_updated":9},{"_id":"a","big":12345678901234567890,"_deleted":false}]'),
+    );
     const { result } = await verifyIn({
       'expected/out.test.json': '{"pipe": "out"}',
       'expected/out.json': '[{"_id":"a","big":12345678901234567000},{"_id":"b","n":2}]',
     });
     expect(result).toMatchObject({ passed: 1, failed: 0, ignored: 0, missing: [] });
-    expect(result.specs[0]).toMatchObject({ id: 'out.test.json', pipe: 'out', status: 'passed', file: 'expected/out.json' });
+    expect(result.specs[0]).toMatchObject({
+      id: 'out.test.json',
+      pipe: 'out',
+      status: 'passed',
+      file: 'expected/out.json',
+    });
   });
 
   it('reports changed, missing and unexpected entities by _id', async () => {
@@ -58,7 +66,9 @@ describe('verifyProject: json specs', () => {
     node.setConfig([outputPipe('out')]);
     node.pipeEntities.set(
       'out',
-      entities('[{"_id":"a","lst":[{"ts":1,"k":1}],"x.y":5,"x":{"y":6},"big":12345678901234567890},{"_id":"d","_deleted":true}]'),
+      entities(
+        '[{"_id":"a","lst":[{"ts":1,"k":1}],"x.y":5,"x":{"y":6},"big":12345678901234567890},{"_id":"d","_deleted":true}]',
+      ),
     );
     const { result } = await verifyIn(
       {
@@ -74,7 +84,11 @@ describe('verifyProject: json specs', () => {
       'expected/out.test.json': JSON.stringify({ ignore_deletes: false, blacklist: ['lst', 'x*'] }),
       'expected/out.json': '[{"_id":"a","big":12345678901234567000}]',
     });
-    expect(strict.result.specs[0]!.diff).toMatchObject({ kind: 'entities', unexpected: [{ _id: 'd', _deleted: true }], changed: [] });
+    expect(strict.result.specs[0]!.diff).toMatchObject({
+      kind: 'entities',
+      unexpected: [{ _id: 'd', _deleted: true }],
+      changed: [],
+    });
   });
 
   it('fetches a pipe once for several specs', async () => {
@@ -130,7 +144,10 @@ describe('verifyProject: other endpoints', () => {
       'expected/x.xml': "<?xml version='1.0' encoding='utf-8'?>\n<root>\n  <a>1</a>\n</root>\n",
     });
     expect(same.result.specs[0]!.status).toBe('passed');
-    const other = await verifyIn({ 'expected/x.test.json': '{"endpoint":"xml","file":"x.xml"}', 'expected/x.xml': '<root><a>2</a></root>' });
+    const other = await verifyIn({
+      'expected/x.test.json': '{"endpoint":"xml","file":"x.xml"}',
+      'expected/x.xml': '<root><a>2</a></root>',
+    });
     // The expected file has no declaration, the output has one: both show in the diff.
     expect(other.result.specs[0]!.diff).toMatchObject({ kind: 'text', note: 'XML content differs' });
     expect((other.result.specs[0]!.diff as { unified: string }).unified).toContain('-  <a>2</a>\n+  <a>1</a>\n');
@@ -139,7 +156,12 @@ describe('verifyProject: other endpoints', () => {
 
 describe('verifyProject: which pipes and specs', () => {
   it('fails specs of unknown pipes and missing expected files; lists untested pipes; skips ignored specs', async () => {
-    node.setConfig([outputPipe('out'), outputPipe('untested'), inputPipe('in'), outputPipe('sys', { metadata: { origin: 'system' } })]);
+    node.setConfig([
+      outputPipe('out'),
+      outputPipe('untested'),
+      inputPipe('in'),
+      outputPipe('sys', { metadata: { origin: 'system' } }),
+    ]);
     const { result } = await verifyIn({
       'expected/out.test.json': '{}',
       'expected/gone.test.json': '{}',
@@ -167,13 +189,23 @@ describe('verifyProject: which pipes and specs', () => {
   it('passes with a warning when there are no specs', async () => {
     node.setConfig([outputPipe('out')]);
     const { result } = await verifyIn({ 'pipes/x.conf.json': '{}' });
-    expect(result).toMatchObject({ passed: 0, failed: 0, missing: [], warnings: ['Found no tests (*.test.json) to run'] });
+    expect(result).toMatchObject({
+      passed: 0,
+      failed: 0,
+      missing: [],
+      warnings: ['Found no tests (*.test.json) to run'],
+    });
   });
 
   it('honours the whitelist and -single', async () => {
     node.setConfig([outputPipe('a'), outputPipe('b')]);
     node.pipeEntities.set('a', []);
-    const files = { 'expected/a.test.json': '{}', 'expected/a.json': '[]', 'expected/b.test.json': '{}', 'whitelist.txt': 'pipes/a.conf.json\n' };
+    const files = {
+      'expected/a.test.json': '{}',
+      'expected/a.json': '[]',
+      'expected/b.test.json': '{}',
+      'whitelist.txt': 'pipes/a.conf.json\n',
+    };
     const white = await verifyIn(files, { whitelistFile: 'whitelist.txt' });
     expect(white.result.specs.map((s) => s.pipe)).toEqual(['a']);
     const single = await verifyIn(files, { single: 'a' });
@@ -186,7 +218,9 @@ describe('verifyProject: which pipes and specs', () => {
 
   it('names the expected file of invalid JSON', async () => {
     node.setConfig([outputPipe('out')]);
-    await expect(verifyIn({ 'expected/out.test.json': '{}', 'expected/out.json': '[\n{"_id": }]' })).rejects.toMatchObject({
+    await expect(
+      verifyIn({ 'expected/out.test.json': '{}', 'expected/out.json': '[\n{"_id": }]' }),
+    ).rejects.toMatchObject({
       kind: 'input',
       message: 'Invalid JSON in expected/out.json:2:9',
     });
@@ -203,7 +237,11 @@ describe('verifyProject: which pipes and specs', () => {
     };
     const t = makeContext(tempProject({}));
     const result = await verifyProject(t.ctx, fakeApi(node, t.ctx), files);
-    expect(result.specs[0]).toMatchObject({ status: 'failed', file: 'expected/out.json@1234abc', path: 'expected/out.json' });
+    expect(result.specs[0]).toMatchObject({
+      status: 'failed',
+      file: 'expected/out.json@1234abc',
+      path: 'expected/out.json',
+    });
   });
 });
 
@@ -238,7 +276,8 @@ describe('printVerifyResult', () => {
         'Verify failed: 1 test (0 passed, 1 failed, 0 ignored); 1 pipe without tests.\n',
     );
     expect(t.stderr()).toBe(
-      'Pipe verify failed: out (expected/out.test.json): expected 1 entity, got 1: 1 changed\n' + "No tests references pipe 'untested'\n",
+      'Pipe verify failed: out (expected/out.test.json): expected 1 entity, got 1: 1 changed\n' +
+        "No tests references pipe 'untested'\n",
     );
   });
 
@@ -259,7 +298,12 @@ describe('printVerifyResult', () => {
     // makeContext builds a short-format logger; build an azure one through the same context shape.
     const { createLogger } = await import('../../src/log.js');
     let err = '';
-    t.ctx.log = createLogger({ stream: { write: (s: string) => ((err += s), true) }, verbosity: 0, color: false, format: 'azure' });
+    t.ctx.log = createLogger({
+      stream: { write: (s: string) => ((err += s), true) },
+      verbosity: 0,
+      color: false,
+      format: 'azure',
+    });
     printVerifyResult(t.ctx, result);
     expect(err).toContain('##vso[task.logissue type=error;sourcepath=expected/out.json;]Pipe verify failed: out');
     expect(existsSync(join(dir, 'junit.xml'))).toBe(false);
@@ -274,14 +318,20 @@ describe('sesam verify (through main)', () => {
     const { runMain } = await import('../helpers/run-main.js');
     const ok = await runMain(['verify'], { cwd: dir, env: node.env() });
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toBe('PASS out (expected/out.test.json)\nVerify passed: 1 test (1 passed, 0 failed, 0 ignored).\n');
+    expect(ok.stdout).toBe(
+      'PASS out (expected/out.test.json)\nVerify passed: 1 test (1 passed, 0 failed, 0 ignored).\n',
+    );
 
     node.pipeEntities.set('out', entities('[{"_id":"b"}]'));
     const bad = await runMain(['--junit-xml', 'junit.xml', 'verify'], { cwd: dir, env: node.env() });
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain('FAIL out (expected/out.test.json): expected 1 entity, got 1: 1 missing, 1 unexpected');
+    expect(bad.stdout).toContain(
+      'FAIL out (expected/out.test.json): expected 1 entity, got 1: 1 missing, 1 unexpected',
+    );
     expect(bad.stderr).toContain('Verify failed: 1 test (0 passed, 1 failed, 0 ignored).');
-    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('<failure message="expected 1 entity, got 1: 1 missing, 1 unexpected">');
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain(
+      '<failure message="expected 1 entity, got 1: 1 missing, 1 unexpected">',
+    );
   });
 
   it('prints one JSON document with --json, also on failure', async () => {
@@ -292,7 +342,12 @@ describe('sesam verify (through main)', () => {
     const r = await runMain(['verify', '--json'], { cwd: dir, env: node.env() });
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ schemaVersion: 1, ok: false, failed: 1, specs: [{ id: 'out.test.json', status: 'failed' }] });
+    expect(doc).toMatchObject({
+      schemaVersion: 1,
+      ok: false,
+      failed: 1,
+      specs: [{ id: 'out.test.json', status: 'failed' }],
+    });
   });
 
   it('exits 3 on a node error, 125 with --bisect-exit-codes', async () => {
@@ -311,7 +366,10 @@ describe('-no-large-int-bugs through main', () => {
   it('compares long integers exactly only when given', async () => {
     node.setConfig([outputPipe('out')]);
     node.pipeEntities.set('out', entities('[{"_id":"a","n":12345678901234567890}]'));
-    const dir = tempProject({ 'expected/out.test.json': '{}', 'expected/out.json': '[{"_id":"a","n":12345678901234567890}]' });
+    const dir = tempProject({
+      'expected/out.test.json': '{}',
+      'expected/out.json': '[{"_id":"a","n":12345678901234567890}]',
+    });
     const { runMain } = await import('../helpers/run-main.js');
     const rounded = await runMain(['verify'], { cwd: dir, env: node.env() });
     expect(rounded.code).toBe(1);
@@ -329,7 +387,10 @@ describe('verify --at REV', () => {
     node.pipeEntities.set('out', entities('[{"_id":"a"}]'));
     const dir = tempProject({ 'expected/out.test.json': '{}', 'expected/out.json': '[{"_id":"a"}]' });
     const git = (...args: string[]) =>
-      execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir, GIT_CONFIG_NOSYSTEM: '1' } });
+      execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: dir, GIT_CONFIG_NOSYSTEM: '1' },
+      });
     git('init', '-q');
     git('add', '.');
     git('commit', '-q', '-m', 'expected');

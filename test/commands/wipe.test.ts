@@ -8,9 +8,14 @@ useFastTimings();
 
 describe('wipe', () => {
   it('stops the runner, disables user pipes, removes config and env, and waits for the pipes to go', async () => {
-    node.setConfig([{ _id: 'a', type: 'pipe' }, { _id: 's', type: 'system:url' }]);
+    node.setConfig([
+      { _id: 'a', type: 'pipe' },
+      { _id: 's', type: 'system:url' },
+    ]);
     node.envVars = { x: 1 };
-    const cwd = tempProject({ 'node-metadata.conf.json': { _id: 'node', type: 'metadata', global_defaults: { max_entity_size: 5 } } });
+    const cwd = tempProject({
+      'node-metadata.conf.json': { _id: 'node', type: 'metadata', global_defaults: { max_entity_size: 5 } },
+    });
     const r = await runMain(['wipe'], { cwd, env: node.env() });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('Successfully wiped node!\n');
@@ -23,7 +28,12 @@ describe('wipe', () => {
           {
             _id: 'node',
             type: 'metadata',
-            global_defaults: { max_entity_size: 5, use_signalling_internally: false, use_signalling_externally: false, enable_cpp_extensions: false },
+            global_defaults: {
+              max_entity_size: 5,
+              use_signalling_internally: false,
+              use_signalling_externally: false,
+              enable_cpp_extensions: false,
+            },
             task_manager: { disable_user_pipes: true },
           },
         ],
@@ -40,7 +50,10 @@ describe('wipe', () => {
     node.setConfig([{ _id: 'sys', type: 'pipe', metadata: { origin: 'system' } }]);
     let listings = 0;
     const original = node.pipes.bind(node);
-    node.pipes = () => (++listings < 3 ? [...original(), { _id: 'lingering', config: { original: {}, effective: {} }, runtime: {} }] : original());
+    node.pipes = () =>
+      ++listings < 3
+        ? [...original(), { _id: 'lingering', config: { original: {}, effective: {} }, runtime: {} }]
+        : original();
     const r = await runMain(['wipe', '--json'], { cwd: tempProject({}), env: node.env() });
     node.pipes = original;
     expect(r.code).toBe(0);

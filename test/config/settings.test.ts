@@ -23,7 +23,10 @@ describe('.syncconfig parsing', () => {
   });
 
   it('reads several pairs on one line', () => {
-    expect(parseSyncConfig("node='https://x.sesam.cloud' JWT='eyJ.a.b'\n", 'f')).toEqual({ node: 'https://x.sesam.cloud', jwt: 'eyJ.a.b' });
+    expect(parseSyncConfig("node='https://x.sesam.cloud' JWT='eyJ.a.b'\n", 'f')).toEqual({
+      node: 'https://x.sesam.cloud',
+      jwt: 'eyJ.a.b',
+    });
     expect(parseSyncConfig('node=https://x:9042 jwt=abc', 'f')).toEqual({ node: 'https://x:9042', jwt: 'abc' });
   });
 
@@ -37,7 +40,9 @@ describe('.syncconfig parsing', () => {
       parseSyncConfig('node=x\nthis is not a pair\n', '/p/.syncconfig');
       expect.unreachable();
     } catch (err) {
-      expect(isSesamError(err) && err.message).toBe("/p/.syncconfig line 2: expected KEY=value, got 'this is not a pair'.");
+      expect(isSesamError(err) && err.message).toBe(
+        "/p/.syncconfig line 2: expected KEY=value, got 'this is not a pair'.",
+      );
     }
   });
 
@@ -49,7 +54,11 @@ describe('.syncconfig parsing', () => {
     writeFileSync(join(root, 'a', '.syncconfig'), '# nothing here\n');
     const found = findSyncConfig(project, '.syncconfig');
     expect(found.found?.path).toBe(join(root, '.syncconfig'));
-    expect(found.searched.slice(0, 3)).toEqual([join(project, '.syncconfig'), join(root, 'a', '.syncconfig'), join(root, '.syncconfig')]);
+    expect(found.searched.slice(0, 3)).toEqual([
+      join(project, '.syncconfig'),
+      join(root, 'a', '.syncconfig'),
+      join(root, '.syncconfig'),
+    ]);
     writeFileSync(join(project, '.syncconfig'), '');
     expect(findSyncConfig(project, '.syncconfig').found).toEqual({ path: join(project, '.syncconfig'), values: {} });
   });
@@ -85,9 +94,19 @@ describe('resolveSettings', () => {
     const dir = writeTree(tempDir(), { '.syncconfig': 'NODE=file-node\nJWT=file-jwt' });
     expect(resolveSettings(ctx(dir)).nodeUrl).toBe('https://file-node/api');
     const fromEnv = resolveSettings(ctx(dir, [], { NODE: 'env-node', JWT: 'env-jwt' }));
-    expect([fromEnv.nodeUrl, fromEnv.jwt, fromEnv.source]).toEqual(['https://env-node/api', 'env-jwt', { node: 'env NODE', jwt: 'env JWT' }]);
-    const fromFlag = resolveSettings(ctx(dir, ['--node', 'flag-node', '-jwt', 'flag-jwt'], { NODE: 'env-node', JWT: 'env-jwt' }));
-    expect([fromFlag.nodeUrl, fromFlag.jwt, fromFlag.source.node]).toEqual(['https://flag-node/api', 'flag-jwt', '--node']);
+    expect([fromEnv.nodeUrl, fromEnv.jwt, fromEnv.source]).toEqual([
+      'https://env-node/api',
+      'env-jwt',
+      { node: 'env NODE', jwt: 'env JWT' },
+    ]);
+    const fromFlag = resolveSettings(
+      ctx(dir, ['--node', 'flag-node', '-jwt', 'flag-jwt'], { NODE: 'env-node', JWT: 'env-jwt' }),
+    );
+    expect([fromFlag.nodeUrl, fromFlag.jwt, fromFlag.source.node]).toEqual([
+      'https://flag-node/api',
+      'flag-jwt',
+      '--node',
+    ]);
     const mixed = resolveSettings(ctx(dir, [], { NODE: 'env-node' }));
     expect(mixed.jwt).toBe('file-jwt');
     expect(mixed.source.jwt).toBe(join(dir, '.syncconfig'));

@@ -10,7 +10,13 @@ import { tempDir, writeTree } from '../helpers/tmp.js';
 
 describe('sesam dtl eval', () => {
   it('prints the transit-encoded result', async () => {
-    const r = await runMain(['dtl', 'eval', '--source', '{"name": "ann", "t": "~t2015-07-28T09:46:00Z"}', '["list", ["upper", "_S.name"], "_S.t", 1.0]']);
+    const r = await runMain([
+      'dtl',
+      'eval',
+      '--source',
+      '{"name": "ann", "t": "~t2015-07-28T09:46:00Z"}',
+      '["list", ["upper", "_S.name"], "_S.t", 1.0]',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('["ANN", "~t2015-07-28T09:46:00Z", 1.0]\n');
   });
@@ -86,7 +92,7 @@ describe('sesam dtl --batch', () => {
       options,
       cwd: process.cwd(),
       env: {},
-      out: { line: (t = '') => (stdout += t + '\n'), write: (t: string) => (stdout += t) },
+      out: { line: (t = '') => (stdout += `${t}\n`), write: (t: string) => (stdout += t) },
       signal: new AbortController().signal,
       stdin: Readable.from(['{"expression": ["upper", "a"]}\n', '{"expression": ["count", ["list", 1, 2]]}\n']),
     } as unknown as CommandContext;

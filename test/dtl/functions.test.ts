@@ -12,29 +12,38 @@ function table(name: string, cases: Case[]): void {
   });
 }
 
-table('boolean-logic', [
-  ['["all", ["list", 1, 2, 3]]', 'true'],
-  ['["all", ["gt", "_.", 2], ["list", 3, 4]]', 'true'],
-  ['["all", ["lt", "_.", 2], ["list", 1, 4]]', 'false'],
-  ['["any", ["gt", "_.", 5], ["list", 3, 6, 7]]', 'true'],
-  ['["any", ["lt", "_.", 2], ["list", 3, 6]]', 'false'],
-  ['["and", true, 1, "x"]', 'true'],
-  ['["and", true, false]', 'false'],
-  ['["or", false, null, ["list"], 0]', 'true'],
-  ['["or", false, null]', 'false'],
-  ['["not", true]', 'false'],
-  ['["not", ["or", ["eq", "_S.category", "A"], ["eq", "_S.category", "B"]]]', 'false', '{"category": "B"}'],
-  // and/or short-circuit: the failing branch is never evaluated
-  ['["or", true, ["fail-not-evaluated-but-compiled", 1]]', 'true'],
-].filter(([e]) => !e.includes('fail-not')) as Case[]);
+table(
+  'boolean-logic',
+  [
+    ['["all", ["list", 1, 2, 3]]', 'true'],
+    ['["all", ["gt", "_.", 2], ["list", 3, 4]]', 'true'],
+    ['["all", ["lt", "_.", 2], ["list", 1, 4]]', 'false'],
+    ['["any", ["gt", "_.", 5], ["list", 3, 6, 7]]', 'true'],
+    ['["any", ["lt", "_.", 2], ["list", 3, 6]]', 'false'],
+    ['["and", true, 1, "x"]', 'true'],
+    ['["and", true, false]', 'false'],
+    ['["or", false, null, ["list"], 0]', 'true'],
+    ['["or", false, null]', 'false'],
+    ['["not", true]', 'false'],
+    ['["not", ["or", ["eq", "_S.category", "A"], ["eq", "_S.category", "B"]]]', 'false', '{"category": "B"}'],
+    // and/or short-circuit: the failing branch is never evaluated
+    ['["or", true, ["fail-not-evaluated-but-compiled", 1]]', 'true'],
+  ].filter(([e]) => !e?.includes('fail-not')) as Case[],
+);
 
 table('booleans', [
   ['["boolean", "false"]', 'false'],
   ['["boolean", null]', 'null'],
   ['["boolean", ["list", "true", "~rhttp://www.example.org/", "True", false, 1234]]', '[true, true, false]'],
-  ['["boolean", ["boolean", false], ["list", "true", "~rhttp://www.example.org/", "124.4", "FALSE"]]', '[true, false, false, false]'],
+  [
+    '["boolean", ["boolean", false], ["list", "true", "~rhttp://www.example.org/", "124.4", "FALSE"]]',
+    '[true, false, false, false]',
+  ],
   ['["boolean", ["string", "n/a"], ["list", "true", "~rhttp://www.example.org/", "124.4"]]', '[true, "n/a", "n/a"]'],
-  ['["boolean", ["string", "_."], ["list", "true", "~rhttp://www.example.org/", "False"]]', '[true, "http://www.example.org/", false]'],
+  [
+    '["boolean", ["string", "_."], ["list", "true", "~rhttp://www.example.org/", "False"]]',
+    '[true, "http://www.example.org/", false]',
+  ],
   ['["is-boolean", true]', 'true'],
   ['["is-boolean", "True"]', 'false'],
   ['["is-boolean", ["list", true, "12345"]]', 'true'],
@@ -61,7 +70,11 @@ table('comparisons', [
 table('conditionals', [
   ['["if", ["gt", "_S.age", 18], "adult", "child"]', '"adult"', '{"age": 20}'],
   ['["if", ["gt", "_S.age", 18], "adult"]', 'null', '{"age": 2}'],
-  ['["case", ["gte", "_S.age", 18], "adult", ["gte", "_S.age", 13], "teenager", "unknown"]', '"teenager"', '{"age": 14}'],
+  [
+    '["case", ["gte", "_S.age", 18], "adult", ["gte", "_S.age", 13], "teenager", "unknown"]',
+    '"teenager"',
+    '{"age": 14}',
+  ],
   ['["case", ["gte", "_S.age", 18], "adult"]', 'null', '{"age": 14}'],
   ['["case-eq", "_S.country", "NO", "Norway", "SE", "Sweden", "Other"]', '"Sweden"', '{"country": "SE"}'],
   ['["case-eq", "_S.country", "NO", "Norway", "SE", "Sweden", "Other"]', '"Other"', '{"country": "DK"}'],
@@ -84,7 +97,10 @@ table('dictionaries', [
   ['["key-values", {"hello": "world"}]', '{"key": "hello", "value": "world"}'],
   ['["keys", ["list", {"A": 1, "B": 2}, {"A": 1, "C": 3}]]', '["A", "B", "A", "C"]'],
   ['["values", ["list", {"A": 1, "B": 2}, {"A": 1, "C": 3}]]', '[1, 2, 1, 3]'],
-  ['["apply-ns", "myns", {"_id": "123", "foo": 1, "$bar": {"baz": 2}}]', '{"_id": "myns:123", "myns:foo": 1, "$bar": {"baz": 2}}'],
+  [
+    '["apply-ns", "myns", {"_id": "123", "foo": 1, "$bar": {"baz": 2}}]',
+    '{"_id": "myns:123", "myns:foo": 1, "$bar": {"baz": 2}}',
+  ],
   [
     '["apply-ns", {"property_namespace": "myns", "identity_namespace": "myns", "skip_underscore": false, "skip_dollar": false, "recursive": true}, {"_id": "123", "foo": 1, "$bar": {"baz": 2}}]',
     '{"myns:_id": "myns:123", "myns:foo": 1, "myns:$bar": {"myns:baz": 2}}',
@@ -100,8 +116,12 @@ table('dictionaries', [
   ['["path", ["list"], {"age": 24}]', '{"age": 24}'],
   ['["path", "foo", {"bar": 123}]', 'null'],
   ['["path", ["list", "a", "b"], ["list", {"a": {"b": 1}}, {"a": [{"b": 2}, {"b": 3}]}]]', '[1, 2, 3]'],
-  ['["path", "placed_by", ["sorted", "_.amount", "_S.orders"]]', '["b", "a"]', '{"orders": [{"amount": 5, "placed_by": "a"}, {"amount": 1, "placed_by": "b"}]}'],
-  ['"_S.foo.\'john.doe\'\'s\'.bar"', '7', '{"foo": {"john.doe\'s": {"bar": 7}}}'],
+  [
+    '["path", "placed_by", ["sorted", "_.amount", "_S.orders"]]',
+    '["b", "a"]',
+    '{"orders": [{"amount": 5, "placed_by": "a"}, {"amount": 1, "placed_by": "b"}]}',
+  ],
+  ["\"_S.foo.'john.doe''s'.bar\"", '7', '{"foo": {"john.doe\'s": {"bar": 7}}}'],
   ['"_S."', '{"a": 1}', '{"a": 1}'],
 ]);
 
@@ -115,7 +135,10 @@ table('json', [
   ['["is-uri", ["json-parse", "\\"~rhttp://www.example.org/\\""]]', 'false'],
   ['["json-parse", "{\\"a\\": 1, \\"b\\": 2}"]', '{"a": 1, "b": 2}'],
   ['["json-parse", "hello"]', 'null'],
-  ['["json-parse", ["list", "hello", "123", "null", "\\"abc\\"", "\\"~rhttp://example.org/\\""]]', '[123, null, "abc", "~rhttp://example.org/"]'],
+  [
+    '["json-parse", ["list", "hello", "123", "null", "\\"abc\\"", "\\"~rhttp://example.org/\\""]]',
+    '[123, null, "abc", "~rhttp://example.org/"]',
+  ],
   ['["json-parse", "no-value", "hello"]', '"no-value"'],
   ['["json-parse", "no-value", "null"]', 'null'],
   ['["is-uri", ["json-transit-parse", "\\"~rhttp://www.example.org/\\""]]', 'true'],
@@ -132,15 +155,24 @@ table('lists', [
   ['["distinct", ["list", 4, 2, 5, 3, 4, 2]]', '[4, 2, 5, 3]'],
   ['["distinct", ["upper", "_."], ["list", "a", "A", "B", "b"]]', '["a", "B"]'],
   ['["enumerate", "a"]', '{"key": 0, "value": "a"}'],
-  ['["enumerate", 2, ["list", 17, 32, 21]]', '[{"key": 2, "value": 17}, {"key": 3, "value": 32}, {"key": 4, "value": 21}]'],
+  [
+    '["enumerate", 2, ["list", 17, 32, 21]]',
+    '[{"key": 2, "value": 17}, {"key": 3, "value": 32}, {"key": 4, "value": 21}]',
+  ],
   ['["filter", ["gt", "_.age", 42], ["list", {"age": 50}, {"age": 1}]]', '[{"age": 50}]'],
   ['["first", ["list", "a", "b"]]', '"a"'],
   ['["first", 123]', '123'],
   ['["first", ["list"]]', 'null'],
   ['["flatten", ["list", ["list", 1, 2], ["list", 3, ["list", 4]], 5]]', '[1, 2, 3, [4], 5]'],
-  ['["group", ["first", "_."], ["nth", 1, "_."], ["list", ["list", "Adresse1", "A"], ["list", "Adresse2", "B"], ["list", "Adresse2", "C"]]]', '[["Adresse1", ["A"]], ["Adresse2", ["B", "C"]]]'],
+  [
+    '["group", ["first", "_."], ["nth", 1, "_."], ["list", ["list", "Adresse1", "A"], ["list", "Adresse2", "B"], ["list", "Adresse2", "C"]]]',
+    '[["Adresse1", ["A"]], ["Adresse2", ["B", "C"]]]',
+  ],
   ['["group", ["upper", "_."], ["lower", "_."], "Hello"]', '[["HELLO", ["hello"]]]'],
-  ['["dict", ["group", ["first", "_."], ["nth", 1, "_."], ["list", ["list", "Adresse1", "A"], ["list", "Adresse2", "B"], ["list", "Adresse2", "C"]]]]', '{"Adresse1": ["A"], "Adresse2": ["B", "C"]}'],
+  [
+    '["dict", ["group", ["first", "_."], ["nth", 1, "_."], ["list", ["list", "Adresse1", "A"], ["list", "Adresse2", "B"], ["list", "Adresse2", "C"]]]]',
+    '{"Adresse1": ["A"], "Adresse2": ["B", "C"]}',
+  ],
   ['["group-by", ["length", "_."], ["list", "phi", "alpha", "rho"]]', '{"3": ["phi", "rho"], "5": ["alpha"]}'],
   ['["group-by", ["upper", "_."], ["list", "a", "b"]]', '{"\\"A\\"": ["a"], "\\"B\\"": ["b"]}'],
   ['["group-by", ["upper", "_."], ["string", "_."], ["list", "a", "b"]]', '{"A": ["a"], "B": ["b"]}'],
@@ -164,8 +196,14 @@ table('lists', [
   ['["map", ["lower", "_."], ["list", "A", "B", "C"]]', '["a", "b", "c"]'],
   ['["map", ["distinct", "_."], ["list", ["list", "A", "A"], ["list", "B", "C", "B"]]]', '[["A"], ["B", "C"]]'],
   ['["map-dict", ["upper", "_."], ["plus", 1, "_."], {"A": 1, "B": 2}]', '{"A": 2, "B": 3}'],
-  ['["map-dict", ["if", ["gt", ["length", "_."], 2], ["concat", "x:", "_."]], "_.", ["list", {"abc": 1, "ab": 2, "abcd": 3}, {"def": 4}, {"gh": 5}]]', '[{"x:abc": 1, "x:abcd": 3}, {"x:def": 4}]'],
-  ['["map-values", ["lower", "_."], ["list", {"key1": "A", "key2": "B"}, 100, {"key1": "B", "key2": "A", "key3": "C"}]]', '["a", "b", "b", "a", "c"]'],
+  [
+    '["map-dict", ["if", ["gt", ["length", "_."], 2], ["concat", "x:", "_."]], "_.", ["list", {"abc": 1, "ab": 2, "abcd": 3}, {"def": 4}, {"gh": 5}]]',
+    '[{"x:abc": 1, "x:abcd": 3}, {"x:def": 4}]',
+  ],
+  [
+    '["map-values", ["lower", "_."], ["list", {"key1": "A", "key2": "B"}, 100, {"key1": "B", "key2": "A", "key3": "C"}]]',
+    '["a", "b", "b", "a", "c"]',
+  ],
   ['["max", ["list", "b", 2, "a", 3]]', '"b"'],
   ['["max", ["list", {"x": 1}, "b", 2, "a"]]', '{"x": 1}'],
   ['["min", ["list", "b", 2, "a", 3]]', '2'],
@@ -185,7 +223,10 @@ table('lists', [
   ['["sorted", ["list", {"x": 1}, {"x": "abc"}, {"x": 2}]]', '[{"x": 1}, {"x": 2}, {"x": "abc"}]'],
   ['["sorted", "_.age", ["list", {"age": 30}, {"age": 20}, {"age": 50}]]', '[{"age": 20}, {"age": 30}, {"age": 50}]'],
   ['["sorted-descending", ["list", "b", 2, {"x": 1}, "a", 4]]', '[{"x": 1}, "b", "a", 4, 2]'],
-  ['["sorted-descending", "_.age", ["list", {"age": 30}, {"age": 20}, {"age": 50}]]', '[{"age": 50}, {"age": 30}, {"age": 20}]'],
+  [
+    '["sorted-descending", "_.age", ["list", {"age": 30}, {"age": 20}, {"age": 50}]]',
+    '[{"age": 50}, {"age": 30}, {"age": 20}]',
+  ],
   ['["sum", ["list", 1, 2, "x", 9]]', '12'],
   ['["sum", ["list", 1, 2.5]]', '3.5'],
 ]);
@@ -246,7 +287,10 @@ table('math', [
 table('misc', [
   ['["hash128", "murmur3", "abc"]', '79267961763742113019008347020647561319'],
   ['["hash128", "murmur3", "def"]', '114697464648834432121201791580882983835'],
-  ['["hash128", "murmur3", ["combine", "abc", 123, "def"]]', '[79267961763742113019008347020647561319, 114697464648834432121201791580882983835]'],
+  [
+    '["hash128", "murmur3", ["combine", "abc", 123, "def"]]',
+    '[79267961763742113019008347020647561319, 114697464648834432121201791580882983835]',
+  ],
   ['["hash128", "murmur3", ["bytes", "abc"]]', '79267961763742113019008347020647561319'],
   ['["literal", "_S.foo"]', '"_S.foo"'],
   ['["literal", {"foo": 1, "bar": 2}]', '{"foo": 1, "bar": 2}'],
@@ -277,7 +321,11 @@ table('namespaced-identifiers', [
 
 table('nulls', [
   ['["coalesce", ["list", null, 1, 2]]', '1'],
-  ['["coalesce", ["gt", "_.expenses", 1000], "_S.hobbies"]', '{"expenses": 2000}', '{"hobbies": [{"expenses": 5}, {"expenses": 2000}]}'],
+  [
+    '["coalesce", ["gt", "_.expenses", 1000], "_S.hobbies"]',
+    '{"expenses": 2000}',
+    '{"hobbies": [{"expenses": 5}, {"expenses": 2000}]}',
+  ],
   ['["coalesce-args", null, ["list"], 123]', '[]'],
   ['["coalesce-args", null, null, 123]', '123'],
   ['["if-null", null, 2]', '2'],
@@ -293,10 +341,16 @@ table('nulls', [
 table('numbers', [
   ['["decimal", "1.0"]', '"~f1.0"'],
   ['["decimal", ["list", "1.0", "~rhttp://www.example.org/", 2.2, "one"]]', '["~f1.0", "~f2.2"]'],
-  ['["decimal", ["string", "_."], ["list", "1.0", 2.0, "~rhttp://www.example.org/", "2.5"]]', '["~f1.0", "~f2.0", "http://www.example.org/", "~f2.5"]'],
+  [
+    '["decimal", ["string", "_."], ["list", "1.0", 2.0, "~rhttp://www.example.org/", "2.5"]]',
+    '["~f1.0", "~f2.0", "http://www.example.org/", "~f2.5"]',
+  ],
   ['["float", "1.0"]', '1.0'],
   ['["float", ["list", "1.0", "~rhttp://www.example.org/", 2.2, "one"]]', '[1.0, 2.2]'],
-  ['["float", ["boolean", false], ["list", "1.0", 2.1, "~rhttp://www.example.org/", "124.4", "x"]]', '[1.0, 2.1, false, 124.4, false]'],
+  [
+    '["float", ["boolean", false], ["list", "1.0", 2.1, "~rhttp://www.example.org/", "124.4", "x"]]',
+    '[1.0, 2.1, false, 124.4, false]',
+  ],
   ['["hex", 1]', '"0x01"'],
   ['["hex", 255]', '"0x00ff"'],
   ['["hex", -1]', '"0xff"'],
@@ -304,7 +358,10 @@ table('numbers', [
   ['["integer", "1"]', '1'],
   ['["integer", ["list", "1", "~rhttp://www.example.org/", 124.4, 12345]]', '[1, 124, 12345]'],
   ['["integer", ["integer", 0], ["list", "1", "~rhttp://www.example.org/", "10^2", 12345]]', '[1, 0, 0, 12345]'],
-  ['["integer", ["string", "_."], ["list", "1", "~rhttp://www.example.org/", "10^2", 12345]]', '[1, "http://www.example.org/", "10^2", 12345]'],
+  [
+    '["integer", ["string", "_."], ["list", "1", "~rhttp://www.example.org/", "10^2", 12345]]',
+    '[1, "http://www.example.org/", "10^2", 12345]',
+  ],
   ['["integer", "0x00ff"]', '255'],
   ['["integer", "0xff"]', '-1'],
   ['["integer", "123456789012345678901234567890"]', '123456789012345678901234567890'],
@@ -365,7 +422,10 @@ table('strings', [
   ['["split", "-", ["list", "a-b", "c-d", "e"]]', '["a", "b", "c", "d", "e"]'],
   ['["string", 1]', '"1"'],
   ['["string", null]', 'null'],
-  ['["string", ["list", "abc", ["list", 1, 2, 3], {"a": 1, "b": 2}, ["uri", "http://www.example.org/"], 124.4, 12345]]', '["abc", "[1, 2, 3]", "{\\"a\\": 1, \\"b\\": 2}", "http://www.example.org/", "124.4", "12345"]'],
+  [
+    '["string", ["list", "abc", ["list", 1, 2, 3], {"a": 1, "b": 2}, ["uri", "http://www.example.org/"], 124.4, 12345]]',
+    '["abc", "[1, 2, 3]", "{\\"a\\": 1, \\"b\\": 2}", "http://www.example.org/", "124.4", "12345"]',
+  ],
   ['["substring", 2, 4, "abcdef"]', '"cd"'],
   ['["substring", 2, "abcdef"]', '"cdef"'],
   ['["substring", -3, -1, "abcdef"]', '"de"'],
@@ -376,7 +436,10 @@ table('uris, uuids and bytes', [
   ['["is-uri", "~rhttp://www.sesam.io/"]', 'true'],
   ['["is-uri", "foo:bar"]', 'false'],
   ['["is-uri", ["list", ["uri", "foo:bar"], 12345]]', 'true'],
-  ['["uri", ["list", "http://www.example.org/", "http://www.sesam.io/", 12345]]', '["~rhttp://www.example.org/", "~rhttp://www.sesam.io/"]'],
+  [
+    '["uri", ["list", "http://www.example.org/", "http://www.sesam.io/", 12345]]',
+    '["~rhttp://www.example.org/", "~rhttp://www.sesam.io/"]',
+  ],
   ['["url-quote", "/foo bar/baz"]', '"%2Ffoo%20bar%2Fbaz"'],
   ['["url-quote", "/", "/foo bar/baz"]', '"/foo%20bar/baz"'],
   ['["url-quote", ["list", "å", 1, 2, "foo bar"]]', '["%C3%A5", "foo%20bar"]'],
@@ -387,7 +450,10 @@ table('uris, uuids and bytes', [
   ['["is-uuid", ["list", ["uuid"], "12345"]]', 'true'],
   ['["is-uuid", ["list", "12345", ["uuid"]]]', 'false'],
   ['["uuid", "abc98f65-ddf5-1234-a8f5-82f6d8e69726"]', '"~uabc98f65-ddf5-1234-a8f5-82f6d8e69726"'],
-  ['["uuid", ["list", "abc98f65-ddf5-1234-a8f5-82f6d8e601a8", 2, "9f598f65-eea5-4906-a8f5-82f6d8e69726"]]', '["~uabc98f65-ddf5-1234-a8f5-82f6d8e601a8", "~u9f598f65-eea5-4906-a8f5-82f6d8e69726"]'],
+  [
+    '["uuid", ["list", "abc98f65-ddf5-1234-a8f5-82f6d8e601a8", 2, "9f598f65-eea5-4906-a8f5-82f6d8e69726"]]',
+    '["~uabc98f65-ddf5-1234-a8f5-82f6d8e601a8", "~u9f598f65-eea5-4906-a8f5-82f6d8e69726"]',
+  ],
   ['["base64-decode", "YWJj"]', '"~bYWJj"'],
   ['["base64-decode", ["list", 1, "YWJj", 2, "ZGVm", 3]]', '["~bYWJj", "~bZGVm"]'],
   ['["base64-encode", ["bytes", "abc"]]', '"YWJj"'],

@@ -13,7 +13,13 @@ const SLOW = new Set(['encrypt-pgp', 'decrypt-pgp', 'sleep!']);
 const NAMES = registeredFunctionNames().filter((n) => !SLOW.has(n));
 const EXTRA = ['if', 'case', 'case-eq', 'path', 'literal'];
 const PATHS = ['_S.a', '_S.b', '_S.', '_.', '_S.a.b', '_T.', '_S.list'];
-const SOURCE = { _id: 'x', a: { b: [1, 'two', 3.5] }, b: 'text', list: [1, 2, 3, null, 'z'], t: '~t2015-07-28T09:46:00Z' };
+const SOURCE = {
+  _id: 'x',
+  a: { b: [1, 'two', 3.5] },
+  b: 'text',
+  list: [1, 2, 3, null, 'z'],
+  t: '~t2015-07-28T09:46:00Z',
+};
 const datasets = memoryDatasets({ d: [{ _id: 'd1', k: 1 }] });
 
 function randomExpr(r: () => number, depth: number): JsonValue {
@@ -22,7 +28,9 @@ function randomExpr(r: () => number, depth: number): JsonValue {
     if (r() < 0.3) return pick(r, PATHS);
     const v = encodeTransit(randomValue(r, 2));
     // literal lists/dicts must be quoted as data
-    return Array.isArray(v) || (v !== null && typeof v === 'object' && !('value' in (v as object))) ? ['literal', v] : v;
+    return Array.isArray(v) || (v !== null && typeof v === 'object' && !('value' in (v as object)))
+      ? ['literal', v]
+      : v;
   }
   const name = pick(r, [...NAMES, ...EXTRA]);
   const fn = lookupFunction(name);
@@ -45,7 +53,10 @@ describe('fuzz', () => {
         evaluated++;
         const text = stringifyJson(expr);
         if (!/uuid|encrypt|now/.test(text)) {
-          expect(stringifyJson(evaluateExpression(expr, SOURCE, { pipeId: 'fuzz' }, datasets, () => FIXED_NOW)), text).toBe(stringifyJson(first));
+          expect(
+            stringifyJson(evaluateExpression(expr, SOURCE, { pipeId: 'fuzz' }, datasets, () => FIXED_NOW)),
+            text,
+          ).toBe(stringifyJson(first));
         }
       } catch (err) {
         if (!(err instanceof DtlConfigError || err instanceof DtlRuntimeError)) {
@@ -58,7 +69,23 @@ describe('fuzz', () => {
 
   it('map-style functions keep list shape: a list in gives a list out, never longer', () => {
     const r = rng(99);
-    const mapStyle = ['upper', 'lower', 'length', 'string', 'integer', 'float', 'decimal', 'hex', 'uri', 'ni-id', 'json', 'abs', 'round', 'bytes', 'url-quote'];
+    const mapStyle = [
+      'upper',
+      'lower',
+      'length',
+      'string',
+      'integer',
+      'float',
+      'decimal',
+      'hex',
+      'uri',
+      'ni-id',
+      'json',
+      'abs',
+      'round',
+      'bytes',
+      'url-quote',
+    ];
     for (let i = 0; i < 500; i++) {
       const items = Array.from({ length: Math.floor(r() * 6) }, () => encodeTransit(randomValue(r, 3)));
       const name = pick(r, mapStyle);

@@ -4,7 +4,12 @@ import { evaluateExpression, type DatasetProvider, type PipeDtlSettings } from '
 
 export const FIXED_NOW = 1_438_076_760_123_450_000n;
 
-export function ev(expression: string, source: string | null = null, pipe?: Partial<PipeDtlSettings>, datasets?: DatasetProvider): string {
+export function ev(
+  expression: string,
+  source: string | null = null,
+  pipe?: Partial<PipeDtlSettings>,
+  datasets?: DatasetProvider,
+): string {
   const src = source === null ? null : (parseJson(source) as JsonObject);
   return stringifyJson(evaluateExpression(parseJson(expression), src, pipe, datasets, () => FIXED_NOW));
 }

@@ -31,33 +31,58 @@ const h = (expr: string, source: string) => ev(expr, source, {}, provider);
 
 describe('hops', () => {
   it('1:1 join by _id', () => {
-    expect(h('["path", "name", ["hops", {"datasets": ["hobby h"], "where": ["eq", "_S.fav", "h._id"]}]]', '{"fav": "h2"}')).toBe(js('["golf"]'));
+    expect(
+      h('["path", "name", ["hops", {"datasets": ["hobby h"], "where": ["eq", "_S.fav", "h._id"]}]]', '{"fav": "h2"}'),
+    ).toBe(js('["golf"]'));
   });
 
   it('1:n join, ordered by _id per dataset, with filters', () => {
-    expect(h('["path", "_id", ["hops", {"datasets": ["orders o"], "where": ["eq", "_S._id", "o.customer"]}]]', '{"_id": "p1"}')).toBe(js('["o1", "o2", "o4"]'));
     expect(
-      h('["path", "_id", ["hops", {"datasets": ["orders o"], "where": [["eq", "_S._id", "o.customer"], ["eq", "o.type", "BILLING"]]}]]', '{"_id": "p1"}'),
+      h(
+        '["path", "_id", ["hops", {"datasets": ["orders o"], "where": ["eq", "_S._id", "o.customer"]}]]',
+        '{"_id": "p1"}',
+      ),
+    ).toBe(js('["o1", "o2", "o4"]'));
+    expect(
+      h(
+        '["path", "_id", ["hops", {"datasets": ["orders o"], "where": [["eq", "_S._id", "o.customer"], ["eq", "o.type", "BILLING"]]}]]',
+        '{"_id": "p1"}',
+      ),
     ).toBe(js('["o2"]'));
   });
 
   it('n:n joins match on any overlap', () => {
-    expect(h('["path", "name", ["hops", {"datasets": ["person p"], "where": ["eq", "_S.tags", "p.tags"]}]]', '{"tags": ["y", "q"]}')).toBe(js('["Ann", "Bea"]'));
+    expect(
+      h(
+        '["path", "name", ["hops", {"datasets": ["person p"], "where": ["eq", "_S.tags", "p.tags"]}]]',
+        '{"tags": ["y", "q"]}',
+      ),
+    ).toBe(js('["Ann", "Bea"]'));
   });
 
   it('multi-dataset joins with return aliases and templates', () => {
-    const spec = '{"datasets": ["person p", "hobby h"], "where": [["eq", "_S.people", "p._id"], ["eq", "p.hobbies", "h._id"]]';
+    const spec =
+      '{"datasets": ["person p", "hobby h"], "where": [["eq", "_S.people", "p._id"], ["eq", "p.hobbies", "h._id"]]';
     expect(h(`["path", "name", ["hops", ${spec}}]]`, '{"people": ["p1", "p3"]}')).toBe(js('["chess", "judo"]'));
-    expect(h(`["path", "name", ["hops", ${spec}, "return": "p"}]]`, '{"people": ["p1", "p3"]}')).toBe(js('["Ann", "Carl"]'));
+    expect(h(`["path", "name", ["hops", ${spec}, "return": "p"}]]`, '{"people": ["p1", "p3"]}')).toBe(
+      js('["Ann", "Carl"]'),
+    );
     expect(h(`["hops", ${spec}, "return": "h.name"}]`, '{"people": ["p3"]}')).toBe(js('["chess", "judo"]'));
-    expect(h(`["hops", ${spec}, "return": {"who": "p.name", "what": "h.name"}}]`, '{"people": ["p2"]}')).toBe(js('[{"who": "Bea", "what": "golf"}]'));
+    expect(h(`["hops", ${spec}, "return": {"who": "p.name", "what": "h.name"}}]`, '{"people": ["p2"]}')).toBe(
+      js('[{"who": "Bea", "what": "golf"}]'),
+    );
   });
 
   it('recursion with exclude_root and max_depth', () => {
-    const rec = (extra: string) => `["path", "name", ["hops", {"datasets": ["person p"], "where": ["eq", "_S.children", "p._id"], "recurse": true${extra}}]]`;
+    const rec = (extra: string) =>
+      `["path", "name", ["hops", {"datasets": ["person p"], "where": ["eq", "_S.children", "p._id"], "recurse": true${extra}}]]`;
     expect(h(rec(''), '{"name": "root", "children": ["p1"]}')).toBe(js('["root", "Ann", "Bea", "Carl", "Dina"]'));
-    expect(h(rec(', "exclude_root": true'), '{"name": "root", "children": ["p1"]}')).toBe(js('["Ann", "Bea", "Carl", "Dina"]'));
-    expect(h(rec(', "exclude_root": true, "max_depth": 2'), '{"name": "root", "children": ["p1"]}')).toBe(js('["Ann", "Bea", "Carl"]'));
+    expect(h(rec(', "exclude_root": true'), '{"name": "root", "children": ["p1"]}')).toBe(
+      js('["Ann", "Bea", "Carl", "Dina"]'),
+    );
+    expect(h(rec(', "exclude_root": true, "max_depth": 2'), '{"name": "root", "children": ["p1"]}')).toBe(
+      js('["Ann", "Bea", "Carl"]'),
+    );
   });
 
   it('chained specs feed each other (the docs example)', () => {
@@ -67,14 +92,21 @@ describe('hops', () => {
   });
 
   it('deleted entities and null keys never join', () => {
-    expect(h('["path", "name", ["hops", {"datasets": ["person p"], "where": ["eq", "_S.h", "p.hobbies"]}]]', '{"h": "h1"}')).toBe(js('["Ann", "Carl"]'));
+    expect(
+      h('["path", "name", ["hops", {"datasets": ["person p"], "where": ["eq", "_S.h", "p.hobbies"]}]]', '{"h": "h1"}'),
+    ).toBe(js('["Ann", "Carl"]'));
     expect(h('["hops", {"datasets": ["orders o"], "where": ["eq", "_S.x", "o.customer"]}]', '{"x": null}')).toBe('[]');
-    expect(h('["count", ["hops", {"datasets": ["person p"], "where": ["eq", "_S.g", "p.gender"]}]]', '{"g": null}')).toBe('0');
+    expect(
+      h('["count", ["hops", {"datasets": ["person p"], "where": ["eq", "_S.g", "p.gender"]}]]', '{"g": null}'),
+    ).toBe('0');
   });
 
   it('subsets restrict a dataset', () => {
     expect(
-      h('["path", "_id", ["hops", {"datasets": ["orders o"], "where": ["eq", "_S._id", "o.customer"], "subsets": {"o": ["eq", "_S.type", "BILLING"]}}]]', '{"_id": "p1"}'),
+      h(
+        '["path", "_id", ["hops", {"datasets": ["orders o"], "where": ["eq", "_S._id", "o.customer"], "subsets": {"o": ["eq", "_S.type", "BILLING"]}}]]',
+        '{"_id": "p1"}',
+      ),
     ).toBe(js('["o2"]'));
   });
 
@@ -84,14 +116,26 @@ describe('hops', () => {
   });
 
   it('a missing dataset is a runtime error naming it', () => {
-    expect(() => h('["hops", {"datasets": ["nope n"], "where": ["eq", "_S.x", "n._id"]}]', '{"x": 1}')).toThrow(/dataset 'nope'/);
-    expect(() => h('["hops", {"datasets": ["nope n"], "where": ["eq", "_S.x", "n._id"]}]', '{"x": 1}')).toThrow(DtlRuntimeError);
+    expect(() => h('["hops", {"datasets": ["nope n"], "where": ["eq", "_S.x", "n._id"]}]', '{"x": 1}')).toThrow(
+      /dataset 'nope'/,
+    );
+    expect(() => h('["hops", {"datasets": ["nope n"], "where": ["eq", "_S.x", "n._id"]}]', '{"x": 1}')).toThrow(
+      DtlRuntimeError,
+    );
   });
 
   it('indexes are rebuilt when the dataset version changes', () => {
     const rows: JsonObject[] = [{ _id: 'a', k: 1 }];
     const live = memoryDatasets({ d: rows });
-    const compiled = compileDtl({ type: 'dtl', rules: parseJson('{"default": [["copy", "_id"], ["add", "n", ["count", ["hops", {"datasets": ["d d"], "where": ["eq", "_S.k", "d.k"]}]]]]}') as JsonObject }, defaultPipeSettings());
+    const compiled = compileDtl(
+      {
+        type: 'dtl',
+        rules: parseJson(
+          '{"default": [["copy", "_id"], ["add", "n", ["count", ["hops", {"datasets": ["d d"], "where": ["eq", "_S.k", "d.k"]}]]]]}',
+        ) as JsonObject,
+      },
+      defaultPipeSettings(),
+    );
     const count = () => stringifyJson(compiled.transform({ _id: 's', k: 1 }, { datasets: live }));
     expect(count()).toBe(js('[{"_id": "s", "n": 1}]'));
     rows.push({ _id: 'b', k: 1 });
@@ -108,7 +152,15 @@ describe('hops', () => {
     expect(stringifyJson(compiled.transform({ _id: 'p2' }, { datasets: provider }))).toBe(
       js('[{"_id": "p2", "orders": [{"_id": "o3", "amount": 30}, {"_id": "o4", "amount": 40}]}]'),
     );
-    const bad = compileDtl({ type: 'dtl', rules: parseJson('{"default": [["copy", "_id"], ["add", "x", ["apply", "hopper", "_S."]]], "hopper": [["add", "h", ["hops", {"datasets": ["hobby h"], "where": ["eq", "_S.x", "h._id"]}]]]}') as JsonObject }, defaultPipeSettings());
+    const bad = compileDtl(
+      {
+        type: 'dtl',
+        rules: parseJson(
+          '{"default": [["copy", "_id"], ["add", "x", ["apply", "hopper", "_S."]]], "hopper": [["add", "h", ["hops", {"datasets": ["hobby h"], "where": ["eq", "_S.x", "h._id"]}]]]}',
+        ) as JsonObject,
+      },
+      defaultPipeSettings(),
+    );
     expect(() => bad.transform({ _id: 'p2' }, { datasets: provider })).toThrow(/apply-hops/);
   });
 });

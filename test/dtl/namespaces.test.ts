@@ -7,7 +7,10 @@ import { ev, js, memoryDatasets } from './helpers.js';
 const NS = { pipeId: 'p', namespacedIdentifiers: true, identityNamespace: 'foo', propertyNamespace: 'bar' };
 
 function run(rules: string, source: string): string {
-  const compiled = compileDtl({ type: 'dtl', rules: parseJson(rules) as JsonObject, id_required: false }, defaultPipeSettings(NS));
+  const compiled = compileDtl(
+    { type: 'dtl', rules: parseJson(rules) as JsonObject, id_required: false },
+    defaultPipeSettings(NS),
+  );
   return stringifyJson(compiled.transform(parseJson(source) as JsonObject, { datasets: memoryDatasets({}) }));
 }
 
@@ -47,11 +50,21 @@ describe('namespaced identifiers', () => {
 
   it('make-ni in all namespaces', () => {
     const src = '{"referee": "john.doe", "x:referee": "john.c.doe"}';
-    expect(run('{"default": [["make-ni", "soccer", "referee"]]}', src)).toBe(js('[{"referee-ni": "~:soccer:john.doe", "x:referee-ni": "~:soccer:john.c.doe"}]'));
-    expect(run('{"default": [["make-ni", "soccer", "referee", "ref"]]}', src)).toBe(js('[{"ref": "~:soccer:john.doe", "x:ref": "~:soccer:john.c.doe"}]'));
-    expect(run('{"default": [["make-ni", "soccer", "x:referee"]]}', src)).toBe(js('[{"x:referee-ni": "~:soccer:john.c.doe"}]'));
-    expect(run('{"default": [["make-ni", "soccer", "x:referee", "ref"]]}', src)).toBe(js('[{"x:ref": "~:soccer:john.c.doe"}]'));
-    expect(run('{"default": [["make-ni", "soccer", "x:referee", "y:ref"]]}', src)).toBe(js('[{"y:ref": "~:soccer:john.c.doe"}]'));
+    expect(run('{"default": [["make-ni", "soccer", "referee"]]}', src)).toBe(
+      js('[{"referee-ni": "~:soccer:john.doe", "x:referee-ni": "~:soccer:john.c.doe"}]'),
+    );
+    expect(run('{"default": [["make-ni", "soccer", "referee", "ref"]]}', src)).toBe(
+      js('[{"ref": "~:soccer:john.doe", "x:ref": "~:soccer:john.c.doe"}]'),
+    );
+    expect(run('{"default": [["make-ni", "soccer", "x:referee"]]}', src)).toBe(
+      js('[{"x:referee-ni": "~:soccer:john.c.doe"}]'),
+    );
+    expect(run('{"default": [["make-ni", "soccer", "x:referee", "ref"]]}', src)).toBe(
+      js('[{"x:ref": "~:soccer:john.c.doe"}]'),
+    );
+    expect(run('{"default": [["make-ni", "soccer", "x:referee", "y:ref"]]}', src)).toBe(
+      js('[{"y:ref": "~:soccer:john.c.doe"}]'),
+    );
   });
 
   it('path reads every namespace for unqualified names', () => {

@@ -43,7 +43,11 @@ export function randomValue(r: () => number, depth = 0): DtlValue {
     case 9:
       return new Uri(pick(r, ['http://a/', 'urn:x', 'tel:+47']));
     case 10:
-      return pick(r, [new Uuid('9f598f65-eea5-4906-a8f5-82f6d8e69726'), new Bytes(new Uint8Array([1, 2, 255])), new Bytes(new Uint8Array([]))]);
+      return pick(r, [
+        new Uuid('9f598f65-eea5-4906-a8f5-82f6d8e69726'),
+        new Bytes(new Uint8Array([1, 2, 255])),
+        new Bytes(new Uint8Array([])),
+      ]);
     case 11: {
       const n = Math.floor(r() * 4);
       return Array.from({ length: n }, () => randomValue(r, depth + 1));

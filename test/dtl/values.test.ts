@@ -1,7 +1,17 @@
 // The value model: decimals, datetimes, transit codec (round trip), ordering (total, consistent, antisymmetric).
 import { describe, expect, it } from 'vitest';
 import { JsonFloat, stringifyJson } from '../../src/format/json.js';
-import { compareValues, DateTime, Decimal, decodeTransit, encodeTransit, isTruthy, Ni, valuesEqual, type DtlValue } from '../../src/dtl/values.js';
+import {
+  compareValues,
+  DateTime,
+  Decimal,
+  decodeTransit,
+  encodeTransit,
+  isTruthy,
+  Ni,
+  valuesEqual,
+  type DtlValue,
+} from '../../src/dtl/values.js';
 import { randomValue, rng } from './random.js';
 
 describe('Decimal', () => {
@@ -42,7 +52,18 @@ describe('DateTime', () => {
 
 describe('transit codec', () => {
   it('decodes tags recursively in values, not keys', () => {
-    const v = decodeTransit({ '~:k': ['~t2015-12-31', '~:foo:bar', '~f1.5', '~u9F598F65-EEA5-4906-A8F5-82F6D8E69726', '~bYWJj', '~rhttp://x/', '~x', 'plain'] });
+    const v = decodeTransit({
+      '~:k': [
+        '~t2015-12-31',
+        '~:foo:bar',
+        '~f1.5',
+        '~u9F598F65-EEA5-4906-A8F5-82F6D8E69726',
+        '~bYWJj',
+        '~rhttp://x/',
+        '~x',
+        'plain',
+      ],
+    });
     expect(stringifyJson(encodeTransit(v))).toBe(
       '{"~:k": ["~t2015-12-31", "~:foo:bar", "~f1.5", "~u9f598f65-eea5-4906-a8f5-82f6d8e69726", "~bYWJj", "~rhttp://x/", "~x", "plain"]}',
     );
@@ -65,7 +86,16 @@ describe('transit codec', () => {
 
 describe('mixed-type ordering', () => {
   it('follows the documented rank order', () => {
-    const ranked: DtlValue[] = [null, false, true, -1, new JsonFloat(0.5), 2n ** 70n, DateTime.parse('2015-12-31')!, Decimal.parse('1')!];
+    const ranked: DtlValue[] = [
+      null,
+      false,
+      true,
+      -1,
+      new JsonFloat(0.5),
+      2n ** 70n,
+      DateTime.parse('2015-12-31')!,
+      Decimal.parse('1')!,
+    ];
     expect(compareValues(ranked[0]!, ranked[1]!)).toBe(-1);
     expect(compareValues(1, new JsonFloat(1))).toBe(0);
     expect(compareValues(Decimal.parse('1.0')!, 1)).toBe(0);
@@ -90,7 +120,8 @@ describe('mixed-type ordering', () => {
     }
     const sorted = [...values].sort(compareValues);
     for (let i = 0; i + 1 < sorted.length; i++) {
-      for (let j = i + 1; j < Math.min(sorted.length, i + 10); j++) expect(compareValues(sorted[i]!, sorted[j]!)).toBeLessThanOrEqual(0);
+      for (let j = i + 1; j < Math.min(sorted.length, i + 10); j++)
+        expect(compareValues(sorted[i]!, sorted[j]!)).toBeLessThanOrEqual(0);
     }
   });
 

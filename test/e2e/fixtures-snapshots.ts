@@ -30,7 +30,9 @@ export function nodeHttp(url: string) {
     put: (path: string, body: unknown) => call('PUT', path, body),
     /** GET /api/config as the zip `download` reads (entries sorted by path, fixed timestamps). */
     async configZip(): Promise<Buffer> {
-      const response = await fetch(`${url}/api/config`, { headers: { authorization: `Bearer ${DUMMY_JWT}`, accept: 'application/zip' } });
+      const response = await fetch(`${url}/api/config`, {
+        headers: { authorization: `Bearer ${DUMMY_JWT}`, accept: 'application/zip' },
+      });
       if (!response.ok) throw new Error(`GET /config (zip): HTTP ${response.status}: ${await response.text()}`);
       return Buffer.from(await response.arrayBuffer());
     },
@@ -45,7 +47,9 @@ export function nodeHttp(url: string) {
 /** `refs/heads/sesam-snapshots/*` as { ref: commit }. */
 export function snapshotRefs(repo: FixtureRepo): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of repo.git('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads/sesam-snapshots').split('\n')) {
+  for (const line of repo
+    .git('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads/sesam-snapshots')
+    .split('\n')) {
     if (!line.trim()) continue;
     const [ref, commit] = line.split(' ');
     out[ref!] = commit!;

@@ -22,7 +22,12 @@ describe.skipIf(!hasSharedFixtures || !hasBuild)(`sesam-py fixture projects (ski
     const t = await sesam(['--node', 'local', 'test'], { cwd: project });
     expect(t.code, t.stderr + t.stdout).toBe(0);
     const after = join(SHARED_FIXTURES, 'embedded_conversion_test-expected_after');
-    for (const rel of ['pipes/input-pipe-1.conf.json', 'pipes/output-pipe.conf.json', 'testdata/Input-Pipe-3.json', 'testdata/input-pipe-norwegian.json']) {
+    for (const rel of [
+      'pipes/input-pipe-1.conf.json',
+      'pipes/output-pipe.conf.json',
+      'testdata/Input-Pipe-3.json',
+      'testdata/input-pipe-norwegian.json',
+    ]) {
       expect(existsSync(join(project, rel)), rel).toBe(true);
       expect(readFileSync(join(project, rel), 'utf8'), rel).toBe(readFileSync(join(after, rel), 'utf8'));
     }

@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint, type FixtureRepo, type RepoFingerprint } from '../helpers/git-fixture.js';
 import { DUMMY_JWT, hasBuild, REPO, sesam, startServe, type CliResult } from './cli.js';
-import { fileAt, nodeHttp, parentsOf, parseJsonOutput, projectRepo, snapshotRefs, trailersOf } from './fixtures-snapshots.js';
+import {
+  fileAt,
+  nodeHttp,
+  parentsOf,
+  parseJsonOutput,
+  projectRepo,
+  snapshotRefs,
+  trailersOf,
+} from './fixtures-snapshots.js';
 
 const EXAMPLE = join(REPO, 'templates', 'example');
 
@@ -42,11 +50,19 @@ describe.skipIf(!hasBuild)('snapshots of the example project over HTTP', () => {
     // The example is portal-formatted, so the only file download rewrites is the env file: sesam-py writes it
     // with a UTF-8 BOM.
     const doc = parseJsonOutput(d.stdout, 'download --json');
-    expect({ added: doc.added, changed: doc.changed, removed: doc.removed }).toEqual({ added: [], changed: ['test-env.json'], removed: [] });
+    expect({ added: doc.added, changed: doc.changed, removed: doc.removed }).toEqual({
+      added: [],
+      changed: ['test-env.json'],
+      removed: [],
+    });
     expect(after.status).toBe(' M test-env.json\n');
     const env = 'test-env.json';
-    expect(after.workTree[env]).toBe('\uFEFF' + before.workTree[env]);
-    const unchanged = (f: RepoFingerprint) => ({ ...f, status: undefined, workTree: { ...f.workTree, [env]: undefined } });
+    expect(after.workTree[env]).toBe(`\uFEFF${before.workTree[env]}`);
+    const unchanged = (f: RepoFingerprint) => ({
+      ...f,
+      status: undefined,
+      workTree: { ...f.workTree, [env]: undefined },
+    });
     expect(unchanged(after)).toEqual(unchanged(before));
     expect(before.status).toBe('');
     expect(repo.git('symbolic-ref', 'HEAD').trim()).toBe('refs/heads/main');
@@ -59,7 +75,9 @@ describe.skipIf(!hasBuild)('snapshots of the example project over HTTP', () => {
     expect(parentsOf(repo, first)).toEqual([]);
     // Its tree is the managed files exactly as on disk after the command.
     const tree = repo.git('ls-tree', '-r', '--name-only', first).trim().split('\n');
-    const managed = Object.keys(after.workTree).filter((p) => /^(pipes|systems|expected)\//.test(p) || p === env || p === 'node-metadata.conf.json');
+    const managed = Object.keys(after.workTree).filter(
+      (p) => /^(pipes|systems|expected)\//.test(p) || p === env || p === 'node-metadata.conf.json',
+    );
     expect(tree).toEqual(managed.sort());
     for (const path of tree) expect(fileAt(repo, first, path), path).toBe(after.workTree[path]);
     expect(trailersOf(repo, first)).toMatchObject({
@@ -69,7 +87,9 @@ describe.skipIf(!hasBuild)('snapshots of the example project over HTTP', () => {
       'Sesam-Profile': 'test',
       'Sesam-Source-Head': before.head,
     });
-    expect(repo.git('log', '-1', '--format=%s', first).trim()).toBe('download: 12 pipes, 2 systems from 127.0.0.1 (first snapshot)');
+    expect(repo.git('log', '-1', '--format=%s', first).trim()).toBe(
+      'download: 12 pipes, 2 systems from 127.0.0.1 (first snapshot)',
+    );
   });
 
   it('a portal edit on the node shows up as a second snapshot in log, and diff names the pipe and the JSON path', async () => {
@@ -86,11 +106,20 @@ describe.skipIf(!hasBuild)('snapshots of the example project over HTTP', () => {
 
     const log = parseJsonOutput(ok(await cli('log', '--json'), 'log').stdout, 'log --json') as {
       schemaVersion: number;
-      snapshots: { commit: string; command: string; node: string; pipes: { added: number; removed: number; changed: number } }[];
+      snapshots: {
+        commit: string;
+        command: string;
+        node: string;
+        pipes: { added: number; removed: number; changed: number };
+      }[];
     };
     expect(log.schemaVersion).toBe(1);
     expect(log.snapshots.map((s) => s.commit)).toEqual([second, first]);
-    expect(log.snapshots[0]).toMatchObject({ command: 'download', node: '127.0.0.1', pipes: { added: 0, removed: 0, changed: 1 } });
+    expect(log.snapshots[0]).toMatchObject({
+      command: 'download',
+      node: '127.0.0.1',
+      pipes: { added: 0, removed: 0, changed: 1 },
+    });
     expect(log.snapshots[1]!.pipes).toEqual({ added: 12, removed: 0, changed: 0 });
 
     const diff = parseJsonOutput(ok(await cli('diff', first, second, '--json'), 'diff').stdout, 'diff --json') as {
@@ -103,7 +132,9 @@ describe.skipIf(!hasBuild)('snapshots of the example project over HTTP', () => {
         id: PIPE,
         file: `pipes/${PIPE}.conf.json`,
         status: 'changed',
-        changes: [{ path: '$.transform.rules.default[2][2]', kind: 'changed', before: '_S.name', after: ['upper', '_S.name'] }],
+        changes: [
+          { path: '$.transform.rules.default[2][2]', kind: 'changed', before: '_S.name', after: ['upper', '_S.name'] },
+        ],
       },
     ]);
     const human = ok(await cli('diff', first, second), 'diff');
@@ -126,11 +157,18 @@ describe.skipIf(!hasBuild)('snapshots of the example project over HTTP', () => {
     // Same configuration as the first snapshot, a new commit on top of the second.
     expect(repo.git('rev-parse', `${third}^{tree}`)).toBe(repo.git('rev-parse', `${first}^{tree}`));
     // The work tree keeps the downloaded (edited) file: restore without --write changes only the node.
-    expect(readFileSync(join(repo.dir, 'pipes', `${PIPE}.conf.json`), 'utf8')).toBe(fileAt(repo, second, `pipes/${PIPE}.conf.json`));
+    expect(readFileSync(join(repo.dir, 'pipes', `${PIPE}.conf.json`), 'utf8')).toBe(
+      fileAt(repo, second, `pipes/${PIPE}.conf.json`),
+    );
     // The node holds the old config: status against the work tree (which has the edit) differs in that pipe only.
-    const status = parseJsonOutput((await cli('status', '--json')).stdout, 'status --json') as { inSync: boolean; files: { path: string; state: string }[] };
+    const status = parseJsonOutput((await cli('status', '--json')).stdout, 'status --json') as {
+      inSync: boolean;
+      files: { path: string; state: string }[];
+    };
     expect(status.inSync).toBe(false);
-    expect(status.files.filter((f) => f.state !== 'same')).toEqual([{ path: `pipes/${PIPE}.conf.json`, state: 'differs' }]);
+    expect(status.files.filter((f) => f.state !== 'same')).toEqual([
+      { path: `pipes/${PIPE}.conf.json`, state: 'differs' },
+    ]);
   });
 
   it('verify --at compares with expected/ as stored at a revision, not on disk', async () => {
@@ -176,14 +214,28 @@ describe.skipIf(!hasBuild)('bisect over 16 snapshots over HTTP', () => {
     _id: 'src',
     type: 'pipe',
     description: `edit ${step}`,
-    source: { type: 'embedded', entities: [{ _id: 'a', n: 1 }, { _id: 'b', n: 2 }] },
+    source: {
+      type: 'embedded',
+      entities: [
+        { _id: 'a', n: 1 },
+        { _id: 'b', n: 2 },
+      ],
+    },
   });
   const output = (v: number) => ({
     _id: 'out',
     type: 'pipe',
     source: { type: 'dataset', dataset: 'src' },
     sink: { type: 'http_endpoint' },
-    transform: { type: 'dtl', rules: { default: [['copy', '*'], ['add', 'v', v]] } },
+    transform: {
+      type: 'dtl',
+      rules: {
+        default: [
+          ['copy', '*'],
+          ['add', 'v', v],
+        ],
+      },
+    },
   });
 
   beforeAll(async () => {
@@ -242,7 +294,10 @@ describe.skipIf(!hasBuild)('bisect over 16 snapshots over HTTP', () => {
       expect(step.verdict, `snapshot ${index + 1}`).toBe(index + 1 >= FIRST_BAD ? 'bad' : 'good');
     }
     const out = doc.diff.pipes.find((p) => p.id === 'out');
-    expect(out).toMatchObject({ status: 'changed', changes: [{ path: '$.transform.rules.default[1][2]', before: 1, after: 2 }] });
+    expect(out).toMatchObject({
+      status: 'changed',
+      changes: [{ path: '$.transform.rules.default[1][2]', before: 1, after: 2 }],
+    });
 
     // The same components (a zip upload lists them by file name, so compare by _id) and the same zip bytes.
     expect(await node.components()).toEqual(configBefore);

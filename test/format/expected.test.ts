@@ -12,7 +12,10 @@ describe('formatExpected (update / format expected)', () => {
       '[\n  {\n    "B": [\n      1,\n      2\n    ],\n    "_id": "x",\n    "a": {},\n    "b": 1,\n    "c": []\n  }\n]\n',
     );
     expect(formatExpected([])).toBe('[]\n');
-    expect(Object.keys(parseJson(formatExpected({ '\u{1F600}': 1, '\uFFFF': 2 })) as object)).toEqual(['\uFFFF', '\u{1F600}']);
+    expect(Object.keys(parseJson(formatExpected({ '\u{1F600}': 1, '\uFFFF': 2 })) as object)).toEqual([
+      '\uFFFF',
+      '\u{1F600}',
+    ]);
   });
 
   it('escapes <, > and & like the Go encoder, in keys and values, unless disabled', () => {
@@ -38,7 +41,8 @@ describe('formatExpected (update / format expected)', () => {
 });
 
 describe('fixDecimalToInts (§6.5)', () => {
-  const fix = (text: string, noLargeIntBugs = false) => stringifyJson(fixDecimalToInts(parseJson(text), { noLargeIntBugs }));
+  const fix = (text: string, noLargeIntBugs = false) =>
+    stringifyJson(fixDecimalToInts(parseJson(text), { noLargeIntBugs }));
 
   it('turns floats printed as x.0 into ints, and nothing else', () => {
     expect(fix('[5.0, -0.0, 1.5, 1e16, 1e15, 1e-5, true, false, null, "5.0"]')).toBe(
@@ -48,9 +52,9 @@ describe('fixDecimalToInts (§6.5)', () => {
   });
 
   it('rounds ints longer than 16 characters through a double unless noLargeIntBugs', () => {
-    expect(fix('[12345678901234567890, -12345678901234567890, 90071992547409931, 9007199254740993, -1234567890123456]')).toBe(
-      '[12345678901234567000, -12345678901234567000, 90071992547409940, 9007199254740993, -1234567890123456]',
-    );
+    expect(
+      fix('[12345678901234567890, -12345678901234567890, 90071992547409931, 9007199254740993, -1234567890123456]'),
+    ).toBe('[12345678901234567000, -12345678901234567000, 90071992547409940, 9007199254740993, -1234567890123456]');
     expect(fix('[12345678901234567890, 9007199254740993]', true)).toBe('[12345678901234567890, 9007199254740993]');
     expect(fix('-9999999999999998.0')).toBe('-9999999999999998');
     expect(fix('123456789012345678901234567890')).toBe('123456789012345680000000000000');
@@ -65,21 +69,24 @@ describe('fixDecimalToInts (§6.5)', () => {
   });
 });
 
-describe.skipIf(!HAVE_FIXTURES)(`formatExpected golden files (${HAVE_FIXTURES ? 'sesam-py fixtures' : SKIP_REASON})`, () => {
-  // fair_weather's file is real `update` output; embedded_conversion's was written by hand without the final newline.
-  it('leaves the fixtures\' expected/*.json unchanged (but for a missing final newline)', () => {
-    const dirs = ['fair_weather_test', 'embedded_conversion_test-before', 'embedded_conversion_test-expected_after'];
-    let count = 0;
-    for (const dir of dirs) {
-      const expected = join(SESAM_PY, dir, 'expected');
-      for (const name of readdirSync(expected).filter((n) => n.endsWith('.json') && !n.endsWith('.test.json'))) {
-        const text = readFileSync(join(expected, name), 'utf8');
-        const formatted = formatExpected(parseJson(text));
-        if (dir === 'fair_weather_test') expect(formatted, `${dir}/expected/${name}`).toBe(text);
-        else expect(formatted, `${dir}/expected/${name}`).toBe(text.endsWith('\n') ? text : text + '\n');
-        count++;
+describe.skipIf(!HAVE_FIXTURES)(
+  `formatExpected golden files (${HAVE_FIXTURES ? 'sesam-py fixtures' : SKIP_REASON})`,
+  () => {
+    // fair_weather's file is real `update` output; embedded_conversion's was written by hand without the final newline.
+    it("leaves the fixtures' expected/*.json unchanged (but for a missing final newline)", () => {
+      const dirs = ['fair_weather_test', 'embedded_conversion_test-before', 'embedded_conversion_test-expected_after'];
+      let count = 0;
+      for (const dir of dirs) {
+        const expected = join(SESAM_PY, dir, 'expected');
+        for (const name of readdirSync(expected).filter((n) => n.endsWith('.json') && !n.endsWith('.test.json'))) {
+          const text = readFileSync(join(expected, name), 'utf8');
+          const formatted = formatExpected(parseJson(text));
+          if (dir === 'fair_weather_test') expect(formatted, `${dir}/expected/${name}`).toBe(text);
+          else expect(formatted, `${dir}/expected/${name}`).toBe(text.endsWith('\n') ? text : `${text}\n`);
+          count++;
+        }
       }
-    }
-    expect(count).toBeGreaterThanOrEqual(3);
-  });
-});
+      expect(count).toBeGreaterThanOrEqual(3);
+    });
+  },
+);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { JsonFloat, JsonSyntaxError, jsonEquals, parseJson, pyFloatRepr, stringifyJson } from '../../src/format/json.js';
+import {
+  JsonFloat,
+  JsonSyntaxError,
+  jsonEquals,
+  parseJson,
+  pyFloatRepr,
+  stringifyJson,
+} from '../../src/format/json.js';
 
 describe('parseJson', () => {
   it('keeps ints and floats apart, and big integers exact', () => {
@@ -25,7 +32,10 @@ describe('parseJson', () => {
     }
   });
   it('keeps the first position and the last value of a duplicate key', () => {
-    expect(Object.entries(parseJson('{"a":1,"b":2,"a":3}') as object)).toEqual([['a', 3], ['b', 2]]);
+    expect(Object.entries(parseJson('{"a":1,"b":2,"a":3}') as object)).toEqual([
+      ['a', 3],
+      ['b', 2],
+    ]);
   });
   it('reports an unterminated string (a truncated file or response) instead of looping', () => {
     expect(() => parseJson('[{"a": "abc')).toThrow('Unterminated string starting at: line 1 column 8 (char 7)');
@@ -35,7 +45,10 @@ describe('parseJson', () => {
     const v = parseJson('[[1, [2, [], [3, 4]], 5], [], [[[]]], [1, [2, [], [3, 4]], 5]]') as unknown[];
     expect(v).toEqual([[1, [2, [], [3, 4]], 5], [], [[[]]], [1, [2, [], [3, 4]], 5]]);
     expect(v[0]).not.toBe(v[3]);
-    const big = parseJson(`[${Array.from({ length: 1000 }, (_, i) => `[${i}, "s${i % 7}"]`).join(',')}]`) as [number, string][];
+    const big = parseJson(`[${Array.from({ length: 1000 }, (_, i) => `[${i}, "s${i % 7}"]`).join(',')}]`) as [
+      number,
+      string,
+    ][];
     expect(big).toHaveLength(1000);
     expect(big[999]).toEqual([999, 's5']);
     // A syntax error inside nested arrays leaves nothing behind for the next parse.
@@ -63,9 +76,18 @@ describe('parseJson', () => {
 
 describe('pyFloatRepr', () => {
   it.each([
-    [1, '1.0'], [0.1, '0.1'], [1e16, '1e+16'], [1e15, '1000000000000000.0'], [0.0001, '0.0001'],
-    [0.00001, '1e-05'], [1.5e-7, '1.5e-07'], [123.456, '123.456'], [-2.5, '-2.5'], [1.7976931348623157e308, '1.7976931348623157e+308'],
-    [-0, '-0.0'], [12345678901234567890, '1.2345678901234567e+19'],
+    [1, '1.0'],
+    [0.1, '0.1'],
+    [1e16, '1e+16'],
+    [1e15, '1000000000000000.0'],
+    [0.0001, '0.0001'],
+    [0.00001, '1e-05'],
+    [1.5e-7, '1.5e-07'],
+    [123.456, '123.456'],
+    [-2.5, '-2.5'],
+    [1.7976931348623157e308, '1.7976931348623157e+308'],
+    [-0, '-0.0'],
+    [12345678901234567890, '1.2345678901234567e+19'],
   ])('%s -> %s', (n, text) => expect(pyFloatRepr(n)).toBe(text));
 });
 

@@ -56,10 +56,21 @@ describe('formatJson (sesam-py format_json)', () => {
     const ordered = portalOrder(parseJson('{"Z":1,"a":2,"_id":3,"$x":4,"$audit":5,"_updated":6,"":7}'));
     expect(Object.keys(ordered as object)).toEqual(['_id', '', '$x', 'Z', 'a', '$audit', '_updated']);
     const pipe = portalOrder(
-      parseJson('{"zzz":1,"default":1,"sink":1,"source":1,"description":1,"name":1,"type":1,"_id":1,"$principals-from-user":1,"_ts":1}'),
+      parseJson(
+        '{"zzz":1,"default":1,"sink":1,"source":1,"description":1,"name":1,"type":1,"_id":1,"$principals-from-user":1,"_ts":1}',
+      ),
     );
     expect(Object.keys(pipe as object)).toEqual([
-      '_id', 'type', 'name', 'description', 'source', 'sink', 'default', 'zzz', '$principals-from-user', '_ts',
+      '_id',
+      'type',
+      'name',
+      'description',
+      'source',
+      'sink',
+      'default',
+      'zzz',
+      '$principals-from-user',
+      '_ts',
     ]);
   });
 
@@ -121,34 +132,45 @@ function goldenFiles(): string[] {
   return [...pipes, ...testdata];
 }
 
-describe.skipIf(!HAVE_FIXTURES)(`formatJson golden files (${HAVE_FIXTURES ? 'sesam-py fixtures' : SKIP_REASON})`, () => {
-  it('reproduces every format_json output of embedded_conversion_test byte for byte', () => {
-    const files = goldenFiles();
-    expect(files.length).toBeGreaterThanOrEqual(9);
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      expect(formatJson(parseJson(text)), file).toBe(text);
-    }
-  });
-
-  it('formats re-indented copies back to the same bytes', () => {
-    for (const file of goldenFiles()) {
-      const text = readFileSync(file, 'utf8');
-      const plain = JSON.parse(text) as unknown;
-      for (const variant of [JSON.stringify(plain, null, 4), JSON.stringify(plain), JSON.stringify(plain, null, '\t') + '\r\n']) {
-        expect(formatJson(parseJson(variant)), file).toBe(text);
+describe.skipIf(!HAVE_FIXTURES)(
+  `formatJson golden files (${HAVE_FIXTURES ? 'sesam-py fixtures' : SKIP_REASON})`,
+  () => {
+    it('reproduces every format_json output of embedded_conversion_test byte for byte', () => {
+      const files = goldenFiles();
+      expect(files.length).toBeGreaterThanOrEqual(9);
+      for (const file of files) {
+        const text = readFileSync(file, 'utf8');
+        expect(formatJson(parseJson(text)), file).toBe(text);
       }
-      // Keys in reverse order come back in portal order too.
-      const reversed = reverseKeys(plain);
-      expect(formatJson(parseJson(JSON.stringify(reversed))), file).toBe(text);
-    }
-  });
-});
+    });
+
+    it('formats re-indented copies back to the same bytes', () => {
+      for (const file of goldenFiles()) {
+        const text = readFileSync(file, 'utf8');
+        const plain = JSON.parse(text) as unknown;
+        for (const variant of [
+          JSON.stringify(plain, null, 4),
+          JSON.stringify(plain),
+          `${JSON.stringify(plain, null, '\t')}\r\n`,
+        ]) {
+          expect(formatJson(parseJson(variant)), file).toBe(text);
+        }
+        // Keys in reverse order come back in portal order too.
+        const reversed = reverseKeys(plain);
+        expect(formatJson(parseJson(JSON.stringify(reversed))), file).toBe(text);
+      }
+    });
+  },
+);
 
 function reverseKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reverseKeys);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).reverse().map(([k, x]) => [k, reverseKeys(x)]));
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .reverse()
+        .map(([k, x]) => [k, reverseKeys(x)]),
+    );
   }
   return v;
 }

@@ -48,7 +48,10 @@ export interface FixtureRepo {
 }
 
 /** A repository on branch `main` with the given files committed (no commit when `files` is empty). */
-export function createRepo(files: Record<string, string | object> = {}, options: { env?: Record<string, string> } = {}): FixtureRepo {
+export function createRepo(
+  files: Record<string, string | object> = {},
+  options: { env?: Record<string, string> } = {},
+): FixtureRepo {
   const env = options.env ?? gitEnv();
   const dir = tempDir('sesam-repo-');
   git(dir, ['init', '-q', '-b', 'main'], env);
@@ -135,7 +138,12 @@ export function commandContext(
   let stderr = '';
   const redactor = new Redactor();
   const out = createOutput({ write: (s: string) => ((stdout += s), true) }, redactor, false);
-  const log = createLogger({ stream: { write: (s: string) => ((stderr += s), true) }, verbosity: options.verbose ?? 0, color: false, redactor });
+  const log = createLogger({
+    stream: { write: (s: string) => ((stderr += s), true) },
+    verbosity: options.verbose ?? 0,
+    color: false,
+    redactor,
+  });
   return {
     command: 'test',
     args: extra.args ?? [],

@@ -3,6 +3,11 @@ import { createLogger, Redactor, type Logger } from '../../src/log.js';
 
 export function captureLogger(verbosity = 0): { log: Logger; text: () => string } {
   let out = '';
-  const log = createLogger({ stream: { write: (s: string) => ((out += s), true) }, verbosity, color: false, redactor: new Redactor() });
+  const log = createLogger({
+    stream: { write: (s: string) => ((out += s), true) },
+    verbosity,
+    color: false,
+    redactor: new Redactor(),
+  });
   return { log, text: () => out };
 }

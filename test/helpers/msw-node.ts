@@ -12,7 +12,14 @@ import { http, HttpResponse, type HttpHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { clientTuning, pollTiming } from '../../src/commands/timing.js';
-import { isJsonObject, JsonFloat, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../../src/format/json.js';
+import {
+  isJsonObject,
+  JsonFloat,
+  parseJson,
+  stringifyJson,
+  type JsonObject,
+  type JsonValue,
+} from '../../src/format/json.js';
 
 /** A syntactically valid JWT with an empty payload; long enough to be redacted. */
 export const FAKE_JWT = 'eyJhbGciOiJIUzI1NiJ9.e30.fake-signature-0123456789abcdef';
@@ -194,15 +201,27 @@ export class FakeNode {
     const routeName = match ? match.route : `${request.method} ${rawPath}`;
     const contentType = request.headers.get('content-type') ?? '';
     const body = contentType.startsWith('multipart/') ? undefined : await request.clone().text();
-    this.requests.push({ method: request.method, rawPath, route: routeName, query: url.searchParams, headers: request.headers, body });
+    this.requests.push({
+      method: request.method,
+      rawPath,
+      route: routeName,
+      query: url.searchParams,
+      headers: request.headers,
+      body,
+    });
 
     const f = this.faults.find((x) => (x.route === routeName || x.route === '*') && x.remaining > 0);
     if (f) {
       f.remaining--;
       const fault = f.fault;
-      if ('status' in fault) return new HttpResponse(fault.body ?? JSON.stringify({ message: `injected ${fault.status}` }), { status: fault.status, headers: { 'Content-Type': 'application/json', ...fault.headers } });
+      if ('status' in fault)
+        return new HttpResponse(fault.body ?? JSON.stringify({ message: `injected ${fault.status}` }), {
+          status: fault.status,
+          headers: { 'Content-Type': 'application/json', ...fault.headers },
+        });
       if (fault.kind === 'drop') return HttpResponse.error();
-      if (fault.kind === 'malformed') return new HttpResponse('{"_id": "x", oops', { status: 200, headers: { 'Content-Type': 'application/json' } });
+      if (fault.kind === 'malformed')
+        return new HttpResponse('{"_id": "x", oops', { status: 200, headers: { 'Content-Type': 'application/json' } });
       // hang: answer only when the client gives up
       await new Promise<void>((resolve) => request.signal.addEventListener('abort', () => resolve(), { once: true }));
       return HttpResponse.error();
@@ -247,7 +266,8 @@ export class FakeNode {
       async (req) => {
         const form = new URLSearchParams(await req.text());
         const email = form.get('email') ?? '';
-        if (!email || this.accounts[email] !== form.get('password')) return new HttpResponse('Invalid email or password', { status: 401 });
+        if (!email || this.accounts[email] !== form.get('password'))
+          return new HttpResponse('Invalid email or password', { status: 401 });
         return new HttpResponse(this.jwt ?? FAKE_JWT, { headers: { 'Content-Type': 'text/plain' } });
       },
     ],
@@ -296,7 +316,9 @@ export class FakeNode {
       'GET /config',
       (req) => {
         if ((req.headers.get('accept') ?? '').includes('application/zip')) {
-          return new HttpResponse(this.configZip() as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/zip' } });
+          return new HttpResponse(this.configZip() as Uint8Array<ArrayBuffer>, {
+            headers: { 'Content-Type': 'application/zip' },
+          });
         }
         return this.json(this.config);
       },
@@ -310,23 +332,35 @@ export class FakeNode {
         return this.json(list);
       },
     ],
-    ['POST /pipes/run-all-pipes', (_r, _p, url) => {
-      this.runCalls.push(url.searchParams);
-      if (url.searchParams.get('request_mode') === 'async') return this.json({ token: 'fake-token-1' });
-      return this.json(this.runResult);
-    }],
-    ['POST /pipes/stop-run-all-pipes', () => {
-      this.stopCalls++;
-      return this.json({ message: 'OK' });
-    }],
-    ['GET /pipes/get-pipe-runner-status', () => {
-      const status = this.runnerStatuses.length > 1 ? this.runnerStatuses.shift()! : this.runnerStatuses[0]!;
-      return this.json({ status });
-    }],
-    ['GET /pipes/get-run-all-pipes-log', (_r, _p, url) => {
-      const since = url.searchParams.get('since');
-      return this.json(this.runnerLog.filter((l) => !since || l.timestamp > since));
-    }],
+    [
+      'POST /pipes/run-all-pipes',
+      (_r, _p, url) => {
+        this.runCalls.push(url.searchParams);
+        if (url.searchParams.get('request_mode') === 'async') return this.json({ token: 'fake-token-1' });
+        return this.json(this.runResult);
+      },
+    ],
+    [
+      'POST /pipes/stop-run-all-pipes',
+      () => {
+        this.stopCalls++;
+        return this.json({ message: 'OK' });
+      },
+    ],
+    [
+      'GET /pipes/get-pipe-runner-status',
+      () => {
+        const status = this.runnerStatuses.length > 1 ? this.runnerStatuses.shift()! : this.runnerStatuses[0]!;
+        return this.json({ status });
+      },
+    ],
+    [
+      'GET /pipes/get-run-all-pipes-log',
+      (_r, _p, url) => {
+        const since = url.searchParams.get('since');
+        return this.json(this.runnerLog.filter((l) => !since || l.timestamp > since));
+      },
+    ],
     [
       'GET /pipes/:id',
       (_r, p) => {
@@ -336,7 +370,8 @@ export class FakeNode {
     ],
     [
       'GET /pipes/:id/entities',
-      (_r, p) => (this.findPipe(p.id!) ? this.json(this.pipeEntities.get(p.id!) ?? []) : this.notFound(`Pipe '${p.id}'`)),
+      (_r, p) =>
+        this.findPipe(p.id!) ? this.json(this.pipeEntities.get(p.id!) ?? []) : this.notFound(`Pipe '${p.id}'`),
     ],
     [
       'GET /pipes/:id/pump',
@@ -364,7 +399,9 @@ export class FakeNode {
         const pub = this.published.get(`${p.id}/${p.endpoint}`);
         if (!pub) return this.notFound(`Publisher '${p.id}/${p.endpoint}'`);
         const body = typeof pub.body === 'string' ? strToU8(pub.body) : pub.body;
-        return new HttpResponse(body as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': pub.contentType ?? 'application/octet-stream' } });
+        return new HttpResponse(body as Uint8Array<ArrayBuffer>, {
+          headers: { 'Content-Type': pub.contentType ?? 'application/octet-stream' },
+        });
       },
     ],
     [
@@ -383,7 +420,10 @@ export class FakeNode {
     ],
     [
       'GET /datasets/:id',
-      (_r, p) => (this.datasets.has(p.id!) ? this.json({ _id: p.id!, runtime: { count: this.datasets.get(p.id!)!.length } }) : this.notFound(`Dataset '${p.id}'`)),
+      (_r, p) =>
+        this.datasets.has(p.id!)
+          ? this.json({ _id: p.id!, runtime: { count: this.datasets.get(p.id!)!.length } })
+          : this.notFound(`Dataset '${p.id}'`),
     ],
     [
       'GET /datasets/:id/entities',
@@ -443,7 +483,10 @@ export class FakeNode {
     const errors: JsonValue[] = [];
     for (const e of entities) {
       if (typeof e._id !== 'string' || typeof e.type !== 'string') {
-        errors.push({ 'posted-config': e, 'config-errors': [{ level: 'error', msg: "'_id' and 'type' are required", elements: '$' }] });
+        errors.push({
+          'posted-config': e,
+          'config-errors': [{ level: 'error', msg: "'_id' and 'type' are required", elements: '$' }],
+        });
       }
     }
     errors.push(...(this.validate?.(entities) ?? []));

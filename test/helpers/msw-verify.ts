@@ -15,7 +15,11 @@ export interface TestContext {
   abort: () => void;
 }
 
-export function makeContext(cwd: string, options: Partial<Options> = {}, env: Record<string, string> = {}): TestContext {
+export function makeContext(
+  cwd: string,
+  options: Partial<Options> = {},
+  env: Record<string, string> = {},
+): TestContext {
   let out = '';
   let err = '';
   const redactor = new Redactor();
@@ -28,7 +32,12 @@ export function makeContext(cwd: string, options: Partial<Options> = {}, env: Re
     cwd,
     env,
     out: createOutput({ write: (s: string) => ((out += s), true) }, redactor, false),
-    log: createLogger({ stream: { write: (s: string) => ((err += s), true) }, verbosity: o.verbose, color: false, redactor }),
+    log: createLogger({
+      stream: { write: (s: string) => ((err += s), true) },
+      verbosity: o.verbose,
+      color: false,
+      redactor,
+    }),
     signal: controller.signal,
     prompt: {
       interactive: false,
@@ -40,7 +49,14 @@ export function makeContext(cwd: string, options: Partial<Options> = {}, env: Re
 }
 
 export function fakeApi(node: FakeNode, ctx: CommandContext): NodeApi {
-  return createNodeApi({ baseUrl: node.baseUrl, jwt: node.jwt, log: ctx.log, label: 'fake0001', retries: 0, sleep: async () => {} });
+  return createNodeApi({
+    baseUrl: node.baseUrl,
+    jwt: node.jwt,
+    log: ctx.log,
+    label: 'fake0001',
+    retries: 0,
+    sleep: async () => {},
+  });
 }
 
 /** Pipe configs for the fake node: output (dataset sink-less), endpoint and input pipes. */
@@ -57,4 +73,8 @@ export const endpointPipe = (id: string, sinkType = 'csv_endpoint'): JsonObject 
   source: { type: 'dataset', dataset: 'in' },
   sink: { type: sinkType },
 });
-export const inputPipe = (id: string): JsonObject => ({ _id: id, type: 'pipe', source: { type: 'embedded', entities: [] } });
+export const inputPipe = (id: string): JsonObject => ({
+  _id: id,
+  type: 'pipe',
+  source: { type: 'embedded', entities: [] },
+});

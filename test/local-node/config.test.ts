@@ -22,9 +22,14 @@ describe('putConfig validation', () => {
     );
     const byId = Object.fromEntries(errors.map((e) => [String(e['posted-config']._id), e['config-errors']]));
     expect(Object.keys(byId)).toEqual(['undefined', 'bad-source', 'bad-sink', 'thing', 'env']);
-    expect(byId['bad-source']).toEqual([{ level: 'error', msg: "Unknown source type 'nosuch'", elements: "$['source']['type']" }]);
-    expect(byId['env']![0]).toMatchObject({ msg: "Unknown environment variable 'missing-var'", elements: "$['source']['dataset']" });
-    expect(byId['thing']![0]!.msg).toMatch(/Unknown config entity type 'widget'/);
+    expect(byId['bad-source']).toEqual([
+      { level: 'error', msg: "Unknown source type 'nosuch'", elements: "$['source']['type']" },
+    ]);
+    expect(byId.env![0]).toMatchObject({
+      msg: "Unknown environment variable 'missing-var'",
+      elements: "$['source']['dataset']",
+    });
+    expect(byId.thing![0]!.msg).toMatch(/Unknown config entity type 'widget'/);
     expect(engine.listPipes().map((p) => p._id)).toEqual(['keep']);
   });
 
@@ -42,7 +47,9 @@ describe('putConfig validation', () => {
 
   it('stores bad config with force and marks the pipe invalid', () => {
     const engine = fresh();
-    const errors = engine.putConfig([{ _id: 'bad', type: 'pipe', source: { type: 'nosuch' } }, embedded('good', [])], { force: true });
+    const errors = engine.putConfig([{ _id: 'bad', type: 'pipe', source: { type: 'nosuch' } }, embedded('good', [])], {
+      force: true,
+    });
     expect(errors).toHaveLength(1);
     expect(engine.getConfig().map((e) => e._id)).toEqual(['bad', 'good']);
     expect(engine.getPipe('bad')!.runtime['is-valid-config']).toBe(false);
@@ -52,7 +59,11 @@ describe('putConfig validation', () => {
 
   it('returns the uploaded config unchanged and replaces all of it', () => {
     const engine = fresh();
-    const config = [{ _id: 'node', type: 'metadata', namespaced_identifiers: true }, embedded('a', [{ _id: '1' }]), { _id: 'sys', type: 'system:url', url: 'http://x' }];
+    const config = [
+      { _id: 'node', type: 'metadata', namespaced_identifiers: true },
+      embedded('a', [{ _id: '1' }]),
+      { _id: 'sys', type: 'system:url', url: 'http://x' },
+    ];
     engine.putConfig(config, { force: false });
     expect(engine.getConfig()).toEqual(config);
     engine.putConfig([embedded('b', [])], { force: false });
@@ -71,20 +82,30 @@ describe('effective config', () => {
     ]);
     const eff = (id: string) => engine.getPipe(id)!.config.effective;
     expect(eff('in')).toMatchObject({ sink: { type: 'dataset', dataset: 'in' }, pump: { schedule_interval: 900 } });
-    expect(eff('internal')).toMatchObject({ sink: { type: 'dataset', dataset: 'internal' }, pump: { schedule_interval: 30 } });
+    expect(eff('internal')).toMatchObject({
+      sink: { type: 'dataset', dataset: 'internal' },
+      pump: { schedule_interval: 30 },
+    });
     expect(eff('endpoint').sink).toEqual({ type: 'http_endpoint' });
     expect(eff('named').sink).toEqual({ type: 'dataset', dataset: 'named' });
     expect(engine.getPipe('in')!.config.original).toEqual(embedded('in', []));
   });
 
   it('expands $ENV and resolves conditional sources, sinks and transforms', () => {
-    const conditional = (alternatives: JsonObject): JsonObject => ({ type: 'conditional', condition: '$ENV(node-env)', alternatives });
+    const conditional = (alternatives: JsonObject): JsonObject => ({
+      type: 'conditional',
+      condition: '$ENV(node-env)',
+      alternatives,
+    });
     const engine = engineWith(
       [
         {
           _id: 'p',
           type: 'pipe',
-          source: conditional({ prod: { type: 'sql', system: 'db' }, test: { type: 'embedded', entities: [{ _id: 'x', n: '$ENV(count)' }] } }),
+          source: conditional({
+            prod: { type: 'sql', system: 'db' },
+            test: { type: 'embedded', entities: [{ _id: 'x', n: '$ENV(count)' }] },
+          }),
           sink: conditional({ prod: { type: 'null' }, test: { type: 'dataset', dataset: '$ENV(prefix)-out' } }),
         },
       ],
@@ -110,7 +131,13 @@ describe('effective config', () => {
     const engine = NodeEngine.open({ memory: true });
     engine.putEnv({ 'node-env': 'dev' });
     const errors = engine.putConfig(
-      [{ _id: 'p', type: 'pipe', source: { type: 'conditional', condition: '$ENV(node-env)', alternatives: { prod: { type: 'empty' } } } }],
+      [
+        {
+          _id: 'p',
+          type: 'pipe',
+          source: { type: 'conditional', condition: '$ENV(node-env)', alternatives: { prod: { type: 'empty' } } },
+        },
+      ],
       { force: false },
     );
     expect(errors[0]!['config-errors'][0]!.msg).toMatch(/condition 'dev' matches none of the alternatives \(prod\)/);
@@ -119,7 +146,9 @@ describe('effective config', () => {
   it('keeps secrets write-only and reports unknown secrets in systems as warnings', () => {
     const engine = NodeEngine.open({ memory: true });
     engine.putSecrets({ pw: 'hunter2' }, false);
-    engine.putConfig([{ _id: 's', type: 'system:url', password: '$SECRET(pw)', other: '$SECRET(nope)' }], { force: false });
+    engine.putConfig([{ _id: 's', type: 'system:url', password: '$SECRET(pw)', other: '$SECRET(nope)' }], {
+      force: false,
+    });
     expect(engine.getSecretNames()).toEqual(['pw']);
     const system = engine.getSystem('s')!;
     expect(JSON.stringify(system)).not.toContain('hunter2');

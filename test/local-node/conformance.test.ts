@@ -45,8 +45,7 @@ function filterEntity(value: JsonValue): JsonValue {
   return out;
 }
 
-const canonical = (entities: JsonValue[]) =>
-  entities.map((e) => stringifyJson(e, { sortKeys: true })).sort();
+const canonical = (entities: JsonValue[]) => entities.map((e) => stringifyJson(e, { sortKeys: true })).sort();
 
 async function verifyProject(dir: string): Promise<void> {
   const { engine, hasTestdata } = loadProject(dir);
@@ -54,7 +53,12 @@ async function verifyProject(dir: string): Promise<void> {
   expect(result.status).toBe('success');
   const expectedDir = join(dir, 'expected');
   for (const f of readdirSync(expectedDir).filter((n) => n.endsWith('.test.json'))) {
-    const spec = { endpoint: 'json', pipe: f.replace(/\.test\.json$/, ''), file: f.replace(/\.test\.json$/, '.json'), ...(readJson(join(expectedDir, f)) as JsonObject) };
+    const spec = {
+      endpoint: 'json',
+      pipe: f.replace(/\.test\.json$/, ''),
+      file: f.replace(/\.test\.json$/, '.json'),
+      ...(readJson(join(expectedDir, f)) as JsonObject),
+    };
     const file = join(expectedDir, String(spec.file).replace(/^expected\//, ''));
     if (spec.endpoint === 'json') {
       const current = engine
@@ -69,12 +73,15 @@ async function verifyProject(dir: string): Promise<void> {
   }
 }
 
-describe('sesam-py fixture projects' + why, () => {
+describe(`sesam-py fixture projects${why}`, () => {
   it.skipIf(missing)('fair_weather_test: json and csv outputs match the real node', async () => {
     await verifyProject(join(fixtures, 'fair_weather_test'));
   });
 
-  it.skipIf(missing)('embedded_conversion_test (after convert): testdata pushed to receivers reaches the output', async () => {
-    await verifyProject(join(fixtures, 'embedded_conversion_test-expected_after'));
-  });
+  it.skipIf(missing)(
+    'embedded_conversion_test (after convert): testdata pushed to receivers reaches the output',
+    async () => {
+      await verifyProject(join(fixtures, 'embedded_conversion_test-expected_after'));
+    },
+  );
 });

@@ -7,7 +7,11 @@ const text = (bytes: Uint8Array) => new TextDecoder('utf-8', { ignoreBOM: true }
 describe('csv_endpoint serialiser (Python csv.writer semantics)', () => {
   it('writes the fair_weather_test bytes', () => {
     const out = renderCsv(
-      [{ _id: 'test1', name: 'test1' }, { _id: 'test2', name: 'test2' }, { _id: 'gone', name: 'x', _deleted: true }],
+      [
+        { _id: 'test1', name: 'test1' },
+        { _id: 'test2', name: 'test2' },
+        { _id: 'gone', name: 'x', _deleted: true },
+      ],
       { type: 'csv_endpoint', columns: ['_id', 'name'] },
     );
     expect(text(out)).toBe('_id,name\r\ntest1,test1\r\ntest2,test2\r\n');
@@ -16,13 +20,30 @@ describe('csv_endpoint serialiser (Python csv.writer semantics)', () => {
   it('converts values: None empty, floats by repr, bools as Python, NI/URI plain, lists and dicts as JSON', () => {
     const d = csvDialect({});
     expect(
-      csvRow([null, undefined, new JsonFloat(1), new JsonFloat(0.1), 5, 12345678901234567890n, true, '~:ns:id', '~rhttp://x/y', [1, 'a'], { k: 1 }], d),
+      csvRow(
+        [
+          null,
+          undefined,
+          new JsonFloat(1),
+          new JsonFloat(0.1),
+          5,
+          12345678901234567890n,
+          true,
+          '~:ns:id',
+          '~rhttp://x/y',
+          [1, 'a'],
+          { k: 1 },
+        ],
+        d,
+      ),
     ).toBe(',,1.0,0.1,5,12345678901234567890,True,ns:id,http://x/y,"[1, ""a""]","{""k"": 1}"\r\n');
   });
 
   it('quotes minimally: delimiter, quotechar and line breaks', () => {
     const d = csvDialect({});
-    expect(csvRow(['a,b', 'say "hi"', 'line\nbreak', 'cr\r', 'plain'], d)).toBe('"a,b","say ""hi""","line\nbreak","cr\r",plain\r\n');
+    expect(csvRow(['a,b', 'say "hi"', 'line\nbreak', 'cr\r', 'plain'], d)).toBe(
+      '"a,b","say ""hi""","line\nbreak","cr\r",plain\r\n',
+    );
   });
 
   it('quotes a single empty field', () => {
@@ -49,7 +70,12 @@ describe('csv_endpoint serialiser (Python csv.writer semantics)', () => {
 
   it('honours include_header, byte_order_mark, skip-deleted-entities and rejects bad dialects', () => {
     const entities = [{ _id: 'a', _deleted: true }];
-    const sink = { columns: ['_id', '_deleted'], include_header: false, byte_order_mark: true, 'skip-deleted-entities': false };
+    const sink = {
+      columns: ['_id', '_deleted'],
+      include_header: false,
+      byte_order_mark: true,
+      'skip-deleted-entities': false,
+    };
     expect(text(renderCsv(entities, sink))).toBe('\uFEFFa,True\r\n');
     expect(() => csvDialect({ quoting: 'some' })).toThrow(/quoting/);
     expect(() => csvDialect({ delimiter: ';;' })).toThrow(/delimiter/);

@@ -7,7 +7,13 @@ describe('$ENV and $SECRET substitution', () => {
   it('replaces an exact reference with the JSON value and interpolates inside text', () => {
     const sub: Substitution = { env, missing: [] };
     const out = substitute(
-      { a: '$ENV(port)', b: 'http://host:$ENV(port)/$ENV(name)', c: ['$ENV(flags)'], d: 'plain $ not a ref', e: '$ENV(flags)!' },
+      {
+        a: '$ENV(port)',
+        b: 'http://host:$ENV(port)/$ENV(name)',
+        c: ['$ENV(flags)'],
+        d: 'plain $ not a ref',
+        e: '$ENV(flags)!',
+      },
       sub,
     );
     expect(out).toEqual({
@@ -47,7 +53,10 @@ describe('$conditional_properties', () => {
         source: {
           type: 'sql',
           table: 'prod_table',
-          $conditional_properties: { condition: 'test', alternatives: { prod: { table: 'prod_table' }, test: { table: 't' } } },
+          $conditional_properties: {
+            condition: 'test',
+            alternatives: { prod: { table: 'prod_table' }, test: { table: 't' } },
+          },
         },
       },
       errors,

@@ -8,7 +8,7 @@ export function engineWith(config: JsonObject[], env: JsonObject = {}): NodeEngi
   const engine = NodeEngine.open({ memory: true, now: () => T0 });
   engine.putEnv(env);
   const errors = engine.putConfig(config, { force: false });
-  if (errors.length) throw new Error('config errors: ' + JSON.stringify(errors));
+  if (errors.length) throw new Error(`config errors: ${JSON.stringify(errors)}`);
   return engine;
 }
 

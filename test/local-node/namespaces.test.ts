@@ -5,7 +5,9 @@ describe('namespaces', () => {
   const ns = { identity: 'input-pipe1', property: 'input-pipe1' };
 
   it('adds the identity namespace to _id and the property namespace to keys, skipping _ and $ keys', () => {
-    expect(addNamespaces({ _id: 'test1', name: 'test1', _ts: 1, $ids: ['x'], nested: { a: 1 }, list: [{ b: 2 }] }, ns)).toEqual({
+    expect(
+      addNamespaces({ _id: 'test1', name: 'test1', _ts: 1, $ids: ['x'], nested: { a: 1 }, list: [{ b: 2 }] }, ns),
+    ).toEqual({
       _id: 'input-pipe1:test1',
       'input-pipe1:name': 'test1',
       _ts: 1,

@@ -9,9 +9,17 @@ const start = (engine: ReturnType<typeof engineWith>, ...ids: string[]) => {
 
 describe('sources', () => {
   it('embedded: every run is full, so removed entities are deletion-tracked', () => {
-    const engine = engineWith([embedded('in', [{ _id: 'a', v: 1 }, { _id: 'b', v: 2 }])]);
+    const engine = engineWith([
+      embedded('in', [
+        { _id: 'a', v: 1 },
+        { _id: 'b', v: 2 },
+      ]),
+    ]);
     start(engine, 'in');
-    expect(strip(engine.datasetEntities('in', {}))).toEqual([{ _id: 'a', v: 1 }, { _id: 'b', v: 2 }]);
+    expect(strip(engine.datasetEntities('in', {}))).toEqual([
+      { _id: 'a', v: 1 },
+      { _id: 'b', v: 2 },
+    ]);
     engine.putConfig([embedded('in', [{ _id: 'b', v: 3 }])], { force: false });
     start(engine, 'in');
     // Latest versions in offset order: b changed first, then a was deletion-tracked.
@@ -43,7 +51,15 @@ describe('sources', () => {
     const engine = engineWith([embedded('in', [{ _id: 'a', v: 1 }])]);
     start(engine, 'in');
     engine.putConfig(
-      [embedded('in', [{ _id: 'a', v: 2 }]), { _id: 'all', type: 'pipe', source: { type: 'dataset', dataset: 'in', include_previous_versions: true }, sink: { type: 'http_endpoint' } }],
+      [
+        embedded('in', [{ _id: 'a', v: 2 }]),
+        {
+          _id: 'all',
+          type: 'pipe',
+          source: { type: 'dataset', dataset: 'in', include_previous_versions: true },
+          sink: { type: 'http_endpoint' },
+        },
+      ],
       { force: false },
     );
     start(engine, 'in');
@@ -55,16 +71,30 @@ describe('sources', () => {
       embedded('a', [{ _id: '1', x: 'a' }]),
       embedded('b', [{ _id: '1', x: 'b' }]),
       { _id: 'u', type: 'pipe', source: { type: 'union_datasets', datasets: ['a', 'b'] } },
-      { _id: 'u2', type: 'pipe', source: { type: 'union_datasets', datasets: ['a', 'b'], prefix_ids: false }, sink: { type: 'http_endpoint' } },
+      {
+        _id: 'u2',
+        type: 'pipe',
+        source: { type: 'union_datasets', datasets: ['a', 'b'], prefix_ids: false },
+        sink: { type: 'http_endpoint' },
+      },
     ]);
     start(engine, 'a', 'b', 'u');
-    expect(strip(engine.datasetEntities('u', {}))).toEqual([{ _id: 'a:1', x: 'a' }, { _id: 'b:1', x: 'b' }]);
+    expect(strip(engine.datasetEntities('u', {}))).toEqual([
+      { _id: 'a:1', x: 'a' },
+      { _id: 'b:1', x: 'b' },
+    ]);
     expect(engine.pipeEntities('u2', { stage: 'source' }).map((e) => e._id)).toEqual(['1', '1']);
   });
 
   it('merge_datasets returns the latest version per id across datasets', () => {
     let t = 1000;
-    const engine = engineWith([embedded('a', [{ _id: '1', from: 'a' }, { _id: '2', from: 'a' }]), embedded('b', [{ _id: '1', from: 'b' }])]);
+    const engine = engineWith([
+      embedded('a', [
+        { _id: '1', from: 'a' },
+        { _id: '2', from: 'a' },
+      ]),
+      embedded('b', [{ _id: '1', from: 'b' }]),
+    ]);
     // Separate runs at different times give different _ts values.
     (engine as unknown as { now: () => number }).now = () => t;
     start(engine, 'a');
@@ -72,9 +102,17 @@ describe('sources', () => {
     start(engine, 'b');
     engine.putConfig(
       [
-        embedded('a', [{ _id: '1', from: 'a' }, { _id: '2', from: 'a' }]),
+        embedded('a', [
+          { _id: '1', from: 'a' },
+          { _id: '2', from: 'a' },
+        ]),
         embedded('b', [{ _id: '1', from: 'b' }]),
-        { _id: 'm', type: 'pipe', source: { type: 'merge_datasets', datasets: ['a', 'b'] }, sink: { type: 'http_endpoint' } },
+        {
+          _id: 'm',
+          type: 'pipe',
+          source: { type: 'merge_datasets', datasets: ['a', 'b'] },
+          sink: { type: 'http_endpoint' },
+        },
       ],
       { force: false },
     );
@@ -86,13 +124,30 @@ describe('sources', () => {
 
   it('merge: the documented example (transitive equality, $ids, composite ids, deleted never merged)', () => {
     const engine = engineWith([
-      embedded('A', [{ _id: 'a1', f1: 1 }, { _id: 'a2', f1: 2 }]),
-      embedded('B', [{ _id: 'b1', f1: 1, f2: 'x' }, { _id: 'b2', f1: 3 }]),
-      embedded('C', [{ _id: 'c1', f3: 'X' }, { _id: 'c2', _deleted: true, f3: 'Y' }, { _id: 'c3', _deleted: true, f3: 'X' }]),
+      embedded('A', [
+        { _id: 'a1', f1: 1 },
+        { _id: 'a2', f1: 2 },
+      ]),
+      embedded('B', [
+        { _id: 'b1', f1: 1, f2: 'x' },
+        { _id: 'b2', f1: 3 },
+      ]),
+      embedded('C', [
+        { _id: 'c1', f3: 'X' },
+        { _id: 'c2', _deleted: true, f3: 'Y' },
+        { _id: 'c3', _deleted: true, f3: 'X' },
+      ]),
       {
         _id: 'result',
         type: 'pipe',
-        source: { type: 'merge', datasets: ['A a', 'B b', 'C c'], equality: [['eq', 'a.f1', 'b.f1'], ['eq', 'b.f2', ['lower', 'c.f3']]] },
+        source: {
+          type: 'merge',
+          datasets: ['A a', 'B b', 'C c'],
+          equality: [
+            ['eq', 'a.f1', 'b.f1'],
+            ['eq', 'b.f2', ['lower', 'c.f3']],
+          ],
+        },
       },
     ]);
     start(engine, 'A', 'B', 'C', 'result');
@@ -109,7 +164,17 @@ describe('sources', () => {
     const config = (bEntities: JsonObject[]): JsonObject[] => [
       embedded('A', [{ _id: 'a1', k: 1, tags: [1, 1] }]),
       embedded('B', bEntities),
-      { _id: 'm', type: 'pipe', source: { type: 'merge', datasets: ['A a', 'B b'], equality_sets: [['a.k', 'b.k']], identity: 'first', strategy: 'compact' } },
+      {
+        _id: 'm',
+        type: 'pipe',
+        source: {
+          type: 'merge',
+          datasets: ['A a', 'B b'],
+          equality_sets: [['a.k', 'b.k']],
+          identity: 'first',
+          strategy: 'compact',
+        },
+      },
       { _id: 'mc', type: 'pipe', source: { type: 'merge', datasets: ['A a', 'B b'], equality_sets: [['a.k', 'b.k']] } },
     ];
     const engine = engineWith(config([{ _id: 'b1', k: 2 }]));
@@ -133,10 +198,22 @@ describe('sources', () => {
       { _id: 'node', type: 'metadata', namespaced_identifiers: true },
       embedded('A', [{ _id: 'a1', k: 1 }]),
       embedded('B', [{ _id: 'b1', k: 1 }]),
-      { _id: 'm', type: 'pipe', source: { type: 'merge', version: 2, datasets: ['A a', 'B b'], equality_sets: [['a.k', 'b.k']], identity: 'first' } },
+      {
+        _id: 'm',
+        type: 'pipe',
+        source: {
+          type: 'merge',
+          version: 2,
+          datasets: ['A a', 'B b'],
+          equality_sets: [['a.k', 'b.k']],
+          identity: 'first',
+        },
+      },
     ]);
     start(engine, 'A', 'B', 'm');
-    expect(strip(engine.datasetEntities('m', {}))).toEqual([{ _id: 'A:a1', $ids: ['~:A:a1', '~:B:b1'], 'A:k': 1, 'B:k': 1 }]);
+    expect(strip(engine.datasetEntities('m', {}))).toEqual([
+      { _id: 'A:a1', $ids: ['~:A:a1', '~:B:b1'], 'A:k': 1, 'B:k': 1 },
+    ]);
   });
 
   it('empty and external sources: empty reads nothing, sql reads as empty with a run-log note', async () => {
@@ -145,28 +222,60 @@ describe('sources', () => {
       { _id: 'ext', type: 'pipe', source: { type: 'sql', system: 'db', table: 't' } },
     ]);
     const result = await engine.runAllPipes({
-      extraZeroRuns: 1, maxRuns: 10, maxRunTime: 60, deleteInputDatasets: true, checkInputPipes: true,
-      resetPipesAndDeleteSinkDatasets: true, outputRunStatistics: false,
+      extraZeroRuns: 1,
+      maxRuns: 10,
+      maxRunTime: 60,
+      deleteInputDatasets: true,
+      checkInputPipes: true,
+      resetPipesAndDeleteSinkDatasets: true,
+      outputRunStatistics: false,
     });
     expect(result).toEqual({ status: 'success' });
     expect(engine.datasetEntities('e', {})).toEqual([]);
-    const log = engine.runnerLog({}).map((l) => l.logdata).join('\n');
+    const log = engine
+      .runnerLog({})
+      .map((l) => l.logdata)
+      .join('\n');
     expect(log).toContain("pipe 'ext': source type 'sql' needs an external system");
   });
 
   it('http_endpoint: received entities go through transforms to the sink at once; full sequences deletion-track', () => {
     const engine = engineWith([
-      { _id: 'recv', type: 'pipe', source: { type: 'http_endpoint' }, transform: dtl({ default: [['copy', '*'], ['add', 'seen', true]] }) },
+      {
+        _id: 'recv',
+        type: 'pipe',
+        source: { type: 'http_endpoint' },
+        transform: dtl({
+          default: [
+            ['copy', '*'],
+            ['add', 'seen', true],
+          ],
+        }),
+      },
       embedded('not-a-receiver', []),
     ]);
     engine.receive('recv', [{ _id: 'a' }, { _id: 'b' }], {});
-    expect(strip(engine.datasetEntities('recv', {}))).toEqual([{ _id: 'a', seen: true }, { _id: 'b', seen: true }]);
+    expect(strip(engine.datasetEntities('recv', {}))).toEqual([
+      { _id: 'a', seen: true },
+      { _id: 'b', seen: true },
+    ]);
     expect(engine.getDataset('recv')!.runtime).toMatchObject({ populated: true });
     engine.receive('recv', [{ _id: 'c' }], { is_full: 'true', is_first: 'true', is_last: 'false' });
     engine.receive('recv', [{ _id: 'b' }], { is_full: 'true', is_first: 'false', is_last: 'true' });
-    expect(engine.datasetEntities('recv', { history: false, deleted: false }).map((e) => e._id).sort()).toEqual(['b', 'c']);
+    expect(
+      engine
+        .datasetEntities('recv', { history: false, deleted: false })
+        .map((e) => e._id)
+        .sort(),
+    ).toEqual(['b', 'c']);
     expect(engine.datasetEntities('recv', { history: false }).find((e) => e._id === 'a')!._deleted).toBe(true);
-    expect(engine.pipeEntities('recv', { stage: 'source' }).filter((e) => e._deleted !== true).map((e) => e._id).sort()).toEqual(['b', 'c']);
+    expect(
+      engine
+        .pipeEntities('recv', { stage: 'source' })
+        .filter((e) => e._deleted !== true)
+        .map((e) => e._id)
+        .sort(),
+    ).toEqual(['b', 'c']);
     expect(() => engine.receive('not-a-receiver', [], {})).toThrow(/no http_endpoint source/);
     expect(() => engine.receive('recv', [{ name: 'no id' }], {})).toThrow(/string _id/);
   });
@@ -189,7 +298,11 @@ describe('transforms', () => {
                   default: [
                     ['copy', '_id'],
                     ['add', 'name', ['upper', '_S.name']],
-                    ['add', 'org', ['hops', { datasets: ['orgs o'], where: [['eq', '_S.org', 'o._id']], return: 'o.title' }]],
+                    [
+                      'add',
+                      'org',
+                      ['hops', { datasets: ['orgs o'], where: [['eq', '_S.org', 'o._id']], return: 'o.title' }],
+                    ],
                     ['add', '$children', '_S.kids'],
                   ],
                 }),
@@ -212,7 +325,14 @@ describe('transforms', () => {
   it('gives DTL is-changed the previous version of a dataset-source entity', () => {
     const config = (v: number, w: number): JsonObject[] => [
       embedded('in', [{ _id: 'a', v, w }]),
-      fromDataset('chg', 'in', { transform: dtl({ default: [['copy', '_id'], ['add', 'v-changed', ['is-changed', '_.v']]] }) }),
+      fromDataset('chg', 'in', {
+        transform: dtl({
+          default: [
+            ['copy', '_id'],
+            ['add', 'v-changed', ['is-changed', '_.v']],
+          ],
+        }),
+      }),
     ];
     const engine = engineWith(config(1, 1));
     engine.pumpOperation('in', 'start', {});
@@ -231,16 +351,29 @@ describe('transforms', () => {
   it('external transforms pass entities through with a note', async () => {
     const engine = engineWith([embedded('in', [{ _id: 'a' }], { transform: { type: 'rest', system: 'x' } })]);
     await engine.runAllPipes({
-      extraZeroRuns: 1, maxRuns: 10, maxRunTime: 60, deleteInputDatasets: true, checkInputPipes: true,
-      resetPipesAndDeleteSinkDatasets: true, outputRunStatistics: false,
+      extraZeroRuns: 1,
+      maxRuns: 10,
+      maxRunTime: 60,
+      deleteInputDatasets: true,
+      checkInputPipes: true,
+      resetPipesAndDeleteSinkDatasets: true,
+      outputRunStatistics: false,
     });
     expect(strip(engine.datasetEntities('in', {}))).toEqual([{ _id: 'a' }]);
-    expect(engine.runnerLog({}).map((l) => l.logdata).join('\n')).toContain("transform type 'rest' needs an external system");
+    expect(
+      engine
+        .runnerLog({})
+        .map((l) => l.logdata)
+        .join('\n'),
+    ).toContain("transform type 'rest' needs an external system");
   });
 });
 
 describe('sinks and publishers', () => {
-  const input = embedded('input-pipe1', [{ _id: 'test1', name: 'test1' }, { _id: 'test2', name: 'test2' }]);
+  const input = embedded('input-pipe1', [
+    { _id: 'test1', name: 'test1' },
+    { _id: 'test2', name: 'test2' },
+  ]);
 
   for (const ni of [true, false]) {
     it(`namespaced identifiers ${ni ? 'on' : 'off'}: the fair_weather_test shape comes out of an http_endpoint unchanged`, () => {
@@ -252,8 +385,13 @@ describe('sinks and publishers', () => {
       ]);
       start(engine, 'input-pipe1');
       const stored = strip(engine.datasetEntities('input-pipe1', {}));
-      expect(stored[0]).toEqual(ni ? { _id: 'input-pipe1:test1', 'input-pipe1:name': 'test1' } : { _id: 'test1', name: 'test1' });
-      expect(strip(engine.pipeEntities('output-pipe1', {}))).toEqual([{ _id: 'test1', name: 'test1' }, { _id: 'test2', name: 'test2' }]);
+      expect(stored[0]).toEqual(
+        ni ? { _id: 'input-pipe1:test1', 'input-pipe1:name': 'test1' } : { _id: 'test1', name: 'test1' },
+      );
+      expect(strip(engine.pipeEntities('output-pipe1', {}))).toEqual([
+        { _id: 'test1', name: 'test1' },
+        { _id: 'test2', name: 'test2' },
+      ]);
       const csv = engine.publish('output-pipe-csv', 'csv', {});
       expect(csv.contentType).toMatch(/text\/csv/);
       expect(text(csv.body)).toBe('_id,name\r\ntest1,test1\r\ntest2,test2\r\n');
@@ -265,11 +403,21 @@ describe('sinks and publishers', () => {
   it('computes stages: source, before-transforms (namespaced), after-transforms, sink (namespaces removed)', () => {
     const engine = engineWith([
       { _id: 'node', type: 'metadata', namespaced_identifiers: true },
-      embedded('in', [{ _id: 'a', name: 'x' }], { sink: { type: 'http_endpoint' }, transform: dtl({ default: [['copy', '*'], ['add', 'n', 1]] }) }),
+      embedded('in', [{ _id: 'a', name: 'x' }], {
+        sink: { type: 'http_endpoint' },
+        transform: dtl({
+          default: [
+            ['copy', '*'],
+            ['add', 'n', 1],
+          ],
+        }),
+      }),
     ]);
     expect(engine.pipeEntities('in', { stage: 'source' })).toEqual([{ _id: 'a', name: 'x' }]);
     expect(engine.pipeEntities('in', { stage: 'before-transforms' })).toEqual([{ _id: 'in:a', 'in:name': 'x' }]);
-    expect(engine.pipeEntities('in', { stage: 'after-transforms' })).toEqual([{ _id: 'in:a', 'in:name': 'x', 'in:n': 1 }]);
+    expect(engine.pipeEntities('in', { stage: 'after-transforms' })).toEqual([
+      { _id: 'in:a', 'in:name': 'x', 'in:n': 1 },
+    ]);
     expect(engine.pipeEntities('in', { stage: 'sink' })).toEqual([{ _id: 'a', name: 'x', n: 1 }]);
     expect(engine.pipeEntities('in', { limit: 0 })).toEqual([]);
     expect(() => engine.pipeEntities('in', { stage: 'nope' })).toThrow(/unknown stage/);
@@ -279,7 +427,13 @@ describe('sinks and publishers', () => {
   it('binds publisher parameters to _B and serves xml', () => {
     const engine = engineWith([
       embedded('in', [{ _id: 'a', name: 'x' }], {
-        transform: dtl({ default: [['add', '_id', '_S._id'], ['add', 'who', '_B.who'], ['add', '<item>', '_S.name']] }),
+        transform: dtl({
+          default: [
+            ['add', '_id', '_S._id'],
+            ['add', 'who', '_B.who'],
+            ['add', '<item>', '_S.name'],
+          ],
+        }),
         sink: { type: 'xml_endpoint', wrapper: 'items' },
       }),
     ]);
@@ -294,8 +448,17 @@ describe('sinks and publishers', () => {
   });
 
   it('a filtering DTL deletes from the dataset sink', () => {
-    const rules = (keep: string) => dtl({ default: [['filter', ['eq', '_S._id', keep]], ['copy', '*']] });
-    const engine = engineWith([embedded('in', [{ _id: 'a' }, { _id: 'b' }]), fromDataset('f', 'in', { transform: rules('a') })]);
+    const rules = (keep: string) =>
+      dtl({
+        default: [
+          ['filter', ['eq', '_S._id', keep]],
+          ['copy', '*'],
+        ],
+      });
+    const engine = engineWith([
+      embedded('in', [{ _id: 'a' }, { _id: 'b' }]),
+      fromDataset('f', 'in', { transform: rules('a') }),
+    ]);
     start(engine, 'in', 'f');
     expect(engine.datasetEntities('f', { deleted: false, history: false }).map((e) => e._id)).toEqual(['a']);
   });

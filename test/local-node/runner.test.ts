@@ -11,12 +11,20 @@ describe('pipe order', () => {
   it('runs producers before consumers of source and hop datasets, keeping config order otherwise', () => {
     const engine = engineWith([
       fromDataset('c', 'b'),
-      fromDataset('b', 'a', { transform: dtl({ default: [['copy', '*'], ['add', 'h', hopJoin('h', 'h', 'h.v')]] }) }),
+      fromDataset('b', 'a', {
+        transform: dtl({
+          default: [
+            ['copy', '*'],
+            ['add', 'h', hopJoin('h', 'h', 'h.v')],
+          ],
+        }),
+      }),
       embedded('h', []),
       embedded('a', []),
       embedded('z', []),
     ]);
-    const defs = (engine as unknown as { defs: Map<string, import('../../src/local-node/pipes.js').PipeDefinition> }).defs;
+    const defs = (engine as unknown as { defs: Map<string, import('../../src/local-node/pipes.js').PipeDefinition> })
+      .defs;
     expect(pipeOrder([...defs.values()]).map((p) => p.id)).toEqual(['h', 'a', 'b', 'c', 'z']);
   });
 });
@@ -25,7 +33,14 @@ describe('run until stable', () => {
   it('runs a chain in dependency order and reports success; endpoint pipes are never pumped', async () => {
     const engine = engineWith([
       fromDataset('out', 'mid', { sink: { type: 'http_endpoint' } }),
-      fromDataset('mid', 'in', { transform: dtl({ default: [['copy', '*'], ['add', 'org', hopJoin('o', 'orgs', 'o.name')]] }) }),
+      fromDataset('mid', 'in', {
+        transform: dtl({
+          default: [
+            ['copy', '*'],
+            ['add', 'org', hopJoin('o', 'orgs', 'o.name')],
+          ],
+        }),
+      }),
       embedded('in', [{ _id: '1', v: 'x' }]),
       embedded('orgs', [{ _id: '1', name: 'Acme' }]),
     ]);
@@ -42,8 +57,22 @@ describe('run until stable', () => {
   it('reruns a pipe whose hop dataset changed (dependency tracking), also across a cycle', async () => {
     const engine = engineWith([
       embedded('in', [{ _id: '1', v: 1 }]),
-      fromDataset('a', 'in', { transform: dtl({ default: [['copy', '*'], ['add', 'fromB', hopJoin('b', 'b', 'b.v')]] }) }),
-      fromDataset('b', 'a', { transform: dtl({ default: [['copy', '_id'], ['add', 'v', '_S.v']] }) }),
+      fromDataset('a', 'in', {
+        transform: dtl({
+          default: [
+            ['copy', '*'],
+            ['add', 'fromB', hopJoin('b', 'b', 'b.v')],
+          ],
+        }),
+      }),
+      fromDataset('b', 'a', {
+        transform: dtl({
+          default: [
+            ['copy', '_id'],
+            ['add', 'v', '_S.v'],
+          ],
+        }),
+      }),
     ]);
     const result = await engine.runAllPipes(runParams());
     expect(result).toEqual({ status: 'success' });
@@ -61,7 +90,14 @@ describe('run until stable', () => {
     const config = (name: string) => [
       embedded('orgs', [{ _id: '1', name }]),
       embedded('in', [{ _id: '1' }]),
-      fromDataset('joined', 'in', { transform: dtl({ default: [['copy', '*'], ['add', 'org', hopJoin('o', 'orgs', 'o.name')]] }) }),
+      fromDataset('joined', 'in', {
+        transform: dtl({
+          default: [
+            ['copy', '*'],
+            ['add', 'org', hopJoin('o', 'orgs', 'o.name')],
+          ],
+        }),
+      }),
     ];
     const engine = engineWith(config('Acme'));
     for (const id of ['orgs', 'in', 'joined']) engine.pumpOperation(id, 'start', {});
@@ -80,7 +116,9 @@ describe('run until stable', () => {
     const result = await engine.runAllPipes(runParams());
     expect(result.status).toBe('failed');
     expect(String(result.additional_info)).toMatch(/^bad: .*no good/);
-    expect(engine.runnerLog({}).some((l) => l.loglevel === 'ERROR' && String(l.logdata).includes('no good'))).toBe(true);
+    expect(engine.runnerLog({}).some((l) => l.loglevel === 'ERROR' && String(l.logdata).includes('no good'))).toBe(
+      true,
+    );
     // The failed run left nothing behind.
     expect(engine.datasetEntities('bad', {})).toEqual([]);
   });
@@ -100,15 +138,26 @@ describe('run until stable', () => {
         _id: 'loop',
         type: 'pipe',
         source: { type: 'union_datasets', datasets: ['seed', 'loop'], prefix_ids: false },
-        transform: dtl({ default: [['copy', '_id'], ['add', 'n', ['plus', 1, ['max', '_S.n']]]] }),
+        transform: dtl({
+          default: [
+            ['copy', '_id'],
+            ['add', 'n', ['plus', 1, ['max', '_S.n']]],
+          ],
+        }),
       },
     ]);
     const result = await engine.runAllPipes(runParams({ maxRuns: 5 }));
-    expect(result).toEqual({ status: 'failed', additional_info: 'the pipes did not become stable within max_runs=5 runs' });
+    expect(result).toEqual({
+      status: 'failed',
+      additional_info: 'the pipes did not become stable within max_runs=5 runs',
+    });
   });
 
   it('keeps input datasets when deleteInputDatasets is false and deletes them otherwise', async () => {
-    const engine = engineWith([{ _id: 'recv', type: 'pipe', source: { type: 'http_endpoint' } }, fromDataset('copy', 'recv')]);
+    const engine = engineWith([
+      { _id: 'recv', type: 'pipe', source: { type: 'http_endpoint' } },
+      fromDataset('copy', 'recv'),
+    ]);
     engine.receive('recv', [{ _id: 'a' }], {});
     await engine.runAllPipes(runParams({ deleteInputDatasets: false }));
     expect(engine.datasetEntities('copy', {}).map((e) => e._id)).toEqual(['a']);
@@ -120,13 +169,19 @@ describe('run until stable', () => {
   it('without reset, reruns only pending work', async () => {
     const engine = engineWith([embedded('in', [{ _id: 'a' }]), fromDataset('copy', 'in')]);
     await engine.runAllPipes(runParams());
-    const again = await engine.runAllPipes(runParams({ resetPipesAndDeleteSinkDatasets: false, outputRunStatistics: true }));
+    const again = await engine.runAllPipes(
+      runParams({ resetPipesAndDeleteSinkDatasets: false, outputRunStatistics: true }),
+    );
     expect(String(again.additional_info)).toMatch(/0 dataset changes/);
     expect(engine.datasetEntities('copy', {})).toHaveLength(1);
   });
 
   it('runs asynchronously with a token, refuses a second run, and can be stopped', async () => {
-    const engine = engineWith([embedded('a', [{ _id: '1' }]), embedded('b', [{ _id: '1' }]), embedded('c', [{ _id: '1' }])]);
+    const engine = engineWith([
+      embedded('a', [{ _id: '1' }]),
+      embedded('b', [{ _id: '1' }]),
+      embedded('c', [{ _id: '1' }]),
+    ]);
     const token = engine.startRunAllPipes(runParams());
     expect(engine.runnerStatus(token)).toEqual({ status: 'running' });
     expect(() => engine.startRunAllPipes(runParams())).toThrow(/already running/);

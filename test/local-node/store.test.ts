@@ -79,17 +79,32 @@ describe('NodeStore datasets', () => {
 describe('DatasetSinkRun', () => {
   it('deletion-tracks ids not seen in a full run, and not after an incremental one', () => {
     const store = NodeStore.open({ memory: true });
-    const run1 = new DatasetSinkRun(store, 'sink', { ts: 1, trackChildren: false, deletionTracking: true, pipeId: 'p' });
+    const run1 = new DatasetSinkRun(store, 'sink', {
+      ts: 1,
+      trackChildren: false,
+      deletionTracking: true,
+      pipeId: 'p',
+    });
     for (const id of ['a', 'b', 'c']) run1.write({ _id: id, x: id });
     run1.finish(true);
     expect(store.dataset('sink')!.populated).toBe(true);
 
-    const incremental = new DatasetSinkRun(store, 'sink', { ts: 2, trackChildren: false, deletionTracking: true, pipeId: 'p' });
+    const incremental = new DatasetSinkRun(store, 'sink', {
+      ts: 2,
+      trackChildren: false,
+      deletionTracking: true,
+      pipeId: 'p',
+    });
     incremental.write({ _id: 'a', x: 'a' });
     incremental.finish(false);
     expect(store.liveIds('sink')).toEqual(['a', 'b', 'c']);
 
-    const full = new DatasetSinkRun(store, 'sink', { ts: 3, trackChildren: false, deletionTracking: true, pipeId: 'p' });
+    const full = new DatasetSinkRun(store, 'sink', {
+      ts: 3,
+      trackChildren: false,
+      deletionTracking: true,
+      pipeId: 'p',
+    });
     full.write({ _id: 'b', x: 'b' });
     full.finish(true);
     expect(store.liveIds('sink')).toEqual(['b']);
@@ -129,7 +144,10 @@ describe('NodeStore config, env, secrets, pipe state', () => {
   it('keeps config in upload order and env replace-all, survives reopening a file store', () => {
     const dir = tempDir();
     const store = NodeStore.open({ dir });
-    store.replaceConfig([{ _id: 'b', type: 'pipe' }, { _id: 'a', type: 'pipe' }]);
+    store.replaceConfig([
+      { _id: 'b', type: 'pipe' },
+      { _id: 'a', type: 'pipe' },
+    ]);
     store.replaceEnv({ z: 1, a: 'x' });
     store.putSecrets({ s1: 'v1' }, false);
     store.putSecrets({ s2: 'v2' }, false);

@@ -23,7 +23,12 @@ describe('portal analytics', () => {
     expect(url).toBe('https://portal.sesam.io/api/analytics');
     expect(JSON.parse(init.body as string)).toEqual({ subscription_id: 'sub-1', action: 'api_call' });
     expect(text()).toContain('Failed to register interaction with Sesam Portal: HTTP 500');
-    await registerUserInteraction({ jwt, log, fetch: async () => Promise.reject(new Error('offline')), now: 1_000_070_000 });
+    await registerUserInteraction({
+      jwt,
+      log,
+      fetch: async () => Promise.reject(new Error('offline')),
+      now: 1_000_070_000,
+    });
     expect(text()).toContain('offline');
   });
 });

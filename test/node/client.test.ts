@@ -10,7 +10,15 @@ const node = useFakeNode();
 function client(extra: Partial<Parameters<typeof createNodeApi>[0]> = {}) {
   const { log, text } = captureLogger(3);
   const sleep = vi.fn(async (_ms: number) => {});
-  const api = createNodeApi({ baseUrl: node.baseUrl, jwt: FAKE_JWT, log, label: 'datahub-fake0001', sleep, random: () => 0, ...extra });
+  const api = createNodeApi({
+    baseUrl: node.baseUrl,
+    jwt: FAKE_JWT,
+    log,
+    label: 'datahub-fake0001',
+    sleep,
+    random: () => 0,
+    ...extra,
+  });
   return { api, sleep, logText: text };
 }
 
@@ -24,7 +32,11 @@ async function failure(p: Promise<unknown>): Promise<SesamError> {
   throw new Error('expected a failure');
 }
 
-const pipe = { _id: 'a', type: 'pipe', source: { type: 'embedded', entities: [{ _id: '1', x: new JsonFloat(1), big: 12345678901234567890n }] } };
+const pipe = {
+  _id: 'a',
+  type: 'pipe',
+  source: { type: 'embedded', entities: [{ _id: '1', x: new JsonFloat(1), big: 12345678901234567890n }] },
+};
 
 describe('node client', () => {
   it('sends the JWT and Accept header and parses losslessly', async () => {
@@ -110,13 +122,19 @@ describe('node client', () => {
   });
 
   it('names ECONNREFUSED and DNS failures on the Reason line', async () => {
-    const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const refused = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
     const { api } = client({ fetch: async () => Promise.reject(refused), retries: 0 });
     const err = await failure(api.getInfo());
     expect(err.reason).toMatch(/connection refused.*ECONNREFUSED/);
-    const dns = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo'), { code: 'ENOTFOUND' }) });
+    const dns = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('getaddrinfo'), { code: 'ENOTFOUND' }),
+    });
     const { api: api2 } = client({ fetch: async () => Promise.reject(dns), retries: 0 });
-    expect((await failure(api2.getInfo())).reason).toBe('DNS lookup failed for datahub-fake0001.sesam.cloud (ENOTFOUND)');
+    expect((await failure(api2.getInfo())).reason).toBe(
+      'DNS lookup failed for datahub-fake0001.sesam.cloud (ENOTFOUND)',
+    );
   });
 
   it('times out a hanging call with a clear message', async () => {
@@ -146,7 +164,13 @@ describe('node client', () => {
     expect(req.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
 
     node.validate = (entities) =>
-      entities.map((e) => ({ 'posted-config': e, 'config-errors': [{ level: 'error', msg: 'Unknown source type', elements: "$['source']['type']" }, { level: 'warning', msg: 'meh', elements: null }] }));
+      entities.map((e) => ({
+        'posted-config': e,
+        'config-errors': [
+          { level: 'error', msg: 'Unknown source type', elements: "$['source']['type']" },
+          { level: 'warning', msg: 'meh', elements: null },
+        ],
+      }));
     const err = await failure(api.putConfig({ json: [pipe] }, { force: false }));
     expect(err.message).toBe('The node rejected the config (1 error).');
     expect(err.reason).toBe("a: Unknown source type ($['source']['type'])");
@@ -158,7 +182,15 @@ describe('node client', () => {
 
   it('sends run-all-pipes parameters in sesam-py order with Python booleans', async () => {
     const { api } = client();
-    await api.runAllPipes({ extraZeroRuns: 2, maxRunTime: 900, maxRuns: 100, deleteInputDatasets: false, checkInputPipes: true, schedulerMode: 'active', requestMode: 'sync' });
+    await api.runAllPipes({
+      extraZeroRuns: 2,
+      maxRunTime: 900,
+      maxRuns: 100,
+      deleteInputDatasets: false,
+      checkInputPipes: true,
+      schedulerMode: 'active',
+      requestMode: 'sync',
+    });
     expect(node.runCalls[0]!.toString()).toBe(
       'extra_zero_runs=2&max_run_time=900&max_runs=100&delete_input_datasets=False&check_input_pipes=True&scheduler_mode=active&request_mode=sync',
     );
@@ -186,7 +218,9 @@ describe('node client', () => {
     expect(node.datasets.has('ds')).toBe(false);
     await api.putSecrets({ s: 'v' });
     expect(await api.getSecrets()).toEqual(['s']);
-    expect(await api.getRunnerLog({ since: '2026-01-01T00:00:00' })).toEqual([{ timestamp: '2026-01-01T00:00:01', loglevel: 'INFO', logdata: 'hi' }]);
+    expect(await api.getRunnerLog({ since: '2026-01-01T00:00:00' })).toEqual([
+      { timestamp: '2026-01-01T00:00:01', loglevel: 'INFO', logdata: 'hi' },
+    ]);
     expect(await api.getRunnerStatus('t')).toEqual({ status: 'success' });
     await api.stopRunner();
     expect(node.stopCalls).toBe(1);

@@ -26,7 +26,11 @@ describe('insecureFetch', () => {
   it('sends method, headers and a multipart body, and returns status, headers and body', async () => {
     const fd = new FormData();
     fd.append('file', new Blob(['{"a": 1}'], { type: 'application/json' }), 'config');
-    const res = await insecureFetch(`${base}/config?force=true`, { method: 'PUT', headers: { Authorization: 'Bearer x' }, body: fd });
+    const res = await insecureFetch(`${base}/config?force=true`, {
+      method: 'PUT',
+      headers: { Authorization: 'Bearer x' },
+      body: fd,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-test')).toBe('yes');
     expect(await res.json()).toEqual({ url: '/config?force=true' });

@@ -7,7 +7,12 @@ import { recordVersions } from './history-fixture.js';
 
 describe('expectedFilesAt', () => {
   it('reads expected/ of an ordinary commit under the project folder, ignoring the work tree', async () => {
-    const repo = createRepo({ 'proj/expected/a.json': '[1]\n', 'proj/expected/a.test.json': '{}\n', 'proj/expected/sub/x.json': '[]', 'proj/pipes/p.conf.json': '{}' });
+    const repo = createRepo({
+      'proj/expected/a.json': '[1]\n',
+      'proj/expected/a.test.json': '{}\n',
+      'proj/expected/sub/x.json': '[]',
+      'proj/pipes/p.conf.json': '{}',
+    });
     const first = repo.git('rev-parse', 'HEAD').trim();
     repo.write({ 'proj/expected/a.json': '[2]\n', 'proj/expected/b.json': '[]' });
     repo.commit('second');
@@ -32,8 +37,11 @@ describe('expectedFilesAt', () => {
   });
 
   it('names an unknown revision', async () => {
-    const repo = createRepo({ 'a': 'b' });
-    await expect(expectedFilesAt(repo.dir, 'nope', { env: repo.env })).rejects.toMatchObject({ kind: 'git', message: "Unknown revision 'nope'" });
+    const repo = createRepo({ a: 'b' });
+    await expect(expectedFilesAt(repo.dir, 'nope', { env: repo.env })).rejects.toMatchObject({
+      kind: 'git',
+      message: "Unknown revision 'nope'",
+    });
   });
 });
 

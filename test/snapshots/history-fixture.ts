@@ -7,7 +7,8 @@ import { snapshotRef } from '../../src/snapshots/refs.js';
 import { openStore } from '../../src/snapshots/store.js';
 import type { FixtureRepo } from '../helpers/git-fixture.js';
 
-export const quietLog = () => createLogger({ stream: { write: () => true }, verbosity: 0, color: false, redactor: new Redactor() });
+export const quietLog = () =>
+  createLogger({ stream: { write: () => true }, verbosity: 0, color: false, redactor: new Redactor() });
 
 export async function recordVersions(
   repo: FixtureRepo,
@@ -15,7 +16,12 @@ export async function recordVersions(
   options: { label?: string; command?: 'download' | 'update' | 'restore'; start?: number } = {},
 ): Promise<string[]> {
   const label = options.label ?? 'local';
-  const meta = { command: options.command ?? 'download', nodeLabel: label, nodeUrl: options.label ? `https://${label}.sesam.cloud/api` : 'local', profile: 'test' } as const;
+  const meta = {
+    command: options.command ?? 'download',
+    nodeLabel: label,
+    nodeUrl: options.label ? `https://${label}.sesam.cloud/api` : 'local',
+    profile: 'test',
+  } as const;
   const store = await openStore(repo.dir, { env: repo.env });
   try {
     const author = (await store.identity()) ?? SESAM_IDENTITY;
@@ -28,7 +34,14 @@ export async function recordVersions(
       const files = new Map(Object.entries(version).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'utf8'))]));
       const previous = parent ? await store.listTree(parent) : undefined;
       const message = snapshotMessage(meta, blobOids(files), previous, head);
-      const result = await store.writeCommit({ ref, files, message, parent, author, date: new Date(Date.UTC(2024, 0, 1, 0, 0, i++)) });
+      const result = await store.writeCommit({
+        ref,
+        files,
+        message,
+        parent,
+        author,
+        date: new Date(Date.UTC(2024, 0, 1, 0, 0, i++)),
+      });
       if (result.status !== 'ok') throw new Error('fixture snapshot not written');
       commits.push(result.commit);
       parent = result.commit;
@@ -39,4 +52,5 @@ export async function recordVersions(
   }
 }
 
-export const pipe = (id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ _id: id, type: 'pipe', ...extra }, null, 2) + '\n';
+export const pipe = (id: string, extra: Record<string, unknown> = {}) =>
+  `${JSON.stringify({ _id: id, type: 'pipe', ...extra }, null, 2)}\n`;

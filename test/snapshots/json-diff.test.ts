@@ -16,13 +16,17 @@ describe('diffJson', () => {
   });
 
   it('keeps 1 and 1.0 apart, and big integers exact', () => {
-    expect(diffJson(parseJson('{"n": 1}'), parseJson('{"n": 1.0}'))).toEqual([{ path: '$.n', kind: 'changed', before: 1, after: new JsonFloat(1) }]);
+    expect(diffJson(parseJson('{"n": 1}'), parseJson('{"n": 1.0}'))).toEqual([
+      { path: '$.n', kind: 'changed', before: 1, after: new JsonFloat(1) },
+    ]);
     expect(diffJson(parseJson('[12345678901234567890]'), parseJson('[12345678901234567891]'))).toHaveLength(1);
     expect(diffJson(parseJson('{"a": [1, {"b": 2.5}]}'), parseJson('{"a": [1, {"b": 2.5}]}'))).toEqual([]);
   });
 
   it('reports a type change at the path, not below it', () => {
-    expect(diffJson(parseJson('{"a": {"b": 1}}'), parseJson('{"a": [1]}'))).toEqual([{ path: '$.a', kind: 'changed', before: { b: 1 }, after: [1] }]);
+    expect(diffJson(parseJson('{"a": {"b": 1}}'), parseJson('{"a": [1]}'))).toEqual([
+      { path: '$.a', kind: 'changed', before: { b: 1 }, after: [1] },
+    ]);
   });
 
   it('quotes keys that are not plain names', () => {

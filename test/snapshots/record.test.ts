@@ -10,7 +10,12 @@ import { tempProject } from '../helpers/tmp.js';
 
 function capture() {
   let text = '';
-  const log = createLogger({ stream: { write: (s: string) => ((text += s), true) }, verbosity: 1, color: false, redactor: new Redactor() });
+  const log = createLogger({
+    stream: { write: (s: string) => ((text += s), true) },
+    verbosity: 1,
+    color: false,
+    redactor: new Redactor(),
+  });
   return { log, text: () => text };
 }
 
@@ -30,7 +35,12 @@ const project = {
 
 const backends = ['git-cli', 'isomorphic'] as const;
 
-function opts(repo: FixtureRepo, backend: (typeof backends)[number], log: ReturnType<typeof capture>['log'], extra = {}) {
+function opts(
+  repo: FixtureRepo,
+  backend: (typeof backends)[number],
+  log: ReturnType<typeof capture>['log'],
+  extra = {},
+) {
   return {
     projectDir: repo.dir,
     command: 'download' as const,
@@ -77,19 +87,28 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
       `Sesam-Source-Head: ${head}`,
       `Sesam-Client: ${CLIENT_NAME}`,
     ]);
-    expect(repo.git('log', '-1', '--format=%an <%ae> %at', first.commit!).trim()).toBe(`Test User <test@example.com> ${Date.parse('2024-05-06T07:08:09Z') / 1000}`);
+    expect(repo.git('log', '-1', '--format=%an <%ae> %at', first.commit!).trim()).toBe(
+      `Test User <test@example.com> ${Date.parse('2024-05-06T07:08:09Z') / 1000}`,
+    );
     expect(text()).toContain(`Recorded snapshot ${first.commit!.slice(0, 7)}`);
 
     const again = await recordSnapshot(opts(repo, backend, log));
     expect(again.commit).toBeUndefined();
     expect(again.reason).toMatch(/no changes since snapshot/);
 
-    repo.write({ 'pipes/a.conf.json': '{"_id": "a", "type": "pipe", "x": 1}\n', 'pipes/c.conf.json': '{"_id": "c"}\n' });
+    repo.write({
+      'pipes/a.conf.json': '{"_id": "a", "type": "pipe", "x": 1}\n',
+      'pipes/c.conf.json': '{"_id": "c"}\n',
+    });
     repo.git('rm', '-q', 'pipes/b.conf.json');
     const third = await recordSnapshot(opts(repo, backend, log, { command: 'update' }));
-    expect(repo.git('log', '-1', '--format=%s', third.commit!).trim()).toBe('update: 2 pipes, 1 system from datahub-1a2b3c (3 changed)');
+    expect(repo.git('log', '-1', '--format=%s', third.commit!).trim()).toBe(
+      'update: 2 pipes, 1 system from datahub-1a2b3c (3 changed)',
+    );
     expect(repo.git('log', '-1', '--format=%P', third.commit!).trim()).toBe(first.commit);
-    expect(repo.git('log', '-1', '--format=%b', third.commit!)).toContain('M pipes/a.conf.json\nD pipes/b.conf.json\nA pipes/c.conf.json');
+    expect(repo.git('log', '-1', '--format=%b', third.commit!)).toContain(
+      'M pipes/a.conf.json\nD pipes/b.conf.json\nA pipes/c.conf.json',
+    );
   });
 
   it('records given files with Sesam-Restored-From, and falls back to sesam <sesam@localhost>', async () => {
@@ -97,9 +116,21 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
     repo.git('config', '--unset', 'user.name');
     const { log } = capture();
     const files = new Map([['pipes/p.conf.json', new Uint8Array(Buffer.from('{"_id": "p"}'))]]);
-    const result = await recordSnapshot(opts(repo, backend, log, { command: 'restore', files, restoredFrom: 'f'.repeat(40), nodeLabel: 'local', nodeUrl: 'local' }));
+    const result = await recordSnapshot(
+      opts(repo, backend, log, {
+        command: 'restore',
+        files,
+        restoredFrom: 'f'.repeat(40),
+        nodeLabel: 'local',
+        nodeUrl: 'local',
+      }),
+    );
     expect(repo.git('ls-tree', '-r', '--name-only', result.commit!).trim()).toBe('pipes/p.conf.json');
-    expect(repo.git('log', '-1', '--format=%an <%ae>|%s|%(trailers:key=Sesam-Restored-From,valueonly)', result.commit!).trim()).toBe(
+    expect(
+      repo
+        .git('log', '-1', '--format=%an <%ae>|%s|%(trailers:key=Sesam-Restored-From,valueonly)', result.commit!)
+        .trim(),
+    ).toBe(
       `sesam <sesam@localhost>|restore: 1 pipe, 0 systems to local from fffffff (first snapshot)|${'f'.repeat(40)}`,
     );
   });
@@ -109,7 +140,12 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
     repo.write({ '.git/info/exclude': 'expected/\n' });
     repo.git('config', 'commit.gpgsign', 'true');
     repo.git('config', 'gpg.program', '/nonexistent/gpg');
-    repo.write({ 'pipes/a.conf.json': '{"dirty": 1}\n', 'testdata/new.json': '[1]\n', 'expected/new.json': '[2]\n', 'untracked.txt': 'u' });
+    repo.write({
+      'pipes/a.conf.json': '{"dirty": 1}\n',
+      'testdata/new.json': '[1]\n',
+      'expected/new.json': '[2]\n',
+      'untracked.txt': 'u',
+    });
     repo.git('add', 'pipes/a.conf.json');
     repo.write({ 'pipes/a.conf.json': '{"dirty": 2}\n' }); // staged and unstaged changes differ
     const before = fingerprint(repo);
@@ -131,14 +167,19 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
     const result = await recordSnapshot(opts(wt, backend, log));
     expect([fingerprint(repo), fingerprint(wt)]).toEqual(before);
     expect(repo.git('show', 'sesam-snapshots/datahub-1a2b3c:pipes/a.conf.json')).toBe('{"wt": true}\n');
-    expect(repo.git('log', '-1', '--format=%(trailers:key=Sesam-Source-Head,valueonly)', result.commit!).trim()).toBe(wt.git('rev-parse', 'HEAD').trim());
+    expect(repo.git('log', '-1', '--format=%(trailers:key=Sesam-Source-Head,valueonly)', result.commit!).trim()).toBe(
+      wt.git('rev-parse', 'HEAD').trim(),
+    );
   });
 
   it('records from a project in a sub-folder with paths relative to the project', async () => {
     const repo = createRepo({ 'sub/project/pipes/a.conf.json': '{}', 'sub/project/test-env.json': '{}' });
     const { log } = capture();
     const result = await recordSnapshot(opts(repo, backend, log, { projectDir: `${repo.dir}/sub/project` }));
-    expect(repo.git('ls-tree', '-r', '--name-only', result.commit!).trim().split('\n')).toEqual(['pipes/a.conf.json', 'test-env.json']);
+    expect(repo.git('ls-tree', '-r', '--name-only', result.commit!).trim().split('\n')).toEqual([
+      'pipes/a.conf.json',
+      'test-env.json',
+    ]);
   });
 
   it('writes exactly the given tree whatever the branch held before: modes, symlinks, odd names, deletions', async () => {
@@ -149,15 +190,35 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
     const record = (files: Map<string, Uint8Array>) => recordSnapshot(opts(repo, backend, log, { files }));
     const listing = (commit: string) => repo.git('ls-tree', '-r', '-z', commit).split('\0').filter(Boolean);
     const odd = 'pipes/new\nline.conf.json';
-    const first = await record(new Map([['pipes/a.conf.json', bytes('{"a": 1}')], [odd, bytes('{"n": 1}')], ['systems/s.conf.json', bytes('{}')]]));
+    const first = await record(
+      new Map([
+        ['pipes/a.conf.json', bytes('{"a": 1}')],
+        [odd, bytes('{"n": 1}')],
+        ['systems/s.conf.json', bytes('{}')],
+      ]),
+    );
     // Someone points the branch at a commit with an executable file, a symlink and an unmanaged file.
-    repo.write({ 'pipes/a.conf.json': '{"a": 1}', 'systems/s.conf.json': '{}', 'README.md': 'x', 'target.txt': 'pipes/a.conf.json' });
+    repo.write({
+      'pipes/a.conf.json': '{"a": 1}',
+      'systems/s.conf.json': '{}',
+      'README.md': 'x',
+      'target.txt': 'pipes/a.conf.json',
+    });
     repo.git('add', 'pipes', 'systems', 'README.md');
     repo.git('update-index', '--chmod=+x', 'pipes/a.conf.json');
-    repo.git('update-index', '--add', '--cacheinfo', `120000,${repo.git('hash-object', '-w', 'target.txt').trim()},pipes/link`);
+    repo.git(
+      'update-index',
+      '--add',
+      '--cacheinfo',
+      `120000,${repo.git('hash-object', '-w', 'target.txt').trim()},pipes/link`,
+    );
     repo.git('commit', '-q', '-m', 'by hand');
     repo.git('update-ref', ref, 'HEAD');
-    const files = new Map([['pipes/a.conf.json', bytes('{"a": 1}')], ['pipes/b.conf.json', bytes('{"b": 2}')], ['systems/s.conf.json', bytes('{}')]]);
+    const files = new Map([
+      ['pipes/a.conf.json', bytes('{"a": 1}')],
+      ['pipes/b.conf.json', bytes('{"b": 2}')],
+      ['systems/s.conf.json', bytes('{}')],
+    ]);
     const second = await record(files);
     expect(repo.git('log', '-1', '--format=%P', second.commit!).trim()).toBe(repo.git('rev-parse', 'HEAD').trim());
     expect(listing(second.commit!).map((line) => line.replace(/ [0-9a-f]{40}\t/, '\t'))).toEqual([
@@ -174,8 +235,16 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
     expect(listing(third.commit!)).toHaveLength(4);
     expect((await record(files)).reason).toMatch(/no changes since snapshot/);
     // A file becomes a folder and back.
-    const folder = await record(new Map([['pipes/a.conf.json/x.json', bytes('{}')], ['systems/s.conf.json', bytes('{}')]]));
-    expect(repo.git('ls-tree', '-r', '--name-only', folder.commit!).trim().split('\n')).toEqual(['pipes/a.conf.json/x.json', 'systems/s.conf.json']);
+    const folder = await record(
+      new Map([
+        ['pipes/a.conf.json/x.json', bytes('{}')],
+        ['systems/s.conf.json', bytes('{}')],
+      ]),
+    );
+    expect(repo.git('ls-tree', '-r', '--name-only', folder.commit!).trim().split('\n')).toEqual([
+      'pipes/a.conf.json/x.json',
+      'systems/s.conf.json',
+    ]);
     const back = await record(files);
     expect(repo.git('rev-parse', `${back.commit!}^{tree}`)).toBe(repo.git('rev-parse', `${second.commit!}^{tree}`));
   });
@@ -184,7 +253,11 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
     const repo = createRepo({ 'a.txt': 'x' });
     const { log } = capture();
     const writers = Array.from({ length: 6 }, (_, i) =>
-      recordSnapshot(opts(repo, backend, log, { files: new Map([[`pipes/p${i}.conf.json`, new Uint8Array(Buffer.from(`{"n": ${i}}`))]]) })),
+      recordSnapshot(
+        opts(repo, backend, log, {
+          files: new Map([[`pipes/p${i}.conf.json`, new Uint8Array(Buffer.from(`{"n": ${i}}`))]]),
+        }),
+      ),
     );
     const results = await Promise.all(writers);
     const commits = results.map((r) => r.commit);
@@ -200,10 +273,26 @@ describe('recordSnapshot outside a repository', () => {
     const dir = tempProject({ 'pipes/a.conf.json': '{}' });
     const { log, text } = capture();
     const env = gitEnv({ GIT_CEILING_DIRECTORIES: dir.replace(/\/[^/]+$/, '') });
-    const result = await recordSnapshot({ projectDir: dir, command: 'download', nodeLabel: 'x', nodeUrl: 'x', profile: 'test', log, env });
+    const result = await recordSnapshot({
+      projectDir: dir,
+      command: 'download',
+      nodeLabel: 'x',
+      nodeUrl: 'x',
+      profile: 'test',
+      log,
+      env,
+    });
     expect(result).toEqual({ reason: 'not a git repository: no snapshot recorded' });
     expect(text().trim().split('\n')).toEqual(['not a git repository: no snapshot recorded']);
-    const noGit = await recordSnapshot({ projectDir: dir, command: 'download', nodeLabel: 'x', nodeUrl: 'x', profile: 'test', log, env: noGitEnv(env) });
+    const noGit = await recordSnapshot({
+      projectDir: dir,
+      command: 'download',
+      nodeLabel: 'x',
+      nodeUrl: 'x',
+      profile: 'test',
+      log,
+      env: noGitEnv(env),
+    });
     expect(noGit.reason).toBe('not a git repository: no snapshot recorded');
   });
 

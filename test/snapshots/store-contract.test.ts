@@ -31,7 +31,14 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
         'testdata/bin.json': new Uint8Array([0, 1, 2, 255, 10]),
         'node-metadata.conf.json': '{}',
       });
-      const result = await store.writeCommit({ ref: REF, files: content, message: 'first\n\nSesam-Snapshot: 1\nSesam-Node: test\n', parent: null, author, date });
+      const result = await store.writeCommit({
+        ref: REF,
+        files: content,
+        message: 'first\n\nSesam-Snapshot: 1\nSesam-Node: test\n',
+        parent: null,
+        author,
+        date,
+      });
       expect(result.status).toBe('ok');
       if (result.status !== 'ok') return;
       expect(await store.readRef(REF)).toBe(result.commit);
@@ -55,12 +62,29 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
     const repo = createRepo({ 'README.md': 'x' });
     const store = await open(repo, backend);
     try {
-      const one = await store.writeCommit({ ref: REF, files: files({ 'pipes/a.conf.json': '1', 'pipes/b.conf.json': 'b' }), message: 'one\n', parent: null, author, date });
+      const one = await store.writeCommit({
+        ref: REF,
+        files: files({ 'pipes/a.conf.json': '1', 'pipes/b.conf.json': 'b' }),
+        message: 'one\n',
+        parent: null,
+        author,
+        date,
+      });
       if (one.status !== 'ok') throw new Error('first write failed');
-      const two = await store.writeCommit({ ref: REF, files: files({ 'pipes/a.conf.json': '2', 'systems/s.conf.json': 's' }), message: 'two\n', parent: one.commit, author, date });
+      const two = await store.writeCommit({
+        ref: REF,
+        files: files({ 'pipes/a.conf.json': '2', 'systems/s.conf.json': 's' }),
+        message: 'two\n',
+        parent: one.commit,
+        author,
+        date,
+      });
       if (two.status !== 'ok') throw new Error('second write failed');
       expect((await store.readCommit(two.commit)).parents).toEqual([one.commit]);
-      expect([...(await store.listTree(two.commit)).keys()].sort()).toEqual(['pipes/a.conf.json', 'systems/s.conf.json']);
+      expect([...(await store.listTree(two.commit)).keys()].sort()).toEqual([
+        'pipes/a.conf.json',
+        'systems/s.conf.json',
+      ]);
       expect(repo.git('log', '--format=%s', REF).trim().split('\n')).toEqual(['two', 'one']);
     } finally {
       await store.close();
@@ -71,13 +95,41 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
     const repo = createRepo({ 'README.md': 'x' });
     const store = await open(repo, backend);
     try {
-      const one = await store.writeCommit({ ref: REF, files: files({ a: '1' }), message: 'one\n', parent: null, author, date });
+      const one = await store.writeCommit({
+        ref: REF,
+        files: files({ a: '1' }),
+        message: 'one\n',
+        parent: null,
+        author,
+        date,
+      });
       if (one.status !== 'ok') throw new Error('write failed');
-      const two = await store.writeCommit({ ref: REF, files: files({ a: '2' }), message: 'two\n', parent: one.commit, author, date });
+      const two = await store.writeCommit({
+        ref: REF,
+        files: files({ a: '2' }),
+        message: 'two\n',
+        parent: one.commit,
+        author,
+        date,
+      });
       if (two.status !== 'ok') throw new Error('write failed');
-      const stale = await store.writeCommit({ ref: REF, files: files({ a: '3' }), message: 'stale\n', parent: one.commit, author, date });
+      const stale = await store.writeCommit({
+        ref: REF,
+        files: files({ a: '3' }),
+        message: 'stale\n',
+        parent: one.commit,
+        author,
+        date,
+      });
       expect(stale.status).toBe('conflict');
-      const again = await store.writeCommit({ ref: REF, files: files({ a: '4' }), message: 'new branch?\n', parent: null, author, date });
+      const again = await store.writeCommit({
+        ref: REF,
+        files: files({ a: '4' }),
+        message: 'new branch?\n',
+        parent: null,
+        author,
+        date,
+      });
       expect(again.status).toBe('conflict');
       expect(await store.readRef(REF)).toBe(two.commit);
     } finally {
@@ -103,9 +155,26 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
       expect(await store.resolve('v1')).toBe(first);
       expect(await store.resolve('no-such-branch')).toBeUndefined();
       expect(await store.resolve('--output=x')).toBeUndefined();
-      const w = await store.writeCommit({ ref: REF, files: files({ a: '1' }), message: 'm\n', parent: null, author, date });
-      await store.writeCommit({ ref: 'refs/heads/sesam-snapshots/other', files: files({ b: '1' }), message: 'm\n', parent: null, author, date });
-      expect((await store.listRefs('refs/heads/sesam-snapshots/')).map((r) => r.ref)).toEqual(['refs/heads/sesam-snapshots/other', REF]);
+      const w = await store.writeCommit({
+        ref: REF,
+        files: files({ a: '1' }),
+        message: 'm\n',
+        parent: null,
+        author,
+        date,
+      });
+      await store.writeCommit({
+        ref: 'refs/heads/sesam-snapshots/other',
+        files: files({ b: '1' }),
+        message: 'm\n',
+        parent: null,
+        author,
+        date,
+      });
+      expect((await store.listRefs('refs/heads/sesam-snapshots/')).map((r) => r.ref)).toEqual([
+        'refs/heads/sesam-snapshots/other',
+        REF,
+      ]);
       expect(await store.resolve('sesam-snapshots/test')).toBe(w.status === 'ok' ? w.commit : '');
       expect(await store.listRefs('refs/heads/nothing-here/')).toEqual([]);
     } finally {
@@ -131,16 +200,29 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
     repo.write({ '.git/info/exclude': 'expected/\n' });
     repo.git('config', 'commit.gpgsign', 'true');
     repo.git('config', 'gpg.program', '/bin/false');
-    repo.write({ 'pipes/a.conf.json': '{"dirty": true}', 'untracked.txt': 'u', 'testdata/t.json': '[]', 'expected/e.json': '[]' });
+    repo.write({
+      'pipes/a.conf.json': '{"dirty": true}',
+      'untracked.txt': 'u',
+      'testdata/t.json': '[]',
+      'expected/e.json': '[]',
+    });
     repo.git('add', 'untracked.txt');
     const before = fingerprint(repo);
     const store = await open(repo, backend);
     try {
-      const content = files({ 'testdata/t.json': '[]', 'expected/e.json': '[]', 'pipes/a.conf.json': '{"dirty": true}' });
+      const content = files({
+        'testdata/t.json': '[]',
+        'expected/e.json': '[]',
+        'pipes/a.conf.json': '{"dirty": true}',
+      });
       const result = await store.writeCommit({ ref: REF, files: content, message: 'm\n', parent: null, author, date });
       expect(result.status).toBe('ok');
       if (result.status === 'ok') {
-        expect([...(await store.listTree(result.commit)).keys()].sort()).toEqual(['expected/e.json', 'pipes/a.conf.json', 'testdata/t.json']);
+        expect([...(await store.listTree(result.commit)).keys()].sort()).toEqual([
+          'expected/e.json',
+          'pipes/a.conf.json',
+          'testdata/t.json',
+        ]);
         expect(repo.git('cat-file', '-p', result.commit)).not.toContain('gpgsig');
       }
     } finally {
@@ -159,7 +241,14 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
     try {
       expect(store.repo.commonDir).toBe(repo.git('rev-parse', '--path-format=absolute', '--git-common-dir').trim());
       expect(await store.head()).toBe(wt.git('rev-parse', 'HEAD').trim());
-      const result = await store.writeCommit({ ref: REF, files: files({ 'pipes/x.conf.json': 'x' }), message: 'wt\n', parent: null, author, date });
+      const result = await store.writeCommit({
+        ref: REF,
+        files: files({ 'pipes/x.conf.json': 'x' }),
+        message: 'wt\n',
+        parent: null,
+        author,
+        date,
+      });
       if (result.status !== 'ok') throw new Error('write failed');
       // Visible from the main work tree: same refs, same objects.
       expect(repo.git('rev-parse', REF).trim()).toBe(result.commit);
@@ -176,14 +265,28 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
     const other = backend === 'git-cli' ? 'isomorphic' : 'git-cli';
     const writer = await open(repo, other);
     const content = files({ 'pipes/p.conf.json': '{"_id": "p"}', 'systems/s.conf.json': '{}' });
-    const result = await writer.writeCommit({ ref: REF, files: content, message: 'x\n\nSesam-Snapshot: 1\n', parent: null, author, date });
+    const result = await writer.writeCommit({
+      ref: REF,
+      files: content,
+      message: 'x\n\nSesam-Snapshot: 1\n',
+      parent: null,
+      author,
+      date,
+    });
     await writer.close();
     if (result.status !== 'ok') throw new Error('write failed');
     const reader = await open(repo, backend);
     try {
       const back = await readCommitFiles(reader, (await reader.resolve('sesam-snapshots/test'))!);
       expect(Buffer.from(back.get('pipes/p.conf.json')!).toString()).toBe('{"_id": "p"}');
-      const next = await reader.writeCommit({ ref: REF, files: files({ 'pipes/p.conf.json': '{"_id": "p"}' }), message: 'y\n', parent: result.commit, author, date });
+      const next = await reader.writeCommit({
+        ref: REF,
+        files: files({ 'pipes/p.conf.json': '{"_id": "p"}' }),
+        message: 'y\n',
+        parent: result.commit,
+        author,
+        date,
+      });
       expect(next.status).toBe('ok');
     } finally {
       await reader.close();

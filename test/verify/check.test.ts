@@ -19,11 +19,17 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 describe('checkBytes', () => {
   it('passes identical bytes and diffs text', () => {
     expect(checkBytes(spec, bytes('a\n'), bytes('a\n'))).toEqual({ status: 'passed' });
-    expect(checkBytes(spec, bytes('a\n'), bytes('b\n'))).toMatchObject({ status: 'failed', diff: { unified: '--- expected/p.txt\n+++ current_data.txt\n@@ -1 +1 @@\n-a\n+b\n' } });
+    expect(checkBytes(spec, bytes('a\n'), bytes('b\n'))).toMatchObject({
+      status: 'failed',
+      diff: { unified: '--- expected/p.txt\n+++ current_data.txt\n@@ -1 +1 @@\n-a\n+b\n' },
+    });
   });
   it('says so when the bytes differ but the text does not (latin-1 against UTF-8)', () => {
     const v = checkBytes(spec, Uint8Array.from([0xe6]), bytes('æ'));
-    expect(v).toMatchObject({ status: 'failed', summary: 'content differs in bytes that do not show as text (encoding or BOM)' });
+    expect(v).toMatchObject({
+      status: 'failed',
+      summary: 'content differs in bytes that do not show as text (encoding or BOM)',
+    });
   });
 });
 
@@ -39,7 +45,10 @@ describe('checkXml', () => {
 describe('checkEntities', () => {
   it('wants a JSON list in the expected file', () => {
     expect(() => checkEntities({ ...spec, endpoint: 'json' }, bytes('{"_id": "a"}'), [])).toThrow(
-      expect.objectContaining({ kind: 'input', message: 'Expected file expected/p.txt must hold a JSON list of entities' }),
+      expect.objectContaining({
+        kind: 'input',
+        message: 'Expected file expected/p.txt must hold a JSON list of entities',
+      }),
     );
   });
 });

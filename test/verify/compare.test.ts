@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { JsonFloat, parseJson, stringifyJson, type JsonValue } from '../../src/format/json.js';
-import { compareEntities, comparePython, diffEntities, diffValues, prepareForUpdate, sortEntities } from '../../src/verify/compare.js';
+import {
+  compareEntities,
+  comparePython,
+  diffEntities,
+  diffValues,
+  prepareForUpdate,
+  sortEntities,
+} from '../../src/verify/compare.js';
 
 const list = (text: string) => parseJson(text) as JsonValue[];
 const ids = (entities: JsonValue[]) => entities.map((e) => stringifyJson((e as { _id?: JsonValue })._id ?? null));
 
 describe('equality (sesam-py: multiset of canonical serialisations)', () => {
   it('ignores order and key order', () => {
-    const d = compareEntities(list('[{"_id":"a","x":1,"y":2},{"_id":"b"}]'), list('[{"_id":"b"},{"y":2,"_id":"a","x":1}]'));
+    const d = compareEntities(
+      list('[{"_id":"a","x":1,"y":2},{"_id":"b"}]'),
+      list('[{"_id":"b"},{"y":2,"_id":"a","x":1}]'),
+    );
     expect(d.equal).toBe(true);
     expect(d).toMatchObject({ expectedCount: 2, actualCount: 2, missing: [], unexpected: [], changed: [] });
   });
@@ -23,7 +33,9 @@ describe('equality (sesam-py: multiset of canonical serialisations)', () => {
     const actual = list('[{"_id":"a","n":12345678901234567890}]');
     expect(compareEntities(expected, actual).equal).toBe(true);
     const strict = compareEntities(expected, actual, { noLargeIntBugs: true });
-    expect(strict.changed[0]!.changes).toEqual([{ path: '$.n', expected: 12345678901234567000n, actual: 12345678901234567890n }]);
+    expect(strict.changed[0]!.changes).toEqual([
+      { path: '$.n', expected: 12345678901234567000n, actual: 12345678901234567890n },
+    ]);
   });
   it('counts duplicates', () => {
     const d = compareEntities(list('[{"_id":"a"},{"_id":"a"}]'), list('[{"_id":"a"}]'));
@@ -52,7 +64,9 @@ describe('equality (sesam-py: multiset of canonical serialisations)', () => {
     expect(d.changed[0]!.changes).toEqual([{ path: '$._updated', expected: 7 }]);
   });
   it('applies the blacklist to the node output', () => {
-    expect(compareEntities(list('[{"_id":"a"}]'), list('[{"_id":"a","ts":"now"}]'), { blacklist: ['ts'] }).equal).toBe(true);
+    expect(compareEntities(list('[{"_id":"a"}]'), list('[{"_id":"a","ts":"now"}]'), { blacklist: ['ts'] }).equal).toBe(
+      true,
+    );
   });
 });
 
@@ -89,13 +103,18 @@ describe('entity-level diff', () => {
     ]);
   });
   it('sorts missing, unexpected and changed by _id across types without crashing', () => {
-    const d = diffEntities(list('[{"_id":"b"},{"_id":2},{"x":0},{"_id":null},{"_id":"a","v":1}]'), list('[{"_id":"a","v":2}]'));
+    const d = diffEntities(
+      list('[{"_id":"b"},{"_id":2},{"x":0},{"_id":null},{"_id":"a","v":1}]'),
+      list('[{"_id":"a","v":2}]'),
+    );
     expect(ids(d.missing)).toEqual(['null', '2', '"b"', 'null']);
     expect(d.missing[3]).toEqual({ x: 0 });
     expect(d.changed.map((c) => c.id)).toEqual(['a']);
   });
   it('reports a type change at the value itself', () => {
-    expect(diffValues(parseJson('{"a":{"b":1}}'), parseJson('{"a":[1]}'))).toEqual([{ path: '$.a', expected: { b: 1 }, actual: [1] }]);
+    expect(diffValues(parseJson('{"a":{"b":1}}'), parseJson('{"a":[1]}'))).toEqual([
+      { path: '$.a', expected: { b: 1 }, actual: [1] },
+    ]);
   });
 });
 
@@ -115,7 +134,9 @@ describe('Python ordering and update output', () => {
     expect(ids(byName)).toEqual(['"2"', '"1"']);
   });
   it('prepareForUpdate filters, fixes numbers, drops every delete and sorts', () => {
-    const out = prepareForUpdate(list('[{"_id":"b","v":2.0,"_ts":1},{"_id":"a","_deleted":true},{"_id":"a2","v":1.5}]'));
+    const out = prepareForUpdate(
+      list('[{"_id":"b","v":2.0,"_ts":1},{"_id":"a","_deleted":true},{"_id":"a2","v":1.5}]'),
+    );
     expect(stringifyJson(out)).toBe('[{"_id": "a2", "v": 1.5}, {"_id": "b", "v": 2}]');
     const kept = prepareForUpdate(list('[{"_id":"a","_deleted":true}]'), { ignoreDeletes: false });
     expect(stringifyJson(kept)).toBe('[{"_id": "a", "_deleted": true}]');

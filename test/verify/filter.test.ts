@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseJson, stringifyJson, type JsonValue } from '../../src/format/json.js';
 import { makeEntityFilter, stripInternal } from '../../src/verify/filter.js';
 
-const filtered = (blacklist: string[], entity: string) => stringifyJson(makeEntityFilter(blacklist)(parseJson(entity)), { sortKeys: true });
+const filtered = (blacklist: string[], entity: string) =>
+  stringifyJson(makeEntityFilter(blacklist)(parseJson(entity)), { sortKeys: true });
 
 describe('internal properties', () => {
   it('keeps _id and _deleted: true at every depth, drops other _ keys', () => {
-    const e = parseJson('{"_id":"a","_updated":3,"_deleted":true,"x":{"_id":"in","_ts":1,"_deleted":false,"y":[{"_hash":"h","z":1}]}}');
+    const e = parseJson(
+      '{"_id":"a","_updated":3,"_deleted":true,"x":{"_id":"in","_ts":1,"_deleted":false,"y":[{"_hash":"h","z":1}]}}',
+    );
     expect(stringifyJson(stripInternal(e), { sortKeys: true })).toBe(
       '{"_deleted": true, "_id": "a", "x": {"_id": "in", "y": [{"z": 1}]}}',
     );
@@ -23,13 +26,19 @@ describe('internal properties', () => {
 
 describe('blacklist: sesam-py semantics', () => {
   it('a dotted path drops the nested property and a top-level key with that name', () => {
-    expect(filtered(['foo.bar'], '{"_id":"a","foo":{"bar":1,"baz":2},"foo.bar":3}')).toBe('{"_id": "a", "foo": {"baz": 2}}');
+    expect(filtered(['foo.bar'], '{"_id":"a","foo":{"bar":1,"baz":2},"foo.bar":3}')).toBe(
+      '{"_id": "a", "foo": {"baz": 2}}',
+    );
   });
   it('list indices add no path segment: lst.bar drops bar inside list items', () => {
-    expect(filtered(['lst.bar'], '{"_id":"a","lst":[{"bar":1,"k":2},{"bar":3}]}')).toBe('{"_id": "a", "lst": [{"k": 2}, {}]}');
+    expect(filtered(['lst.bar'], '{"_id":"a","lst":[{"bar":1,"k":2},{"bar":3}]}')).toBe(
+      '{"_id": "a", "lst": [{"k": 2}, {}]}',
+    );
   });
   it('* crosses dots, so *.bar matches at any depth of at least 2', () => {
-    expect(filtered(['*.bar'], '{"_id":"a","bar":0,"x":{"bar":1,"y":{"bar":2,"q":3}}}')).toBe('{"_id": "a", "bar": 0, "x": {"y": {"q": 3}}}');
+    expect(filtered(['*.bar'], '{"_id":"a","bar":0,"x":{"bar":1,"y":{"bar":2,"q":3}}}')).toBe(
+      '{"_id": "a", "bar": 0, "x": {"y": {"q": 3}}}',
+    );
   });
   it('foos.*.bar matches dict-of-dict children at deeper levels', () => {
     expect(filtered(['foos.*.bar'], '{"_id":"a","foos":{"one":{"bar":1,"k":1},"two":{"bar":2}}}')).toBe(

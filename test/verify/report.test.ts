@@ -43,8 +43,15 @@ const result = tally(
     spec('ok', 'passed'),
     failing(),
     spec('skip', 'ignored'),
-    spec('c', 'failed', { endpoint: 'csv', summary: 'content differs', diff: { kind: 'text', unified: csvDiff, note: 'content differs' } }),
-    spec('gone', 'failed', { summary: "Test spec references a non-existing output pipe 'gone'", diff: { kind: 'problem', message: "Test spec references a non-existing output pipe 'gone'" } }),
+    spec('c', 'failed', {
+      endpoint: 'csv',
+      summary: 'content differs',
+      diff: { kind: 'text', unified: csvDiff, note: 'content differs' },
+    }),
+    spec('gone', 'failed', {
+      summary: "Test spec references a non-existing output pipe 'gone'",
+      diff: { kind: 'problem', message: "Test spec references a non-existing output pipe 'gone'" },
+    }),
   ],
   ['untested'],
   [],
@@ -89,7 +96,9 @@ describe('human report', () => {
     expect(verbose).not.toContain('more');
   });
   it('says when everything passed', () => {
-    expect(formatVerifyText(tally([spec('ok', 'passed')], [], []))).toBe('PASS ok (expected/ok.test.json)\nVerify passed: 1 test (1 passed, 0 failed, 0 ignored).\n');
+    expect(formatVerifyText(tally([spec('ok', 'passed')], [], []))).toBe(
+      'PASS ok (expected/ok.test.json)\nVerify passed: 1 test (1 passed, 0 failed, 0 ignored).\n',
+    );
   });
 });
 
@@ -97,7 +106,14 @@ describe('--json document', () => {
   it('has counts, missing pipes and per-spec diffs with exact JSON values', () => {
     const doc = JSON.parse(JSON.stringify(verifyJson(result), (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
     expect(doc).toMatchObject({ passed: 1, failed: 3, ignored: 1, missing: ['untested'] });
-    expect(doc.specs[0]).toEqual({ id: 'ok', pipe: 'ok', file: 'expected/ok.json', specFile: 'expected/ok.test.json', endpoint: 'json', status: 'passed' });
+    expect(doc.specs[0]).toEqual({
+      id: 'ok',
+      pipe: 'ok',
+      file: 'expected/ok.json',
+      specFile: 'expected/ok.test.json',
+      endpoint: 'json',
+      status: 'passed',
+    });
     expect(doc.specs[1].diff).toEqual({
       kind: 'entities',
       expectedCount: 3,
@@ -112,7 +128,11 @@ describe('--json document', () => {
 
 describe('JUnit XML', () => {
   it('is exact', () => {
-    const passedAndSkipped = tally([spec('ok', 'passed', { id: 'My <id>' }), spec('skip', 'ignored')], ['untested'], []);
+    const passedAndSkipped = tally(
+      [spec('ok', 'passed', { id: 'My <id>' }), spec('skip', 'ignored')],
+      ['untested'],
+      [],
+    );
     expect(verifyJunitXml(passedAndSkipped)).toBe(
       [
         '<?xml version="1.0" encoding="UTF-8"?>',

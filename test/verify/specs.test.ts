@@ -42,7 +42,16 @@ describe('loadTestSpecs', () => {
       fields_to_sort_by: ['name'],
     });
     const [spec] = loadTestSpecs(memoryFiles({ 'any.test.json': text }));
-    expect(spec).toMatchObject({ id: 'my-test', pipe: 'p', fileName: 'p.csv', endpoint: 'csv', stage: 'source', blacklist: ['a.b'], ignoreDeletes: false, fieldsToSortBy: ['name'] });
+    expect(spec).toMatchObject({
+      id: 'my-test',
+      pipe: 'p',
+      fileName: 'p.csv',
+      endpoint: 'csv',
+      stage: 'source',
+      blacklist: ['a.b'],
+      ignoreDeletes: false,
+      fieldsToSortBy: ['name'],
+    });
     expect(spec!.parameters).toEqual({ limit: '5', flag: 'True', q: 'x' });
   });
   it('counts only a literal true for ignore and ignore_deletes', () => {
@@ -58,20 +67,35 @@ describe('loadTestSpecs', () => {
     ]);
   });
   it('reads only *.test.json, sorted by name', () => {
-    const specs = loadTestSpecs(memoryFiles({ 'b.test.json': '{}', 'a.test.json': '{}', 'a.json': '[]', 'notes.txt': '' }));
+    const specs = loadTestSpecs(
+      memoryFiles({ 'b.test.json': '{}', 'a.test.json': '{}', 'a.json': '[]', 'notes.txt': '' }),
+    );
     expect(specs.map((s) => s.pipe)).toEqual(['a', 'b']);
   });
   it('names the file, line and column of invalid JSON', () => {
     expect(() => loadTestSpecs(memoryFiles({ 'x.test.json': '{\n  "pipe": "x",\n  oops\n}' }))).toThrow(
-      expect.objectContaining({ kind: 'input', message: 'Invalid JSON in expected/x.test.json@abc1234:3:3', line: 3, column: 3 }),
+      expect.objectContaining({
+        kind: 'input',
+        message: 'Invalid JSON in expected/x.test.json@abc1234:3:3',
+        line: 3,
+        column: 3,
+      }),
     );
   });
   it('rejects a spec that is not an object, and bad option types', () => {
-    expect(() => loadTestSpecs(memoryFiles({ 'x.test.json': '[]' }))).toThrow("Test spec 'expected/x.test.json@abc1234' not in correct json format");
-    expect(() => loadTestSpecs(memoryFiles({ 'x.test.json': '{"stage":"middle"}' }))).toThrow("'stage' must be one of source");
-    expect(() => loadTestSpecs(memoryFiles({ 'x.test.json': '{"blacklist":"a"}' }))).toThrow("'blacklist' must be a list");
+    expect(() => loadTestSpecs(memoryFiles({ 'x.test.json': '[]' }))).toThrow(
+      "Test spec 'expected/x.test.json@abc1234' not in correct json format",
+    );
+    expect(() => loadTestSpecs(memoryFiles({ 'x.test.json': '{"stage":"middle"}' }))).toThrow(
+      "'stage' must be one of source",
+    );
+    expect(() => loadTestSpecs(memoryFiles({ 'x.test.json': '{"blacklist":"a"}' }))).toThrow(
+      "'blacklist' must be a list",
+    );
     for (const file of ['../pipes/x.conf.json', '/etc/passwd', 'a//b.json', 'expected/']) {
-      expect(() => loadTestSpecs(memoryFiles({ 'x.test.json': JSON.stringify({ file }) }))).toThrow("'file' must be a file name inside expected/");
+      expect(() => loadTestSpecs(memoryFiles({ 'x.test.json': JSON.stringify({ file }) }))).toThrow(
+        "'file' must be a file name inside expected/",
+      );
     }
     expect(loadTestSpecs(memoryFiles({ 'x.test.json': '{"file": "sub/x.csv"}' }))[0]!.fileName).toBe('sub/x.csv');
   });
@@ -81,6 +105,6 @@ describe('loadTestSpecs', () => {
     expect(files.list()).toEqual(['a.test.json']);
     expect(loadTestSpecs(files).map((s) => [s.pipe, s.specFile])).toEqual([['p', 'expected/a.test.json']]);
     expect(files.read('missing.json')).toBeUndefined();
-    expect(expectedFilesOnDisk(dir + '/nowhere').list()).toEqual([]);
+    expect(expectedFilesOnDisk(`${dir}/nowhere`).list()).toEqual([]);
   });
 });

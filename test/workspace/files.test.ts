@@ -2,7 +2,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SesamError } from '../../src/errors.js';
-import { applyFileChanges, fileChangeHooks, readJsonFile, readText, writeFileAtomic } from '../../src/workspace/files.js';
+import {
+  applyFileChanges,
+  fileChangeHooks,
+  readJsonFile,
+  readText,
+  writeFileAtomic,
+} from '../../src/workspace/files.js';
 import { readTree, tempDir, tempProject } from '../helpers/tmp.js';
 
 function thrown(fn: () => unknown): SesamError {

@@ -20,7 +20,8 @@ describe('.jinja_vars', () => {
 
   it('reads INI without a section, keys lowercased', () => {
     const dir = tempProject({
-      '.jinja_vars': '# comment\nHOST = db.example.com\n; other comment\nurl: http://x:80/a=b\nmulti = one\n  two\n[extra]\npct = 100%%\nref = %(pct)s!\n',
+      '.jinja_vars':
+        '# comment\nHOST = db.example.com\n; other comment\nurl: http://x:80/a=b\nmulti = one\n  two\n[extra]\npct = 100%%\nref = %(pct)s!\n',
     });
     expect(readJinjaVars(dir)).toEqual({
       host: 'db.example.com',
@@ -45,8 +46,11 @@ describe('.jinja_vars', () => {
 
   it('substitutes {{@ name @}} literally (sesam-py uses regex templates)', () => {
     const vars = { host: 'a.b', path: 'C:\\temp\\1', 'x.y': 'dot' };
-    const text = '{"url": "{{@ host @}}/{{@ host @}}", "dir": "{{@ path @}}", "k": "{{@ x.y @}} {{@ xzy @}} {{@host@}}"}';
-    expect(substituteJinja(text, vars)).toBe('{"url": "a.b/a.b", "dir": "C:\\temp\\1", "k": "dot {{@ xzy @}} {{@host@}}"}');
+    const text =
+      '{"url": "{{@ host @}}/{{@ host @}}", "dir": "{{@ path @}}", "k": "{{@ x.y @}} {{@ xzy @}} {{@host@}}"}';
+    expect(substituteJinja(text, vars)).toBe(
+      '{"url": "a.b/a.b", "dir": "C:\\temp\\1", "k": "dot {{@ xzy @}} {{@host@}}"}',
+    );
   });
 
   it('reverses values literally and skips empty values', () => {

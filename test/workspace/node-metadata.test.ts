@@ -15,7 +15,9 @@ describe('node metadata', () => {
       task_manager: { disable_user_pipes: true },
     });
     expect(local).toEqual({ _id: 'node', type: 'metadata', global_defaults: { ratio: new JsonFloat(1) } });
-    expect(injectNodeMetadata(local, { enableUserPipes: true, disableCppExtensions: true, enableEagerMs: true })).toMatchObject({
+    expect(
+      injectNodeMetadata(local, { enableUserPipes: true, disableCppExtensions: true, enableEagerMs: true }),
+    ).toMatchObject({
       task_manager: { disable_user_pipes: false },
       global_defaults: { enable_cpp_extensions: false, eager_load_microservices: true },
     });
@@ -29,14 +31,23 @@ describe('node metadata', () => {
       global_defaults: { enable_cpp_extensions: false, eager_load_microservices: false },
     };
     expect(removeTaskManagerSettings(remote, undefined)).toEqual({ _id: 'node', type: 'metadata' });
-    expect(removeTaskManagerSettings(remote, { task_manager: { disable_user_pipes: false }, global_defaults: { eager_load_microservices: false } })).toEqual({
+    expect(
+      removeTaskManagerSettings(remote, {
+        task_manager: { disable_user_pipes: false },
+        global_defaults: { eager_load_microservices: false },
+      }),
+    ).toEqual({
       _id: 'node',
       type: 'metadata',
       task_manager: { disable_user_pipes: false },
       global_defaults: { eager_load_microservices: false },
     });
     // Values upload never forces stay as the node has them.
-    const kept = { _id: 'node', task_manager: { disable_user_pipes: false }, global_defaults: { eager_load_microservices: true } };
+    const kept = {
+      _id: 'node',
+      task_manager: { disable_user_pipes: false },
+      global_defaults: { eager_load_microservices: true },
+    };
     expect(removeTaskManagerSettings(kept, undefined)).toEqual(kept);
   });
 
@@ -44,7 +55,11 @@ describe('node metadata', () => {
     expect(wipeMetadata(undefined)).toEqual({
       _id: 'node',
       type: 'metadata',
-      global_defaults: { use_signalling_internally: false, use_signalling_externally: false, enable_cpp_extensions: false },
+      global_defaults: {
+        use_signalling_internally: false,
+        use_signalling_externally: false,
+        enable_cpp_extensions: false,
+      },
       task_manager: { disable_user_pipes: true },
     });
   });

@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localConfigEntries, localConfigZip } from '../../src/workspace/config-zip.js';
-import { configFiles, expectedDir, profileEnvPath, readProfileEnv, testdataFiles } from '../../src/workspace/project.js';
+import {
+  configFiles,
+  expectedDir,
+  profileEnvPath,
+  readProfileEnv,
+  testdataFiles,
+} from '../../src/workspace/project.js';
 import { parseWhitelist } from '../../src/workspace/whitelist.js';
 import { readZip, zipEntryText } from '../../src/workspace/zip.js';
 import { tempProject } from '../helpers/tmp.js';
@@ -44,7 +50,9 @@ describe('project layout', () => {
       'pipes/b.conf.json',
       'systems/s.conf.json',
     ]);
-    expect(configFiles(root, parseWhitelist('node-metadata.conf.json')).map((f) => f.path)).toEqual(['node-metadata.conf.json']);
+    expect(configFiles(root, parseWhitelist('node-metadata.conf.json')).map((f) => f.path)).toEqual([
+      'node-metadata.conf.json',
+    ]);
   });
 
   it('reads profile env files, also in sub folders', () => {
@@ -69,7 +77,9 @@ describe('project layout', () => {
     const root = project();
     const entries = localConfigEntries(root, { jinjaVars: { host: 'example.com' } });
     expect(entries[0]).toEqual({ path: 'pipes/a.conf.json', text: '{"_id": "a", "type": "pipe", "x": "example.com"}' });
-    const zip = readZip(localConfigZip(root, { whitelist: parseWhitelist('pipes/a.conf.json'), jinjaVars: { host: 'h' } }));
+    const zip = readZip(
+      localConfigZip(root, { whitelist: parseWhitelist('pipes/a.conf.json'), jinjaVars: { host: 'h' } }),
+    );
     expect([...zip.keys()]).toEqual(['pipes/a.conf.json']);
     expect(zipEntryText(zip.get('pipes/a.conf.json')!)).toContain('"x": "h"');
   });

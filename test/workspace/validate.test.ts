@@ -65,7 +65,9 @@ describe('validateProject', () => {
       ['expected/out.json', 3, 3],
       ['testdata/in.json', 1, 2],
     ]);
-    expect(report.errors[1]!.message).toBe('Invalid JSON: Expecting property name enclosed in double quotes: line 4 column 1 (char 39)');
+    expect(report.errors[1]!.message).toBe(
+      'Invalid JSON: Expecting property name enclosed in double quotes: line 4 column 1 (char 39)',
+    );
   });
 
   it('checks config shape: _id, pipe and system types, node metadata', () => {
@@ -89,10 +91,17 @@ describe('validateProject', () => {
   it('reports duplicate ids and warns about file names that differ from the _id', () => {
     const root = tempProject({
       ...good,
-      'pipes/copy.conf.json': { _id: 'in', type: 'pipe', source: { type: 'embedded', entities: [] }, sink: { type: 'null' } },
+      'pipes/copy.conf.json': {
+        _id: 'in',
+        type: 'pipe',
+        source: { type: 'embedded', entities: [] },
+        sink: { type: 'null' },
+      },
     });
     const report = validateProject(root, { profile: 'test' });
-    expect(show(report.errors)).toEqual([`pipes/in.conf.json:2: Duplicate pipe _id 'in' (also in pipes/copy.conf.json)`]);
+    expect(show(report.errors)).toEqual([
+      `pipes/in.conf.json:2: Duplicate pipe _id 'in' (also in pipes/copy.conf.json)`,
+    ]);
     expect(show(report.warnings)).toEqual([
       `pipes/copy.conf.json:2: The file name does not match the pipe's _id 'in' (expected pipes/in.conf.json)`,
     ]);
@@ -106,7 +115,15 @@ describe('validateProject', () => {
         type: 'pipe',
         source: { type: 'union_datasets', datasets: ['in', 'nowhere'] },
         transform: [
-          { type: 'dtl', rules: { default: [['add', 'h', ['hops', { datasets: ['ghost g'] }]], ['add', 'l', ['lookup-entity', 'phantom', '_S.x']]] } },
+          {
+            type: 'dtl',
+            rules: {
+              default: [
+                ['add', 'h', ['hops', { datasets: ['ghost g'] }]],
+                ['add', 'l', ['lookup-entity', 'phantom', '_S.x']],
+              ],
+            },
+          },
           { type: 'http', system: 'missing-system' },
         ],
         sink: { type: 'dataset', dataset: 'in' },
@@ -119,7 +136,9 @@ describe('validateProject', () => {
       `pipes/bad.conf.json:33: Pipe 'bad': lookup-entity dataset (rule 'default') 'phantom' is not written by any pipe`,
       `pipes/bad.conf.json:42: Pipe 'bad': transform system 'missing-system' is not defined in systems/`,
     ]);
-    expect(show(report.warnings)).toEqual([`pipes/in.conf.json:2: Pipe 'in' writes to dataset 'in', as pipe 'bad' does`]);
+    expect(show(report.warnings)).toEqual([
+      `pipes/in.conf.json:2: Pipe 'in' writes to dataset 'in', as pipe 'bad' does`,
+    ]);
   });
 
   it('follows the conditional alternative the profile selects', () => {
@@ -132,19 +151,31 @@ describe('validateProject', () => {
         alternatives: { prod: { type: 'dataset', dataset: 'non_exists' }, test: { type: 'embedded', entities: [] } },
       },
     });
-    const literal = validateProject(tempProject({ ...good, 'pipes/cond.conf.json': conditional('test') }), { profile: 'test' });
+    const literal = validateProject(tempProject({ ...good, 'pipes/cond.conf.json': conditional('test') }), {
+      profile: 'test',
+    });
     expect(show(literal.errors)).toEqual([]);
-    const viaEnv = validateProject(tempProject({ ...good, 'pipes/cond.conf.json': conditional('$ENV(node-env)') }), { profile: 'test' });
+    const viaEnv = validateProject(tempProject({ ...good, 'pipes/cond.conf.json': conditional('$ENV(node-env)') }), {
+      profile: 'test',
+    });
     expect(show(viaEnv.errors)).toEqual([]);
     const prod = validateProject(
-      tempProject({ ...good, 'pipes/cond.conf.json': conditional('$ENV(node-env)'), 'prod-env.json': { 'node-env': 'prod', greeting: 'x' } }),
+      tempProject({
+        ...good,
+        'pipes/cond.conf.json': conditional('$ENV(node-env)'),
+        'prod-env.json': { 'node-env': 'prod', greeting: 'x' },
+      }),
       { profile: 'prod' },
     );
     expect(show(prod.errors)).toEqual([
       `pipes/cond.conf.json:10: Pipe 'cond': source (alternative 'prod') dataset 'non_exists' is not written by any pipe`,
     ]);
-    const unknown = validateProject(tempProject({ ...good, 'pipes/cond.conf.json': conditional('staging') }), { profile: 'test' });
-    expect(show(unknown.warnings)).toEqual([`pipes/cond.conf.json: Pipe 'cond': the conditional source has no alternative 'staging'`]);
+    const unknown = validateProject(tempProject({ ...good, 'pipes/cond.conf.json': conditional('staging') }), {
+      profile: 'test',
+    });
+    expect(show(unknown.warnings)).toEqual([
+      `pipes/cond.conf.json: Pipe 'cond': the conditional source has no alternative 'staging'`,
+    ]);
   });
 
   it('warns about $ENV variables the profile does not define', () => {
@@ -154,7 +185,9 @@ describe('validateProject', () => {
     ]);
     const noEnv = tempProject({ ...good, 'test-env.json': '' });
     const report = validateProject(noEnv, { profile: 'prod' });
-    expect(show(report.warnings)).toEqual(['prod-env.json: Profile file not found: 1 $ENV(...) reference(s) cannot be checked']);
+    expect(show(report.warnings)).toEqual([
+      'prod-env.json: Profile file not found: 1 $ENV(...) reference(s) cannot be checked',
+    ]);
   });
 
   it('checks test specs and test data against the pipes', () => {
@@ -177,7 +210,9 @@ describe('validateProject', () => {
       `testdata/nobody.json: Test data for pipe 'nobody', which is not in pipes/`,
       'testdata/scalar.json: Test data must be a list of entities, one entity object or null',
     ]);
-    expect(show(report.warnings)).toEqual([`expected/mid.test.json: Pipe 'mid' writes to a dataset: verify only tests output and endpoint pipes`]);
+    expect(show(report.warnings)).toEqual([
+      `expected/mid.test.json: Pipe 'mid' writes to a dataset: verify only tests output and endpoint pipes`,
+    ]);
   });
 });
 

@@ -14,7 +14,10 @@ function centralDirectory(zip: Uint8Array): { name: string; method: number }[] {
     const nameLength = view.getUint16(offset + 28, true);
     const extraLength = view.getUint16(offset + 30, true);
     const commentLength = view.getUint16(offset + 32, true);
-    out.push({ name: new TextDecoder().decode(zip.subarray(offset + 46, offset + 46 + nameLength)), method: view.getUint16(offset + 10, true) });
+    out.push({
+      name: new TextDecoder().decode(zip.subarray(offset + 46, offset + 46 + nameLength)),
+      method: view.getUint16(offset + 10, true),
+    });
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return out;
@@ -45,7 +48,12 @@ describe('zip', () => {
   });
 
   it('rejects duplicate entries and corrupt zips', () => {
-    expect(() => createZip([{ path: 'a', data: '1' }, { path: 'a', data: '2' }])).toThrow('Duplicate zip entry: a');
+    expect(() =>
+      createZip([
+        { path: 'a', data: '1' },
+        { path: 'a', data: '2' },
+      ]),
+    ).toThrow('Duplicate zip entry: a');
     expect(() => readZip(new Uint8Array([1, 2, 3, 4]))).toThrow();
   });
 

@@ -4,7 +4,11 @@ import type { DtlValue } from '../values.js';
 import { DROP, mapValues } from './helpers.js';
 import { fnArg, valueArg, type DtlFunction } from './registry.js';
 
-export function castFunction(name: string, category: string, convert: (v: DtlValue) => DtlValue | undefined): DtlFunction {
+export function castFunction(
+  name: string,
+  category: string,
+  convert: (v: DtlValue) => DtlValue | undefined,
+): DtlFunction {
   // Without a default the mapper is the same for every call: built once, no allocation per evaluation.
   const plain = (v: DtlValue) => {
     if (v === null) return DROP;

@@ -16,7 +16,18 @@ const MS_PER_DAY = 86_400_000;
 // ---------------------------------------------------------------------------------------------------------------
 // Time zones.
 
-const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Zulu', 'Etc/Zulu', 'Universal', 'Etc/Universal', 'UCT', 'Etc/UCT']);
+const UTC_NAMES = new Set([
+  'UTC',
+  'Etc/UTC',
+  'GMT',
+  'Etc/GMT',
+  'Zulu',
+  'Etc/Zulu',
+  'Universal',
+  'Etc/Universal',
+  'UCT',
+  'Etc/UCT',
+]);
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterFor(zone: string): Intl.DateTimeFormat | undefined {
@@ -71,7 +82,13 @@ export function zoneOffsetMs(utcMs: number, zone: string): number {
 export function wallToUtcNs(wallNs: bigint, zone: string): bigint {
   if (UTC_NAMES.has(zone)) return wallNs;
   const wallMs = Number(floorDiv(wallNs, NS_PER_MS));
-  const candidates = [...new Set([zoneOffsetMs(wallMs - MS_PER_DAY, zone), zoneOffsetMs(wallMs, zone), zoneOffsetMs(wallMs + MS_PER_DAY, zone)])];
+  const candidates = [
+    ...new Set([
+      zoneOffsetMs(wallMs - MS_PER_DAY, zone),
+      zoneOffsetMs(wallMs, zone),
+      zoneOffsetMs(wallMs + MS_PER_DAY, zone),
+    ]),
+  ];
   const valid = candidates.filter((o) => zoneOffsetMs(wallMs - o, zone) === o);
   const offset = Math.min(...(valid.length ? valid : candidates));
   return wallNs - BigInt(offset) * NS_PER_MS;
@@ -93,7 +110,20 @@ function floorDiv(a: bigint, b: bigint): bigint {
 // strftime / strptime.
 
 const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 /** Composite tokens, expanded before formatting or parsing (C locale). */
 const COMPOSITES: Record<string, string> = {
   F: '%Y-%m-%d',
@@ -118,7 +148,7 @@ function unsupportedToken(format: string, tokens: Set<string>): string | undefin
     if (f[i] !== '%') continue;
     const t = f[i + 1];
     if (t === undefined) return '%';
-    if (!tokens.has(t)) return '%' + t;
+    if (!tokens.has(t)) return `%${t}`;
     i++;
   }
   return undefined;
@@ -141,35 +171,85 @@ export function strftime(wallNs: bigint, format: string, offsetSeconds = 0): str
     }
     const t = f[++i];
     switch (t) {
-      case 'Y': out += pad(p.year, 4); break;
-      case 'y': out += pad(p.year % 100, 2); break;
-      case 'm': out += pad(p.month, 2); break;
-      case 'd': out += pad(p.day, 2); break;
-      case 'e': out += pad(p.day, 2, ' '); break;
-      case 'H': out += pad(p.hour, 2); break;
-      case 'I': out += pad(p.hour % 12 || 12, 2); break;
-      case 'p': out += p.hour < 12 ? 'AM' : 'PM'; break;
-      case 'M': out += pad(p.minute, 2); break;
-      case 'S': out += pad(p.second, 2); break;
-      case 'f': out += pad(p.nanos / 1000n, 6); break; // microseconds: %f carries no nanoseconds
-      case 'j': out += pad(yday + 1, 3); break;
-      case 'a': out += DAY_NAMES[p.weekday]!.slice(0, 3); break;
-      case 'A': out += DAY_NAMES[p.weekday]!; break;
-      case 'b': out += MONTH_NAMES[p.month - 1]!.slice(0, 3); break;
-      case 'B': out += MONTH_NAMES[p.month - 1]!; break;
-      case 'w': out += String(sundayBased); break;
-      case 'u': out += String(p.weekday + 1); break;
-      case 'U': out += pad(Math.floor((yday + 7 - sundayBased) / 7), 2); break;
-      case 'W': out += pad(Math.floor((yday + 7 - p.weekday) / 7), 2); break;
+      case 'Y':
+        out += pad(p.year, 4);
+        break;
+      case 'y':
+        out += pad(p.year % 100, 2);
+        break;
+      case 'm':
+        out += pad(p.month, 2);
+        break;
+      case 'd':
+        out += pad(p.day, 2);
+        break;
+      case 'e':
+        out += pad(p.day, 2, ' ');
+        break;
+      case 'H':
+        out += pad(p.hour, 2);
+        break;
+      case 'I':
+        out += pad(p.hour % 12 || 12, 2);
+        break;
+      case 'p':
+        out += p.hour < 12 ? 'AM' : 'PM';
+        break;
+      case 'M':
+        out += pad(p.minute, 2);
+        break;
+      case 'S':
+        out += pad(p.second, 2);
+        break;
+      case 'f':
+        out += pad(p.nanos / 1000n, 6);
+        break; // microseconds: %f carries no nanoseconds
+      case 'j':
+        out += pad(yday + 1, 3);
+        break;
+      case 'a':
+        out += DAY_NAMES[p.weekday]!.slice(0, 3);
+        break;
+      case 'A':
+        out += DAY_NAMES[p.weekday]!;
+        break;
+      case 'b':
+        out += MONTH_NAMES[p.month - 1]!.slice(0, 3);
+        break;
+      case 'B':
+        out += MONTH_NAMES[p.month - 1]!;
+        break;
+      case 'w':
+        out += String(sundayBased);
+        break;
+      case 'u':
+        out += String(p.weekday + 1);
+        break;
+      case 'U':
+        out += pad(Math.floor((yday + 7 - sundayBased) / 7), 2);
+        break;
+      case 'W':
+        out += pad(Math.floor((yday + 7 - p.weekday) / 7), 2);
+        break;
       case 'z': {
         const abs = Math.abs(offsetSeconds);
         const secs = abs % 60;
-        out += (offsetSeconds < 0 ? '-' : '+') + pad(Math.floor(abs / 3600), 2) + pad(Math.floor(abs / 60) % 60, 2) + (secs ? pad(secs, 2) : '');
+        out +=
+          (offsetSeconds < 0 ? '-' : '+') +
+          pad(Math.floor(abs / 3600), 2) +
+          pad(Math.floor(abs / 60) % 60, 2) +
+          (secs ? pad(secs, 2) : '');
         break;
       }
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case '%': out += '%'; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '%':
+        out += '%';
+        break;
       default:
         throw new DtlRuntimeError(`datetime-format: unsupported format token '%${t ?? ''}' in '${format}'`);
     }
@@ -231,7 +311,8 @@ function compileParse(format: string): CompiledParse {
   return c;
 }
 
-const monthIndex = (name: string) => MONTH_NAMES.findIndex((m) => m.slice(0, 3).toLowerCase() === name.slice(0, 3).toLowerCase()) + 1;
+const monthIndex = (name: string) =>
+  MONTH_NAMES.findIndex((m) => m.slice(0, 3).toLowerCase() === name.slice(0, 3).toLowerCase()) + 1;
 
 /** strptime: the UTC instant of `text` read with `format` in `zone`, or undefined when it does not match. */
 export function strptime(text: string, format: string, zone = 'UTC'): DateTime | undefined {
@@ -253,26 +334,54 @@ export function strptime(text: string, format: string, zone = 'UTC'): DateTime |
   fields.forEach((field, k) => {
     const v = m[k + 1]!;
     switch (field) {
-      case 'Y': year = Number(v); break;
-      case 'y': year = Number(v) + (Number(v) < 69 ? 2000 : 1900); break;
-      case 'm': month = Number(v); hasMonthOrDay = true; break;
+      case 'Y':
+        year = Number(v);
+        break;
+      case 'y':
+        year = Number(v) + (Number(v) < 69 ? 2000 : 1900);
+        break;
+      case 'm':
+        month = Number(v);
+        hasMonthOrDay = true;
+        break;
       case 'b':
-      case 'B': month = monthIndex(v); hasMonthOrDay = true; break;
+      case 'B':
+        month = monthIndex(v);
+        hasMonthOrDay = true;
+        break;
       case 'd':
-      case 'e': day = Number(v.trim()); hasMonthOrDay = true; break;
-      case 'H': hour = Number(v); break;
-      case 'I': hour12 = Number(v); break;
-      case 'p': pm = v.toLowerCase() === 'pm'; break;
-      case 'M': minute = Number(v); break;
-      case 'S': second = Number(v); break;
-      case 'f': nanos = BigInt(v.padEnd(9, '0')); break;
-      case 'j': julian = Number(v); break;
+      case 'e':
+        day = Number(v.trim());
+        hasMonthOrDay = true;
+        break;
+      case 'H':
+        hour = Number(v);
+        break;
+      case 'I':
+        hour12 = Number(v);
+        break;
+      case 'p':
+        pm = v.toLowerCase() === 'pm';
+        break;
+      case 'M':
+        minute = Number(v);
+        break;
+      case 'S':
+        second = Number(v);
+        break;
+      case 'f':
+        nanos = BigInt(v.padEnd(9, '0'));
+        break;
+      case 'j':
+        julian = Number(v);
+        break;
       case 'z': {
         if (v.toUpperCase() === 'Z') offsetSeconds = 0;
         else {
           const d = v.replace(/:/g, '');
           const sign = d[0] === '-' ? -1 : 1;
-          offsetSeconds = sign * (Number(d.slice(1, 3)) * 3600 + Number(d.slice(3, 5)) * 60 + Number(d.slice(5, 7) || 0));
+          offsetSeconds =
+            sign * (Number(d.slice(1, 3)) * 3600 + Number(d.slice(3, 5)) * 60 + Number(d.slice(5, 7) || 0));
         }
         break;
       }
@@ -291,14 +400,16 @@ export function strptime(text: string, format: string, zone = 'UTC'): DateTime |
   if (month < 1 || month > 12 || day > daysInMonth(year, month) || year < 1) return undefined;
   const wall = DateTime.fromParts(year, month, day, hour, minute, second, nanos);
   if (!wall) return undefined;
-  const utc = offsetSeconds !== undefined ? wall.ns - BigInt(offsetSeconds) * NS_PER_SECOND : wallToUtcNs(wall.ns, zone);
+  const utc =
+    offsetSeconds !== undefined ? wall.ns - BigInt(offsetSeconds) * NS_PER_SECOND : wallToUtcNs(wall.ns, zone);
   return DateTime.fromNanos(utc);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Casting and calendar arithmetic.
 
-const ISO_LENIENT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO_LENIENT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 /** The `datetime` cast of one value: DateTime as is, ISO-8601 strings, integers as ns since the epoch. */
 export function toDateTime(v: DtlValue): DateTime | undefined {
@@ -311,8 +422,16 @@ export function toDateTime(v: DtlValue): DateTime | undefined {
   if (strict) return strict;
   const m = ISO_LENIENT.exec(text);
   if (!m || m[4] === undefined) return undefined;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+    return undefined;
   const wall = DateTime.fromParts(year, month, day, hour, minute, second, BigInt((m[7] ?? '').padEnd(9, '0')));
   if (!wall) return undefined;
   let offset = 0;
@@ -324,7 +443,18 @@ export function toDateTime(v: DtlValue): DateTime | undefined {
   return DateTime.fromNanos(wall.ns - BigInt(offset) * NS_PER_SECOND);
 }
 
-export const DATEPARTS = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second', 'millisecond', 'microsecond', 'nanosecond'] as const;
+export const DATEPARTS = [
+  'year',
+  'month',
+  'week',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'millisecond',
+  'microsecond',
+  'nanosecond',
+] as const;
 export type Datepart = (typeof DATEPARTS)[number];
 
 const FIXED_NS: Record<Exclude<Datepart, 'year' | 'month'>, bigint> = {
@@ -406,7 +536,9 @@ function validateFormat(fn: string, raw: unknown, tokens: Set<string>): string |
 
 function validateDatepart(fn: string, raw: unknown): string | undefined {
   if (Array.isArray(raw) || (typeof raw === 'string' && PATH_LIKE.test(raw))) return undefined; // checked when it runs
-  return isDatepart(raw) ? undefined : `${fn}: DATEPART must be one of ${DATEPARTS.join(', ')} (got ${showValue(raw as DtlValue)})`;
+  return isDatepart(raw)
+    ? undefined
+    : `${fn}: DATEPART must be one of ${DATEPARTS.join(', ')} (got ${showValue(raw as DtlValue)})`;
 }
 
 function datepartValue(fn: string, v: DtlValue): Datepart {
@@ -498,7 +630,11 @@ const datetimeFunctions: DtlFunction[] = [
       const bad = validateDatepart('datetime-plus', raw[0]);
       if (bad) return bad;
       const n = raw[1];
-      if (typeof n === 'boolean' || (typeof n === 'number' && !Number.isInteger(n)) || (typeof n === 'string' && !PATH_LIKE.test(n)))
+      if (
+        typeof n === 'boolean' ||
+        (typeof n === 'number' && !Number.isInteger(n)) ||
+        (typeof n === 'string' && !PATH_LIKE.test(n))
+      )
         return `datetime-plus: VALUE must be an integer (got ${showValue(n as DtlValue)})`;
       return undefined;
     },
@@ -506,7 +642,8 @@ const datetimeFunctions: DtlFunction[] = [
       const part = datepartValue('datetime-plus', valueArg(args, 0));
       const n = firstValue(valueArg(args, 1));
       if (n === null) return null;
-      if (!(typeof n === 'bigint' || (typeof n === 'number' && Number.isInteger(n)))) throw new DtlRuntimeError('datetime-plus: VALUE must be an integer');
+      if (!(typeof n === 'bigint' || (typeof n === 'number' && Number.isInteger(n))))
+        throw new DtlRuntimeError('datetime-plus: VALUE must be an integer');
       const amount = BigInt(n);
       return mapDateTimes(valueArg(args, 2), (dt) => datetimePlus(dt, part, amount) ?? DROP);
     },
@@ -521,7 +658,10 @@ const datetimeFunctions: DtlFunction[] = [
       const from = requireZone('datetime-shift', stringValue('datetime-shift', 'FROM_TIMEZONE', valueArg(args, 0)));
       const to = requireZone('datetime-shift', stringValue('datetime-shift', 'TO_TIMEZONE', valueArg(args, 1)));
       // The stored UTC fields are a wall-clock time in FROM; the result is that instant's wall-clock time in TO.
-      return mapDateTimes(valueArg(args, 2), (dt) => DateTime.fromNanos(utcToWallNs(wallToUtcNs(dt.ns, from), to).wallNs) ?? DROP);
+      return mapDateTimes(
+        valueArg(args, 2),
+        (dt) => DateTime.fromNanos(utcToWallNs(wallToUtcNs(dt.ns, from), to).wallNs) ?? DROP,
+      );
     },
   },
   typeTest('is-datetime', 'date-and-time', (v) => v instanceof DateTime),

@@ -28,7 +28,8 @@ interface NsConfig {
 
 function nsConfig(v: DtlValue): NsConfig | undefined {
   const f = first(v);
-  if (typeof f === 'string') return { property: f, identity: f, skipUnderscore: true, skipDollar: true, recursive: true };
+  if (typeof f === 'string')
+    return { property: f, identity: f, skipUnderscore: true, skipDollar: true, recursive: true };
   if (!isDict(f)) return undefined;
   const str = (x: DtlValue | undefined) => (typeof x === 'string' ? x : null);
   return {
@@ -72,7 +73,10 @@ defineFunctions([
     category: 'dictionaries',
     min: 0,
     max: Infinity,
-    checkArity: (n) => (n > 1 && n % 2 === 1 ? 'dict takes no arguments, one list of [key, value] pairs, or key/value argument pairs' : undefined),
+    checkArity: (n) =>
+      n > 1 && n % 2 === 1
+        ? 'dict takes no arguments, one list of [key, value] pairs, or key/value argument pairs'
+        : undefined,
     call: (args) => {
       if (args.length === 0) return {};
       if (args.length === 1) return fromPairs(valueArg(args, 0));

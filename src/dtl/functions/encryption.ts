@@ -10,7 +10,20 @@
 // - encrypt-pki/decrypt-pki: RSA-OAEP with SHA-256 (and MGF1-SHA-256), one bytes value per string.
 // - openpgp is promise-based while DTL functions are synchronous: PGP work runs in one worker thread and the caller
 //   blocks on Atomics.wait until it answers.
-import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, constants, privateDecrypt, publicEncrypt, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  constants,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { parseJson, stringifyJson } from '../../format/json.js';
@@ -27,7 +40,12 @@ export function fernetKeyFromPassword(password: string): Buffer {
   return createHash('sha256').update(password, 'utf8').digest();
 }
 
-export function fernetEncrypt(key: Buffer, plaintext: Buffer, nowSeconds = Math.floor(Date.now() / 1000), iv = randomBytes(16)): string {
+export function fernetEncrypt(
+  key: Buffer,
+  plaintext: Buffer,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  iv = randomBytes(16),
+): string {
   const signingKey = key.subarray(0, 16);
   const encryptionKey = key.subarray(16, 32);
   const cipher = createCipheriv('aes-128-cbc', encryptionKey, iv);
@@ -95,7 +113,9 @@ const OAEP = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' } a
 // ---------------------------------------------------------------------------------------------------------------
 // OpenPGP in a worker thread, called synchronously.
 
-type PgpJob = { op: 'encrypt'; key: string; texts: string[] } | { op: 'decrypt'; key: string; passphrase: string; texts: string[] };
+type PgpJob =
+  | { op: 'encrypt'; key: string; texts: string[] }
+  | { op: 'decrypt'; key: string; passphrase: string; texts: string[] };
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -159,7 +179,10 @@ function pgpCall(fn: string, job: PgpJob): (string | null)[] {
   const signal = new Int32Array(new SharedArrayBuffer(4));
   pgpWorker.postMessage({ job, port: port2, signal }, [port2]);
   const waited = Atomics.wait(signal, 0, 0, PGP_TIMEOUT_MS);
-  const reply = receiveMessageOnPort(port1)?.message as { ok: true; value: (string | null)[] } | { ok: false; error: string } | undefined;
+  const reply = receiveMessageOnPort(port1)?.message as
+    | { ok: true; value: (string | null)[] }
+    | { ok: false; error: string }
+    | undefined;
   port1.close();
   if (waited === 'timed-out' || !reply) throw new DtlRuntimeError(`${fn}: OpenPGP worker did not answer`);
   if (!reply.ok) throw new DtlRuntimeError(`${fn}: ${reply.error}`);
@@ -167,7 +190,11 @@ function pgpCall(fn: string, job: PgpJob): (string | null)[] {
 }
 
 /** Apply a batch operation to the strings of a value-expression, keeping the map-style shape. */
-function mapStringsBatch(values: DtlValue, run: (texts: string[]) => (string | null)[], wrap: (s: string) => DtlValue): DtlValue {
+function mapStringsBatch(
+  values: DtlValue,
+  run: (texts: string[]) => (string | null)[],
+  wrap: (s: string) => DtlValue,
+): DtlValue {
   const texts = (Array.isArray(values) ? values : [values]).filter((v): v is string => typeof v === 'string');
   if (texts.length === 0) return Array.isArray(values) ? [] : null;
   const results = run(texts);
@@ -228,7 +255,9 @@ const encryptionFunctions: DtlFunction[] = [
         try {
           return new Bytes(new Uint8Array(publicEncrypt({ key, ...OAEP }, Buffer.from(v, 'utf8'))));
         } catch (e) {
-          throw new DtlRuntimeError(`encrypt-pki: cannot encrypt a ${Buffer.byteLength(v)}-byte string with this key (${(e as Error).message}); use encrypt-pgp for large data`);
+          throw new DtlRuntimeError(
+            `encrypt-pki: cannot encrypt a ${Buffer.byteLength(v)}-byte string with this key (${(e as Error).message}); use encrypt-pgp for large data`,
+          );
         }
       });
     },
@@ -258,7 +287,11 @@ const encryptionFunctions: DtlFunction[] = [
     nondeterministic: true,
     call: (args) => {
       const key = keyString('encrypt-pgp', 'PUBLIC_KEY', valueArg(args, 0));
-      return mapStringsBatch(valueArg(args, 1), (texts) => pgpCall('encrypt-pgp', { op: 'encrypt', key, texts }), (s) => s);
+      return mapStringsBatch(
+        valueArg(args, 1),
+        (texts) => pgpCall('encrypt-pgp', { op: 'encrypt', key, texts }),
+        (s) => s,
+      );
     },
   },
   {
@@ -269,7 +302,11 @@ const encryptionFunctions: DtlFunction[] = [
     call: (args) => {
       const key = keyString('decrypt-pgp', 'PRIVATE_KEY', valueArg(args, 0));
       const passphrase = keyString('decrypt-pgp', 'PASSPHRASE', valueArg(args, 1));
-      return mapStringsBatch(valueArg(args, 2), (texts) => pgpCall('decrypt-pgp', { op: 'decrypt', key, passphrase, texts }), (s) => s);
+      return mapStringsBatch(
+        valueArg(args, 2),
+        (texts) => pgpCall('decrypt-pgp', { op: 'decrypt', key, passphrase, texts }),
+        (s) => s,
+      );
     },
   },
 ];

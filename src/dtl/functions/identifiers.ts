@@ -46,7 +46,7 @@ function quote(s: string, safe: string): string {
   for (const byte of utf8.encode(s)) {
     const ch = String.fromCharCode(byte);
     if ((byte < 128 && /[A-Za-z0-9_.\-~]/.test(ch)) || (byte < 128 && safe.includes(ch))) out += ch;
-    else out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
@@ -82,7 +82,9 @@ defineFunctions([
       if (args.length === 2) {
         const ns = stringArg(valueArg(args, 0));
         if (ns === undefined) return null;
-        return mapValues(valueArg(args, 1), (v) => (typeof v === 'string' ? new Ni(ns, v) : v instanceof Ni ? new Ni(ns, v.id) : DROP));
+        return mapValues(valueArg(args, 1), (v) =>
+          typeof v === 'string' ? new Ni(ns, v) : v instanceof Ni ? new Ni(ns, v.id) : DROP,
+        );
       }
       return mapValues(valueArg(args, 0), (v) => {
         if (typeof v === 'string') return Ni.fromText(v.startsWith('~:') ? v.slice(2) : v);
@@ -120,7 +122,8 @@ defineFunctions([
     category: 'uris',
     min: 1,
     max: 1,
-    call: (args) => mapValues(valueArg(args, 0), (v) => (typeof v === 'string' ? new Uri(v) : v instanceof Uri ? v : DROP)),
+    call: (args) =>
+      mapValues(valueArg(args, 0), (v) => (typeof v === 'string' ? new Uri(v) : v instanceof Uri ? v : DROP)),
   },
   typeTest('is-uri', 'uris', (v) => v instanceof Uri),
   {
@@ -162,7 +165,10 @@ defineFunctions([
     category: 'bytes',
     min: 1,
     max: 1,
-    call: (args) => mapValues(valueArg(args, 0), (v) => (typeof v === 'string' ? new Bytes(utf8.encode(v)) : v instanceof Bytes ? v : DROP)),
+    call: (args) =>
+      mapValues(valueArg(args, 0), (v) =>
+        typeof v === 'string' ? new Bytes(utf8.encode(v)) : v instanceof Bytes ? v : DROP,
+      ),
   },
   typeTest('is-bytes', 'bytes', (v) => isTransitOf(v, Bytes)),
   {

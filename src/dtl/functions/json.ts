@@ -22,7 +22,8 @@ defineFunctions([
     category: 'json',
     min: 1,
     max: 1,
-    call: (args) => mapValues(valueArg(args, 0), (v) => (v === null ? DROP : stringifyJson(toPlainJson(v), { sortKeys: true }))),
+    call: (args) =>
+      mapValues(valueArg(args, 0), (v) => (v === null ? DROP : stringifyJson(toPlainJson(v), { sortKeys: true }))),
   },
   {
     name: 'json-transit',

@@ -1,7 +1,17 @@
 // List functions (dtl-functions-lists.rst). Values are list-coerced (null → [], scalar → [scalar]) unless the
 // docs say otherwise; orderings use the mixed-type ordering of values.ts.
 import { stringifyJson } from '../../format/json.js';
-import { compareValues, encodeTransit, isDict, isNumber, setKey, valuesEqual, type DtlDict, type DtlNumber, type DtlValue } from '../values.js';
+import {
+  compareValues,
+  encodeTransit,
+  isDict,
+  isNumber,
+  setKey,
+  valuesEqual,
+  type DtlDict,
+  type DtlNumber,
+  type DtlValue,
+} from '../values.js';
 import { DtlRuntimeError } from '../errors.js';
 import { flattenOnce, intArg } from './helpers.js';
 
@@ -116,7 +126,12 @@ function extreme(name: string, sign: 1 | -1): DtlFunction {
 }
 
 /** Python slice indices for a list of length `len`. */
-export function sliceList<T>(items: readonly T[], start: number | undefined, end: number | undefined, step: number): T[] {
+export function sliceList<T>(
+  items: readonly T[],
+  start: number | undefined,
+  end: number | undefined,
+  step: number,
+): T[] {
   const len = items.length;
   const norm = (i: number | undefined, dflt: number, lo: number, hi: number) => {
     if (i === undefined) return dflt;
@@ -433,7 +448,8 @@ defineFunctions([
       const stop = intArg(valueArg(args, 1));
       const step = args.length === 3 ? intArg(valueArg(args, 2)) : 1;
       if (start === undefined || stop === undefined || step === undefined || step === 0) return null;
-      if ((stop - start) / step > MAX_GENERATED) throw new DtlRuntimeError(`range: more than ${MAX_GENERATED} values requested`);
+      if ((stop - start) / step > MAX_GENERATED)
+        throw new DtlRuntimeError(`range: more than ${MAX_GENERATED} values requested`);
       const out: DtlValue[] = [];
       if (step > 0) for (let i = start; i < stop; i += step) out.push(i);
       else for (let i = start; i > stop; i += step) out.push(i);
@@ -457,7 +473,8 @@ defineFunctions([
       const end = args.length >= 3 ? valueArg(args, 1) : null;
       const stride = args.length === 4 ? intArg(valueArg(args, 2)) : 1;
       const endN = end === null ? undefined : intArg(end);
-      if (start === undefined || stride === undefined || stride === 0 || (end !== null && endN === undefined)) return null;
+      if (start === undefined || stride === undefined || stride === 0 || (end !== null && endN === undefined))
+        return null;
       return sliceList(asList(valueArg(args, args.length - 1)), start, endN, stride);
     },
   },

@@ -45,7 +45,13 @@ export function addNumbers(a: DtlNumber, b: DtlNumber): DtlNumber | null {
     const r = a + b;
     return Number.isSafeInteger(r) ? r : normInt(BigInt(a) + BigInt(b));
   }
-  return arith(a, b, (x, y) => x + y, (x, y) => x + y, (x, y) => x.add(y));
+  return arith(
+    a,
+    b,
+    (x, y) => x + y,
+    (x, y) => x + y,
+    (x, y) => x.add(y),
+  );
 }
 
 function arith(
@@ -73,7 +79,13 @@ export function subNumbers(a: DtlNumber, b: DtlNumber): DtlNumber | null {
     const r = a - b;
     if (Number.isSafeInteger(r)) return r;
   }
-  return arith(a, b, (x, y) => x - y, (x, y) => x - y, (x, y) => x.sub(y));
+  return arith(
+    a,
+    b,
+    (x, y) => x - y,
+    (x, y) => x - y,
+    (x, y) => x.sub(y),
+  );
 }
 
 export function mulNumbers(a: DtlNumber, b: DtlNumber): DtlNumber | null {
@@ -81,7 +93,13 @@ export function mulNumbers(a: DtlNumber, b: DtlNumber): DtlNumber | null {
     const r = a * b;
     if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
   }
-  return arith(a, b, (x, y) => x * y, (x, y) => x * y, (x, y) => x.mul(y));
+  return arith(
+    a,
+    b,
+    (x, y) => x * y,
+    (x, y) => x * y,
+    (x, y) => x.mul(y),
+  );
 }
 
 /** True division; exact int quotients stay ints (["divide", 2, 4] → 2), others are floats; /0 → null. */
@@ -218,7 +236,8 @@ export function roundNumber(v: DtlNumber, digits: number | undefined, mode: 'cei
     const x = v.value;
     const f = Math.floor(x);
     const diff = x - f;
-    const r = mode === 'floor' ? f : mode === 'ceil' ? Math.ceil(x) : diff > 0.5 || (diff === 0.5 && f % 2 !== 0) ? f + 1 : f;
+    const r =
+      mode === 'floor' ? f : mode === 'ceil' ? Math.ceil(x) : diff > 0.5 || (diff === 0.5 && f % 2 !== 0) ? f + 1 : f;
     return r === 0 ? 0 : r;
   }
   // Floats round by their shortest repr (2.2 ceils to 2.2 at one digit, as the docs show).
@@ -229,7 +248,10 @@ export function roundNumber(v: DtlNumber, digits: number | undefined, mode: 'cei
   else {
     // Multiply by 10^scale, take ceil/floor, divide back.
     const shiftedScale = d.scale - scale;
-    const shifted = shiftedScale >= 0 ? new Decimal(d.unscaled, shiftedScale) : new Decimal(d.unscaled * 10n ** BigInt(-shiftedScale), 0);
+    const shifted =
+      shiftedScale >= 0
+        ? new Decimal(d.unscaled, shiftedScale)
+        : new Decimal(d.unscaled * 10n ** BigInt(-shiftedScale), 0);
     const whole = mode === 'ceil' ? shifted.ceil() : shifted.floor();
     r = scale >= 0 ? new Decimal(whole, scale) : new Decimal(whole * 10n ** BigInt(-scale), 0);
   }
@@ -248,7 +270,8 @@ function rounding(name: string, mode: 'ceil' | 'floor' | 'even'): DtlFunction {
     call: (args) => {
       const digits = args.length === 2 ? intArg(valueArg(args, 0)) : undefined;
       if (args.length === 2 && digits === undefined) return null;
-      if (digits !== undefined && Math.abs(digits) > MAX_DIGITS) throw new DtlRuntimeError(`${name}: DIGITS ${digits} is out of range`);
+      if (digits !== undefined && Math.abs(digits) > MAX_DIGITS)
+        throw new DtlRuntimeError(`${name}: DIGITS ${digits} is out of range`);
       return mapValues(valueArg(args, args.length - 1), (v) => (isNumber(v) ? roundNumber(v, digits, mode) : DROP));
     },
   };

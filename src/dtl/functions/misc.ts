@@ -85,7 +85,10 @@ defineFunctions([
     category: 'misc',
     min: 2,
     max: 3,
-    validate: (raw) => (typeof raw[0] === 'string' && raw[0] !== 'murmur3' ? `unsupported hash algorithm '${raw[0]}' (only "murmur3")` : undefined),
+    validate: (raw) =>
+      typeof raw[0] === 'string' && raw[0] !== 'murmur3'
+        ? `unsupported hash algorithm '${raw[0]}' (only "murmur3")`
+        : undefined,
     call: (args) => {
       const algorithm = first(valueArg(args, 0));
       if (algorithm !== 'murmur3') return null;

@@ -11,7 +11,7 @@ export function parseHexInt(text: string): bigint | undefined {
   const m = /^\s*0[xX]([0-9a-fA-F]+)\s*$/.exec(text);
   if (!m) return undefined;
   const digits = m[1]!;
-  const value = BigInt('0x' + digits);
+  const value = BigInt(`0x${digits}`);
   const negative = parseInt(digits[0]!, 16) >= 8;
   return negative ? value - (1n << BigInt(4 * digits.length)) : value;
 }
@@ -28,7 +28,7 @@ export function toHex(n: bigint): string {
   }
   const bits = BigInt(8 * bytes);
   const unsigned = n < 0n ? (1n << bits) + n : n;
-  return '0x' + unsigned.toString(16).padStart(2 * bytes, '0');
+  return `0x${unsigned.toString(16).padStart(2 * bytes, '0')}`;
 }
 
 const INT_TEXT = /^\s*[+-]?\d+(_\d+)*\s*$/;

@@ -1,7 +1,12 @@
 // Phone-number functions (dtl-functions-phonenumbers.rst): phonenumber-parse and phonenumber-format, on
 // libphonenumber-js (the JavaScript port of the Google library behind Python's `phonenumbers`). Phone numbers are
 // RFC 3966 "tel:" URIs, e.g. "~rtel:+47-22-22-22-22".
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import {
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+  type CountryCode,
+  type PhoneNumber,
+} from 'libphonenumber-js/max';
 import { DtlRuntimeError } from '../errors.js';
 import { firstValue, Uri, type DtlValue } from '../values.js';
 import { DROP, mapValues, showValue } from './helpers.js';
@@ -12,7 +17,7 @@ const PATH_LIKE = /^_[A-Z]?\./;
 /** RFC 3966 text of a number: the international format with dashes, plus ";ext=" (as phonenumbers' RFC3966). */
 export function toRfc3966(p: PhoneNumber): string {
   const international = p.formatInternational({ formatExtension: (formatted: string) => formatted }).trim();
-  return 'tel:' + international.replace(/[\s\u00a0]+/g, '-') + (p.ext ? `;ext=${p.ext}` : '');
+  return `tel:${international.replace(/[\s\u00a0]+/g, '-')}${p.ext ? `;ext=${p.ext}` : ''}`;
 }
 
 /** Parse a phone number (string or integer) with an optional default region; undefined when it does not parse. */
@@ -32,11 +37,21 @@ export function parsePhoneNumber(value: DtlValue, region?: CountryCode): PhoneNu
 function regionOf(v: DtlValue): CountryCode {
   const r = firstValue(v);
   if (typeof r !== 'string' || !isSupportedCountry(r.toUpperCase()))
-    throw new DtlRuntimeError(`phonenumber-parse: DEFAULT_REGION must be an ISO 3166 region code such as "NO" (got ${showValue(r as DtlValue)})`);
+    throw new DtlRuntimeError(
+      `phonenumber-parse: DEFAULT_REGION must be an ISO 3166 region code such as "NO" (got ${showValue(r as DtlValue)})`,
+    );
   return r.toUpperCase() as CountryCode;
 }
 
-export const PHONE_FORMATS = ['e164', 'rfc3966', 'national', 'international', 'national-e164', 'isocode', 'country-code'] as const;
+export const PHONE_FORMATS = [
+  'e164',
+  'rfc3966',
+  'national',
+  'international',
+  'national-e164',
+  'isocode',
+  'country-code',
+] as const;
 type PhoneFormat = (typeof PHONE_FORMATS)[number];
 
 /** One phone number as FORMAT_STRING says; undefined when the number has no such part (isocode of +800 …). */
@@ -96,7 +111,8 @@ const phoneFunctions: DtlFunction[] = [
     },
     call: (args) => {
       const format = firstValue(valueArg(args, 0));
-      if (!isPhoneFormat(format)) throw new DtlRuntimeError(`phonenumber-format: FORMAT_STRING must be one of ${PHONE_FORMATS.join(', ')}`);
+      if (!isPhoneFormat(format))
+        throw new DtlRuntimeError(`phonenumber-format: FORMAT_STRING must be one of ${PHONE_FORMATS.join(', ')}`);
       return mapValues(valueArg(args, 1), (v) => {
         if (!(v instanceof Uri)) return DROP; // the docs require URI values
         const p = parsePhoneNumber(v);

@@ -15,7 +15,8 @@ export function valueToString(v: DtlValue): string | undefined {
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number' || typeof v === 'bigint') return v.toString();
   if (v instanceof JsonFloat) return pyFloatRepr(v.value);
-  if (v instanceof Decimal || v instanceof DateTime || v instanceof Ni || v instanceof Uri || v instanceof Uuid) return v.toString();
+  if (v instanceof Decimal || v instanceof DateTime || v instanceof Ni || v instanceof Uri || v instanceof Uuid)
+    return v.toString();
   if (v instanceof Bytes) return new TextDecoder('utf-8', { fatal: false }).decode(v.value);
   if (Array.isArray(v) || isDict(v)) return stringifyJson(toPlainJson(v), { sortKeys: true });
   return undefined;
@@ -115,7 +116,9 @@ defineFunctions([
       const sep = stringArg(valueArg(args, 0));
       if (sep === undefined) return null;
       const values = valueArg(args, 1);
-      const items = (Array.isArray(values) ? values : values === null ? [] : [values]).filter((v): v is string => typeof v === 'string');
+      const items = (Array.isArray(values) ? values : values === null ? [] : [values]).filter(
+        (v): v is string => typeof v === 'string',
+      );
       return items.join(sep);
     },
   },

@@ -30,7 +30,11 @@ export function upsertComponents(engine: EngineApi, components: JsonObject[], fo
   const config = [...engine.getConfig()];
   for (const component of components) {
     const kind = componentKind(component);
-    if (!kind) throw new HttpError(400, `The config entity '${String(component._id)}' has no known type (pipe, system:* or metadata).`);
+    if (!kind)
+      throw new HttpError(
+        400,
+        `The config entity '${String(component._id)}' has no known type (pipe, system:* or metadata).`,
+      );
     const id = String(component._id);
     const at = config.findIndex((e) => sameComponent(e, kind, id));
     if (at >= 0) config[at] = component;
@@ -52,7 +56,9 @@ export function hasErrors(errors: ValidationError[]): boolean {
 
 /** The 400 answer of an upload with errors, in the node's shape ({"validation_errors": [...]}). */
 export function validationFailure(errors: ValidationError[]): HttpError {
-  return new HttpError(400, 'The config has validation errors.', { validation_errors: errors as unknown as JsonObject[] });
+  return new HttpError(400, 'The config has validation errors.', {
+    validation_errors: errors as unknown as JsonObject[],
+  });
 }
 
 /** Upsert components as a config write: a 400 with the validation errors unless forced. */

@@ -39,11 +39,18 @@ export function createNodeHandler(engine: EngineApi, options: HandlerOptions = {
       // HEAD is GET without a body (curl -I, probes).
       const head = request.method === 'HEAD';
       const match = router.match(head ? 'GET' : request.method, segments);
-      if (match.kind === 'not-found') return messageResponse(404, `Not found: ${url.pathname} is no endpoint of the node API.`);
+      if (match.kind === 'not-found')
+        return messageResponse(404, `Not found: ${url.pathname} is no endpoint of the node API.`);
       if (match.kind === 'method-not-allowed') {
-        return jsonResponse({ message: `The method ${request.method} is not allowed on ${url.pathname}; use ${match.allowed.join(' or ')}.` }, 405, {
-          allow: match.allowed.join(', '),
-        });
+        return jsonResponse(
+          {
+            message: `The method ${request.method} is not allowed on ${url.pathname}; use ${match.allowed.join(' or ')}.`,
+          },
+          405,
+          {
+            allow: match.allowed.join(', '),
+          },
+        );
       }
       const response = await match.handler({ request, url, params: match.params, query: url.searchParams });
       return head ? new Response(null, { status: response.status, headers: response.headers }) : response;
@@ -68,6 +75,7 @@ function errorResponse(err: unknown, log: Logger | undefined): Response {
 /** The HTTP status an error carries: HttpError from the routes, or the engine's EngineError. */
 function errorStatus(err: unknown): number | undefined {
   if (err instanceof HttpError) return err.status;
-  if (err instanceof EngineError && Number.isInteger(err.status) && err.status >= 400 && err.status <= 599) return err.status;
+  if (err instanceof EngineError && Number.isInteger(err.status) && err.status >= 400 && err.status <= 599)
+    return err.status;
   return undefined;
 }

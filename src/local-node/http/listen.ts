@@ -14,7 +14,10 @@ export interface RunningServer {
 }
 
 /** Serve any node handler on host:port. Listening failures become one clear SesamError. */
-export async function listen(handler: NodeHandler, options: { port: number; host: string; log?: Logger }): Promise<RunningServer> {
+export async function listen(
+  handler: NodeHandler,
+  options: { port: number; host: string; log?: Logger },
+): Promise<RunningServer> {
   const server = createServer((req, res) => void serveRequest(handler, req, res, options.log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, options.host, options.port)));
@@ -27,7 +30,12 @@ export async function listen(handler: NodeHandler, options: { port: number; host
   };
 }
 
-async function serveRequest(handler: NodeHandler, req: IncomingMessage, res: ServerResponse, log: Logger | undefined): Promise<void> {
+async function serveRequest(
+  handler: NodeHandler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: Logger | undefined,
+): Promise<void> {
   const started = performance.now();
   const method = req.method ?? 'GET';
   try {
@@ -81,9 +89,14 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
       hint: 'Stop the other process, or pick another port with --port N (--port 0 picks a free one).',
     });
   }
-  if (err.code === 'EACCES') return inputError(`Cannot start the node: no permission to listen on ${where}.`, { hint: 'Use a port above 1023.' });
+  if (err.code === 'EACCES')
+    return inputError(`Cannot start the node: no permission to listen on ${where}.`, {
+      hint: 'Use a port above 1023.',
+    });
   if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
-    return inputError(`Cannot start the node: the address ${host} is not available on this machine.`, { hint: 'Use --host 127.0.0.1.' });
+    return inputError(`Cannot start the node: the address ${host} is not available on this machine.`, {
+      hint: 'Use --host 127.0.0.1.',
+    });
   }
   return inputError(`Cannot start the node on ${where}.`, { reason: err.message });
 }

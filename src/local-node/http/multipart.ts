@@ -61,7 +61,11 @@ function findHeaderEnd(buf: Buffer, from: number): { start: number; end: number 
   return undefined;
 }
 
-function findDelimiter(buf: Buffer, delimiter: Buffer, from: number): { dataEnd: number; delimiterStart: number } | undefined {
+function findDelimiter(
+  buf: Buffer,
+  delimiter: Buffer,
+  from: number,
+): { dataEnd: number; delimiterStart: number } | undefined {
   let search = from;
   for (;;) {
     const at = buf.indexOf(delimiter, search);
@@ -87,7 +91,8 @@ function parseHeaders(text: string): Map<string, string> {
 
 function toPart(headers: Map<string, string>, data: Uint8Array): FormPart {
   const disposition = headers.get('content-disposition');
-  if (!disposition || !/^form-data\b/i.test(disposition)) throw malformed('a part has no Content-Disposition: form-data header');
+  if (!disposition || !/^form-data\b/i.test(disposition))
+    throw malformed('a part has no Content-Disposition: form-data header');
   const name = dispositionParam(disposition, 'name');
   if (name === undefined) throw malformed('a part has no name');
   const filename = dispositionParam(disposition, 'filename');

@@ -32,6 +32,10 @@ export function messageResponse(status: number, message: string): Response {
 }
 
 /** Raw bytes or text with a given content type (zip downloads, CSV/XML publishers). */
-export function rawResponse(body: string | Uint8Array, contentType: string, headers: Record<string, string> = {}): Response {
+export function rawResponse(
+  body: string | Uint8Array,
+  contentType: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(body, { status: 200, headers: { 'content-type': contentType, ...headers } });
 }

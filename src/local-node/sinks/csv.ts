@@ -15,7 +15,8 @@ export interface CsvDialect {
 
 function char(value: JsonValue | undefined, fallback: string, name: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.length !== 1) throw new Error(`csv_endpoint '${name}' must be a one-character string`);
+  if (typeof value !== 'string' || value.length !== 1)
+    throw new Error(`csv_endpoint '${name}' must be a one-character string`);
   return value;
 }
 
@@ -28,7 +29,8 @@ export function csvDialect(sink: JsonObject): CsvDialect {
     delimiter: char(sink.delimiter, ',', 'delimiter'),
     quotechar: char(sink.quotechar, '"', 'quotechar'),
     doublequote: sink.doublequote !== false,
-    escapechar: sink.escapechar === undefined || sink.escapechar === null ? null : char(sink.escapechar, '\\', 'escapechar'),
+    escapechar:
+      sink.escapechar === undefined || sink.escapechar === null ? null : char(sink.escapechar, '\\', 'escapechar'),
     lineterminator: typeof sink.lineterminator === 'string' ? sink.lineterminator : '\r\n',
     quoting,
   };
@@ -40,7 +42,14 @@ function field(text: string, quoteIt: boolean, d: CsvDialect): string {
   let out = '';
   for (const c of text) {
     let escape = false;
-    if (c === d.delimiter || c === d.escapechar || c === d.quotechar || c === '\n' || c === '\r' || d.lineterminator.includes(c)) {
+    if (
+      c === d.delimiter ||
+      c === d.escapechar ||
+      c === d.quotechar ||
+      c === '\n' ||
+      c === '\r' ||
+      d.lineterminator.includes(c)
+    ) {
       if (d.quoting === 'none') escape = true;
       else {
         if (c === d.quotechar) {
@@ -80,12 +89,17 @@ export function renderCsv(entities: JsonObject[], sink: JsonObject): Uint8Array 
   if (sink.include_header !== false) text += csvRow(columns, d);
   for (const e of entities) {
     if (skipDeleted && e._deleted === true) continue;
-    text += csvRow(columns.map((c) => e[c]), d);
+    text += csvRow(
+      columns.map((c) => e[c]),
+      d,
+    );
   }
   const encoding = typeof sink.encoding === 'string' ? sink.encoding.toLowerCase().replace('_', '-') : 'utf-8';
   if (encoding === 'utf-8' || encoding === 'utf8') return new TextEncoder().encode(text);
   if (encoding === 'latin-1' || encoding === 'iso-8859-1' || encoding === 'latin1') {
     return Uint8Array.from(text, (c) => (c.charCodeAt(0) < 256 ? c.charCodeAt(0) : 63));
   }
-  throw new Error(`csv_endpoint: encoding '${sink.encoding as string}' is not supported by the embedded node (use utf-8 or latin-1)`);
+  throw new Error(
+    `csv_endpoint: encoding '${sink.encoding as string}' is not supported by the embedded node (use utf-8 or latin-1)`,
+  );
 }

@@ -24,7 +24,9 @@ export class DatasetSinkRun {
   write(entity: JsonObject): void {
     const id = entity._id;
     if (typeof id !== 'string') {
-      throw new Error(`pipe '${this.options.pipeId}': an entity without a string _id reached the dataset sink '${this.datasetId}'`);
+      throw new Error(
+        `pipe '${this.options.pipeId}': an entity without a string _id reached the dataset sink '${this.datasetId}'`,
+      );
     }
     this.seen.add(id);
     if (entity._filtered === true) {

@@ -58,7 +58,7 @@ export function renderXml(entities: JsonObject[], sink: JsonObject): Uint8Array 
     first = false;
   }
   let body = wrapper ? `<${wrapper}${attributes(rootAttrs)}>${parts.join('')}</${wrapper}>` : parts.join('');
-  if (sink['include-xml-decl'] === true) body = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + body;
-  if (sink.byte_order_mark === true) body = '\uFEFF' + body;
+  if (sink['include-xml-decl'] === true) body = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>${body}`;
+  if (sink.byte_order_mark === true) body = `\uFEFF${body}`;
   return new TextEncoder().encode(body);
 }

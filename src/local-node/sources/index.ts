@@ -36,7 +36,9 @@ export function readSource(ctx: SourceContext, since: string | null, datasets: D
     }
     default:
       if (EXTERNAL_SOURCES.has(type)) {
-        ctx.note(`pipe '${def.id}': source type '${type}' needs an external system; the embedded node reads it as empty`);
+        ctx.note(
+          `pipe '${def.id}': source type '${type}' needs an external system; the embedded node reads it as empty`,
+        );
         return { entities: [], full: false, position: since };
       }
       throw new Error(`pipe '${def.id}': unsupported source type '${type}'`);
@@ -49,7 +51,11 @@ export function sourceQueue(ctx: Pick<SourceContext, 'store' | 'def'>, lastSeen:
   if (def.source.type === 'dataset') {
     const d = store.dataset(def.source.dataset as string);
     if (!d) return 0;
-    return store.countAfter(d.id, lastSeen === null ? undefined : Number(lastSeen), def.source.include_previous_versions !== true);
+    return store.countAfter(
+      d.id,
+      lastSeen === null ? undefined : Number(lastSeen),
+      def.source.include_previous_versions !== true,
+    );
   }
   if (['union_datasets', 'merge', 'merge_datasets'].includes(String(def.source.type))) {
     let previous: Record<string, number> = {};

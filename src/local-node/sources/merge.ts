@@ -37,7 +37,7 @@ function aliasesIn(expr: JsonValue, aliases: Set<string>, found: Set<string>): v
 }
 
 function rewrite(expr: JsonValue, alias: string): JsonValue {
-  if (typeof expr === 'string') return expr.startsWith(alias + '.') ? '_S.' + expr.slice(alias.length + 1) : expr;
+  if (typeof expr === 'string') return expr.startsWith(`${alias}.`) ? `_S.${expr.slice(alias.length + 1)}` : expr;
   if (Array.isArray(expr)) return expr.map((e) => rewrite(e, alias));
   return expr;
 }
@@ -50,7 +50,15 @@ function compileSide(expr: JsonValue, aliases: Set<string>, settings: MergeSetti
   }
   const alias = [...found][0]!;
   const evaluator = compileDtl(
-    { type: 'dtl', rules: { default: [['copy', '_id'], ['add', KEY, rewrite(expr, alias)]] } },
+    {
+      type: 'dtl',
+      rules: {
+        default: [
+          ['copy', '_id'],
+          ['add', KEY, rewrite(expr, alias)],
+        ],
+      },
+    },
     {
       pipeId: settings.pipeId,
       namespacedIdentifiers: settings.namespacedIdentifiers,
@@ -164,7 +172,7 @@ function idsOf(members: Member[]): JsonValue[] {
   for (const m of members) {
     const own = m.entity.$ids;
     if (own !== undefined && own !== null) ids.push(...asList(own));
-    else ids.push('~:' + String(m.entity._id));
+    else ids.push(`~:${String(m.entity._id)}`);
   }
   return ids;
 }
@@ -229,7 +237,9 @@ export function readMerge(ctx: SourceContext, plan: MergePlan, datasets: Dataset
   const memberOwner = new Map<string, string>();
   for (const group of groups.values()) {
     if (group.length > plan.maxMerged) {
-      throw new Error(`more than max_merged (${plan.maxMerged}) entities merged into one (${identity(group.slice(0, 3))}|...)`);
+      throw new Error(
+        `more than max_merged (${plan.maxMerged}) entities merged into one (${identity(group.slice(0, 3))}|...)`,
+      );
     }
     const id = identity(group);
     entities.push({ _id: id, $ids: idsOf(group), ...mergeContent(group, plan.strategy) });
@@ -246,8 +256,20 @@ export function readMerge(ctx: SourceContext, plan: MergePlan, datasets: Dataset
     if (oldId in current) continue;
     const oldMembers = asList(previous[oldId]!).map(String);
     if (!oldMembers.some((k) => memberOwner.has(k))) continue;
-    entities.push({ _id: oldId, $ids: oldMembers.map((k) => '~:' + k.slice(k.indexOf('|') + 1)), _deleted: true, $replaced: true });
+    entities.push({
+      _id: oldId,
+      $ids: oldMembers.map((k) => `~:${k.slice(k.indexOf('|') + 1)}`),
+      _deleted: true,
+      $replaced: true,
+    });
   }
   ctx.state.extra = { ...ctx.state.extra, merged: current };
-  return { entities, full: true, position: datasetsPosition(store, plan.datasets.map((d) => d.id)) };
+  return {
+    entities,
+    full: true,
+    position: datasetsPosition(
+      store,
+      plan.datasets.map((d) => d.id),
+    ),
+  };
 }

@@ -7,7 +7,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DateTime } from '../../../src/dtl/values.js';
-import { isJsonObject, JsonFloat, jsonEquals, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../../../src/format/json.js';
+import {
+  isJsonObject,
+  JsonFloat,
+  jsonEquals,
+  parseJson,
+  stringifyJson,
+  type JsonObject,
+  type JsonValue,
+} from '../../../src/format/json.js';
 
 interface Case {
   id: string;
@@ -74,7 +82,10 @@ function sameShape(actual: JsonValue, expected: JsonValue): boolean {
     if (typeof actual !== 'string') return false;
     return TRANSIT_TAG.test(expected) ? actual.startsWith(expected.slice(0, 2)) : !TRANSIT_TAG.test(actual);
   }
-  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => sameShape(actual[i]!, e));
+  if (Array.isArray(expected))
+    return (
+      Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => sameShape(actual[i]!, e))
+    );
   if (isJsonObject(expected)) {
     if (!isJsonObject(actual)) return false;
     const keys = Object.keys(expected).sort();

@@ -111,15 +111,22 @@ describe('strftime', () => {
 
 describe('strptime', () => {
   it('parses fractions up to nanoseconds', () => {
-    expect(strptime('2015-07-28T09:46:00.12345Z', '%Y-%m-%dT%H:%M:%S.%fZ')?.toString()).toBe('2015-07-28T09:46:00.12345Z');
-    expect(strptime('2015-07-28T09:46:00.123456789', '%Y-%m-%dT%H:%M:%S.%f')?.toString()).toBe('2015-07-28T09:46:00.123456789Z');
+    expect(strptime('2015-07-28T09:46:00.12345Z', '%Y-%m-%dT%H:%M:%S.%fZ')?.toString()).toBe(
+      '2015-07-28T09:46:00.12345Z',
+    );
+    expect(strptime('2015-07-28T09:46:00.123456789', '%Y-%m-%dT%H:%M:%S.%f')?.toString()).toBe(
+      '2015-07-28T09:46:00.123456789Z',
+    );
   });
 
   it('applies %z offsets in every documented form', () => {
-    for (const z of ['+0200', '+02:00']) expect(strptime(`2015-07-28T09:46:00${z}`, '%Y-%m-%dT%H:%M:%S%z')?.toString()).toBe('2015-07-28T07:46:00Z');
+    for (const z of ['+0200', '+02:00'])
+      expect(strptime(`2015-07-28T09:46:00${z}`, '%Y-%m-%dT%H:%M:%S%z')?.toString()).toBe('2015-07-28T07:46:00Z');
     expect(strptime('2015-07-28T09:46:00-0130', '%Y-%m-%dT%H:%M:%S%z')?.toString()).toBe('2015-07-28T11:16:00Z');
     // %z wins over the zone argument.
-    expect(strptime('2015-07-28T09:46:00+0000', '%Y-%m-%dT%H:%M:%S%z', 'Europe/Oslo')?.toString()).toBe('2015-07-28T09:46:00Z');
+    expect(strptime('2015-07-28T09:46:00+0000', '%Y-%m-%dT%H:%M:%S%z', 'Europe/Oslo')?.toString()).toBe(
+      '2015-07-28T09:46:00Z',
+    );
   });
 
   it('pivots %y at 69 like POSIX', () => {
@@ -136,8 +143,12 @@ describe('strptime', () => {
   });
 
   it('reads in a time zone across DST', () => {
-    expect(strptime('2018-08-18T12:39:01', '%Y-%m-%dT%H:%M:%S', 'Europe/Oslo')?.toString()).toBe('2018-08-18T10:39:01Z');
-    expect(strptime('2018-01-18T12:39:01', '%Y-%m-%dT%H:%M:%S', 'Europe/Oslo')?.toString()).toBe('2018-01-18T11:39:01Z');
+    expect(strptime('2018-08-18T12:39:01', '%Y-%m-%dT%H:%M:%S', 'Europe/Oslo')?.toString()).toBe(
+      '2018-08-18T10:39:01Z',
+    );
+    expect(strptime('2018-01-18T12:39:01', '%Y-%m-%dT%H:%M:%S', 'Europe/Oslo')?.toString()).toBe(
+      '2018-01-18T11:39:01Z',
+    );
   });
 
   it('rejects partial matches and impossible dates', () => {
@@ -149,7 +160,12 @@ describe('strptime', () => {
 
   it('round-trips with strftime at microsecond precision', () => {
     const fmt = '%Y-%m-%d %H:%M:%S.%f';
-    for (const s of ['0001-01-01T00:00:00Z', '1969-12-31T23:59:59.999999Z', '2024-02-29T12:34:56.000001Z', '9999-12-31T23:59:59.999999Z']) {
+    for (const s of [
+      '0001-01-01T00:00:00Z',
+      '1969-12-31T23:59:59.999999Z',
+      '2024-02-29T12:34:56.000001Z',
+      '9999-12-31T23:59:59.999999Z',
+    ]) {
       const ns = t(s);
       expect(strptime(strftime(ns, fmt), fmt)?.ns).toBe(ns);
     }
@@ -169,7 +185,10 @@ describe('datetime cast', () => {
   });
 
   it('maps over lists, drops failures and uses the default function', () => {
-    expect(call('datetime', ['2015-07-28T09:46:00Z', 'hello', null, 0])).toEqual(['~t2015-07-28T09:46:00Z', '~t1970-01-01T00:00:00Z']);
+    expect(call('datetime', ['2015-07-28T09:46:00Z', 'hello', null, 0])).toEqual([
+      '~t2015-07-28T09:46:00Z',
+      '~t1970-01-01T00:00:00Z',
+    ]);
     const fallback = new FunctionArg((v: DtlValue) => (typeof v === 'string' ? v.toUpperCase() : v));
     expect(call('datetime', fallback, ['hello', '2015-07-28T09:46:00Z'])).toEqual(['HELLO', '~t2015-07-28T09:46:00Z']);
     expect(call('datetime', null)).toBeNull();
@@ -200,7 +219,9 @@ describe('datetime-plus', () => {
   it('keeps date-only values for day steps and drops results outside 0001-9999', () => {
     expect(encodeTransit(datetimePlus(dt('2015-12-31'), 'day', 1n)!)).toBe('~t2016-01-01');
     expect(datetimePlus(dt('9999-12-31T00:00:00Z'), 'day', 1n)).toBeUndefined();
-    expect(call('datetime-plus', 'day', 1, ['~t9999-12-31T00:00:00Z', '~t2015-01-01T00:00:00Z', 'x'])).toEqual(['~t2015-01-02T00:00:00Z']);
+    expect(call('datetime-plus', 'day', 1, ['~t9999-12-31T00:00:00Z', '~t2015-01-01T00:00:00Z', 'x'])).toEqual([
+      '~t2015-01-02T00:00:00Z',
+    ]);
   });
 
   it('fails loudly on a bad datepart', () => {
@@ -230,22 +251,29 @@ describe('datetime-diff', () => {
   });
 
   it('returns big integers exactly and null for non-datetimes', () => {
-    expect(call('datetime-diff', 'nanosecond', '~t9999-01-01T00:00:00Z', '~t0001-01-01T00:00:00Z')).toBe(315506361600000000000n);
+    expect(call('datetime-diff', 'nanosecond', '~t9999-01-01T00:00:00Z', '~t0001-01-01T00:00:00Z')).toBe(
+      315506361600000000000n,
+    );
     expect(call('datetime-diff', 'day', 'x', '~t0001-01-01T00:00:00Z')).toBeNull();
   });
 });
 
 describe('datetime-format / datetime-parse / datetime-shift / is-datetime / now', () => {
   it('formats in a zone and drops non-datetimes', () => {
-    expect(call('datetime-format', 'Europe/Oslo', '%Y-%m-%d %H:%M:%S %z', ['~t2018-08-18T12:39:01Z', 'x', '~t2018-01-18T12:39:01Z'])).toEqual([
-      '2018-08-18 14:39:01 +0200',
-      '2018-01-18 13:39:01 +0100',
-    ]);
+    expect(
+      call('datetime-format', 'Europe/Oslo', '%Y-%m-%d %H:%M:%S %z', [
+        '~t2018-08-18T12:39:01Z',
+        'x',
+        '~t2018-01-18T12:39:01Z',
+      ]),
+    ).toEqual(['2018-08-18 14:39:01 +0200', '2018-01-18 13:39:01 +0100']);
     expect(call('datetime-format', '%Y', 123)).toBeNull();
   });
 
   it('rejects unknown zones and tokens at compile time and at run time', () => {
-    expect(lookupFunction('datetime-format')!.validate!(['Mars/Base', '%Y', '_S.x'])).toMatch(/unknown time zone 'Mars\/Base'/);
+    expect(lookupFunction('datetime-format')!.validate!(['Mars/Base', '%Y', '_S.x'])).toMatch(
+      /unknown time zone 'Mars\/Base'/,
+    );
     expect(lookupFunction('datetime-parse')!.validate!(['%Y %Q', '_S.x'])).toMatch(/'%Q'/);
     expect(lookupFunction('datetime-parse')!.validate!(['_S.fmt', '_S.x'])).toBeUndefined();
     expect(() => call('datetime-format', 'Mars/Base', '%Y', '~t2018-08-18T12:39:01Z')).toThrow(/Mars\/Base/);
@@ -255,7 +283,9 @@ describe('datetime-format / datetime-parse / datetime-shift / is-datetime / now'
   it('shifts wall-clock time between zones in both directions', () => {
     expect(call('datetime-shift', 'Europe/Oslo', 'UTC', '~t2015-07-28T09:46:00Z')).toBe('~t2015-07-28T07:46:00Z');
     expect(call('datetime-shift', 'UTC', 'Europe/Oslo', '~t2015-07-28T09:46:00.5Z')).toBe('~t2015-07-28T11:46:00.5Z');
-    expect(call('datetime-shift', 'America/New_York', 'Europe/Oslo', '~t2015-01-10T12:00:00Z')).toBe('~t2015-01-10T18:00:00Z');
+    expect(call('datetime-shift', 'America/New_York', 'Europe/Oslo', '~t2015-01-10T12:00:00Z')).toBe(
+      '~t2015-01-10T18:00:00Z',
+    );
   });
 
   it('tests the first value only and reads the context clock', () => {

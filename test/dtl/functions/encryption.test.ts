@@ -7,14 +7,21 @@ import { lookupFunction, type CallContext } from '../../../src/dtl/functions/reg
 import { Bytes, decodeTransit, encodeTransit, type DtlValue } from '../../../src/dtl/values.js';
 import type { JsonValue } from '../../../src/format/json.js';
 
-const ctx: CallContext = { now: () => 0n, pipeId: 'p', namespacedIdentifiers: false, identityNamespace: 'p', propertyNamespace: 'p' };
+const ctx: CallContext = {
+  now: () => 0n,
+  pipeId: 'p',
+  namespacedIdentifiers: false,
+  identityNamespace: 'p',
+  propertyNamespace: 'p',
+};
 
 function callTyped(name: string, ...args: DtlValue[]): DtlValue {
   const fn = lookupFunction(name);
   if (!fn) throw new Error(`${name} is not registered`);
   return fn.call(args, ctx);
 }
-const call = (name: string, ...args: JsonValue[]): JsonValue => encodeTransit(callTyped(name, ...args.map(decodeTransit)));
+const call = (name: string, ...args: JsonValue[]): JsonValue =>
+  encodeTransit(callTyped(name, ...args.map(decodeTransit)));
 
 describe('Fernet', () => {
   const key = fernetKeyFromPassword('secret');
@@ -33,7 +40,9 @@ describe('Fernet', () => {
     const specKey = Buffer.from('cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=', 'base64url');
     const iv = Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     const token = fernetEncrypt(specKey, Buffer.from('hello'), 499162800, iv);
-    expect(token).toBe('gAAAAAAdwJ6wAAECAwQFBgcICQoLDA0ODy021cpGVWKZ_eEwCGM4BLLF_5CV9dOPmrhuVUPgJobwOz7JcbmrR64jVmpU4IwqDA==');
+    expect(token).toBe(
+      'gAAAAAAdwJ6wAAECAwQFBgcICQoLDA0ODy021cpGVWKZ_eEwCGM4BLLF_5CV9dOPmrhuVUPgJobwOz7JcbmrR64jVmpU4IwqDA==',
+    );
   });
 
   it('rejects a wrong key or a tampered token', () => {
@@ -52,7 +61,11 @@ describe('encrypt / decrypt', () => {
   });
 
   it('keeps typed values through the transit round trip', () => {
-    const value = decodeTransit({ when: '~t2015-07-28T09:46:00.123456789Z', n: 12345678901234567890n, u: '~rhttp://x/' });
+    const value = decodeTransit({
+      when: '~t2015-07-28T09:46:00.123456789Z',
+      n: 12345678901234567890n,
+      u: '~rhttp://x/',
+    });
     expect(encodeTransit(callTyped('decrypt', 'k', callTyped('encrypt', 'k', value)))).toEqual({
       n: 12345678901234567890n,
       u: '~rhttp://x/',
@@ -89,7 +102,9 @@ describe('encrypt-pki / decrypt-pki', () => {
   });
 
   it('names the function and the key on bad keys and oversized input', () => {
-    expect(() => callTyped('encrypt-pki', 'RSA_PEM_public_key', 'x')).toThrow(/encrypt-pki: PUBLIC_KEY is not a valid PEM public key/);
+    expect(() => callTyped('encrypt-pki', 'RSA_PEM_public_key', 'x')).toThrow(
+      /encrypt-pki: PUBLIC_KEY is not a valid PEM public key/,
+    );
     expect(() => callTyped('decrypt-pki', 'nope', new Bytes(new Uint8Array(4)))).toThrow(/decrypt-pki: PRIVATE_KEY/);
     expect(() => callTyped('encrypt-pki', pub, 'x'.repeat(400))).toThrow(/encrypt-pgp for large data/);
   });
@@ -99,7 +114,13 @@ describe('encrypt-pgp / decrypt-pgp (openpgp in a worker)', () => {
   let publicArmored = '';
   let privateArmored = '';
   beforeAll(async () => {
-    const key = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Test', email: 'test@example.org' }], passphrase: 'valid-password', format: 'armored' });
+    const key = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ name: 'Test', email: 'test@example.org' }],
+      passphrase: 'valid-password',
+      format: 'armored',
+    });
     publicArmored = key.publicKey;
     privateArmored = key.privateKey;
   });
@@ -114,9 +135,13 @@ describe('encrypt-pgp / decrypt-pgp (openpgp in a worker)', () => {
   });
 
   it('fails loudly on a placeholder key or a wrong passphrase', () => {
-    expect(() => callTyped('encrypt-pgp', 'OpenPGP_public_key', 'x')).toThrow(/encrypt-pgp: PUBLIC_KEY is not a valid OpenPGP public key/);
+    expect(() => callTyped('encrypt-pgp', 'OpenPGP_public_key', 'x')).toThrow(
+      /encrypt-pgp: PUBLIC_KEY is not a valid OpenPGP public key/,
+    );
     const m = callTyped('encrypt-pgp', publicArmored, 'x');
-    expect(() => callTyped('decrypt-pgp', privateArmored, 'wrong', m)).toThrow(/decrypt-pgp: PASSPHRASE does not unlock/);
+    expect(() => callTyped('decrypt-pgp', privateArmored, 'wrong', m)).toThrow(
+      /decrypt-pgp: PASSPHRASE does not unlock/,
+    );
     expect(callTyped('encrypt-pgp', publicArmored, null)).toBeNull();
   });
 });

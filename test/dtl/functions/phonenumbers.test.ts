@@ -4,7 +4,13 @@ import '../../../src/dtl/functions/phonenumbers.js';
 import { decodeTransit, encodeTransit } from '../../../src/dtl/values.js';
 import type { JsonValue } from '../../../src/format/json.js';
 
-const ctx: CallContext = { now: () => 0n, pipeId: 'p', namespacedIdentifiers: false, identityNamespace: 'p', propertyNamespace: 'p' };
+const ctx: CallContext = {
+  now: () => 0n,
+  pipeId: 'p',
+  namespacedIdentifiers: false,
+  identityNamespace: 'p',
+  propertyNamespace: 'p',
+};
 function call(name: string, ...args: JsonValue[]): JsonValue {
   return encodeTransit(lookupFunction(name)!.call(args.map(decodeTransit), ctx));
 }
@@ -19,7 +25,10 @@ describe('phonenumber-parse', () => {
   });
 
   it('accepts integers, drops what does not parse and passes null', () => {
-    expect(call('phonenumber-parse', 'NO', ['22222222', 22225555, 'not a number', true, null])).toEqual(['~rtel:+47-22-22-22-22', '~rtel:+47-22-22-55-55']);
+    expect(call('phonenumber-parse', 'NO', ['22222222', 22225555, 'not a number', true, null])).toEqual([
+      '~rtel:+47-22-22-22-22',
+      '~rtel:+47-22-22-55-55',
+    ]);
     expect(call('phonenumber-parse', '22222222')).toBeNull(); // no country code and no region
     expect(call('phonenumber-parse', null)).toBeNull();
   });
@@ -45,15 +54,22 @@ describe('phonenumber-format', () => {
   });
 
   it('round-trips parse -> format(rfc3966)', () => {
-    for (const [region, text] of [['NO', '22225555'], ['US', '650-253-0000'], ['SE', '08-123 456 78'], ['DE', '030 123456']]) {
+    for (const [region, text] of [
+      ['NO', '22225555'],
+      ['US', '650-253-0000'],
+      ['SE', '08-123 456 78'],
+      ['DE', '030 123456'],
+    ]) {
       const uri = call('phonenumber-parse', region!, text!);
       expect(typeof uri === 'string' && uri.startsWith('~rtel:+')).toBe(true);
-      expect('~r' + call('phonenumber-format', 'rfc3966', uri)).toBe(uri);
+      expect(`~r${call('phonenumber-format', 'rfc3966', uri)}`).toBe(uri);
     }
   });
 
   it('only takes tel: URI values and rejects unknown formats', () => {
-    expect(call('phonenumber-format', 'e164', ['+4722222222', '~rhttp://x/', '~rtel:+47-22-22-55-55'])).toEqual(['4722225555']);
+    expect(call('phonenumber-format', 'e164', ['+4722222222', '~rhttp://x/', '~rtel:+47-22-22-55-55'])).toEqual([
+      '4722225555',
+    ]);
     expect(lookupFunction('phonenumber-format')!.validate!(['E.164', '_S.x'])).toMatch(/FORMAT_STRING/);
     expect(() => call('phonenumber-format', 'nope', no)).toThrow(/FORMAT_STRING/);
   });

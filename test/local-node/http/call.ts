@@ -19,7 +19,9 @@ export async function call(
   path: string,
   init: { body?: RequestInit['body']; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
-  const response = await handler(new Request(`http://node.test${path}`, { method, body: init.body, headers: init.headers }));
+  const response = await handler(
+    new Request(`http://node.test${path}`, { method, body: init.body, headers: init.headers }),
+  );
   const bytes = new Uint8Array(await response.arrayBuffer());
   const text = new TextDecoder().decode(bytes);
   let json: JsonValue | undefined;
@@ -31,7 +33,10 @@ export async function call(
   return { status: response.status, headers: response.headers, text, bytes, json, plain };
 }
 
-export const jsonBody = (value: unknown) => ({ body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
+export const jsonBody = (value: unknown) => ({
+  body: JSON.stringify(value),
+  headers: { 'content-type': 'application/json' },
+});
 export const formBody = (fields: Record<string, string>) => ({
   body: new URLSearchParams(fields).toString(),
   headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -13,18 +13,29 @@ beforeEach(() => {
   engine.putConfig(
     [
       { _id: 'recv', type: 'pipe', source: { type: 'http_endpoint' } },
-      { _id: 'out', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a' }, { _id: 'b' }] }, sink: { type: 'csv_endpoint' } },
+      {
+        _id: 'out',
+        type: 'pipe',
+        source: { type: 'embedded', entities: [{ _id: 'a' }, { _id: 'b' }] },
+        sink: { type: 'csv_endpoint' },
+      },
       { _id: 'sys', type: 'system:url', url_pattern: 'http://example/%s' },
     ],
     { force: false },
   );
-  engine.datasets.set('ds:1', [{ _id: 'x', v: 12345678901234567890n }, { _id: 'y', _deleted: true }]);
+  engine.datasets.set('ds:1', [
+    { _id: 'x', v: 12345678901234567890n },
+    { _id: 'y', _deleted: true },
+  ]);
 });
 
 describe('datasets', () => {
   it('lists, gets, reads entities (with params) and deletes', async () => {
     expect((await call(handler, 'GET', '/api/datasets')).plain.map((d: { _id: string }) => d._id)).toEqual(['ds:1']);
-    expect((await call(handler, 'GET', '/api/datasets/ds%3A1')).plain).toEqual({ _id: 'ds:1', runtime: { 'count-index-exists': 2 } });
+    expect((await call(handler, 'GET', '/api/datasets/ds%3A1')).plain).toEqual({
+      _id: 'ds:1',
+      runtime: { 'count-index-exists': 2 },
+    });
     const all = await call(handler, 'GET', '/api/datasets/ds:1/entities');
     expect(all.text).toContain('12345678901234567890');
     expect(all.plain).toHaveLength(2);
@@ -75,7 +86,10 @@ describe('receivers', () => {
   });
 
   it('rejects invalid JSON, non-object items and unknown pipes', async () => {
-    const bad = await call(handler, 'POST', '/api/receivers/recv/entities', { body: '[{', headers: { 'content-type': 'application/json' } });
+    const bad = await call(handler, 'POST', '/api/receivers/recv/entities', {
+      body: '[{',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.plain.message).toMatch(/not valid JSON/);
     const item = await call(handler, 'POST', '/api/receivers/recv/entities', jsonBody([{ _id: '1' }, 'x']));
@@ -91,7 +105,9 @@ describe('publishers', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(r.text).toBe('a\r\nb\r\n');
-    expect(engine.published).toEqual([{ id: 'out', endpoint: 'csv', params: { since: '5', limit: '1', country: 'NO' } }]);
+    expect(engine.published).toEqual([
+      { id: 'out', endpoint: 'csv', params: { since: '5', limit: '1', country: 'NO' } },
+    ]);
   });
 
   it('the /file variant is an attachment', async () => {
@@ -113,7 +129,12 @@ describe('systems', () => {
     expect((await call(handler, 'GET', '/api/systems')).plain.map((s: { _id: string }) => s._id)).toEqual(['sys']);
     expect((await call(handler, 'GET', '/api/systems/sys')).status).toBe(200);
     expect((await call(handler, 'GET', '/api/systems/sys/config')).plain.url_pattern).toBe('http://example/%s');
-    const put = await call(handler, 'PUT', '/api/systems/sys/config', jsonBody({ type: 'system:url', url_pattern: 'http://other/%s' }));
+    const put = await call(
+      handler,
+      'PUT',
+      '/api/systems/sys/config',
+      jsonBody({ type: 'system:url', url_pattern: 'http://other/%s' }),
+    );
     expect(put.status).toBe(200);
     expect(engine.config.find((e) => e._id === 'sys')!.url_pattern).toBe('http://other/%s');
     expect((await call(handler, 'GET', '/api/systems/sys/status')).plain).toEqual({ running: false });
@@ -124,7 +145,9 @@ describe('systems', () => {
   it('POST adds systems (201), 409 when one exists, 400 without a system type', async () => {
     const r = await call(handler, 'POST', '/api/systems', jsonBody([{ _id: 'new', type: 'system:url' }]));
     expect(r.status).toBe(201);
-    expect((await call(handler, 'POST', '/api/systems', jsonBody([{ _id: 'new', type: 'system:url' }]))).status).toBe(409);
+    expect((await call(handler, 'POST', '/api/systems', jsonBody([{ _id: 'new', type: 'system:url' }]))).status).toBe(
+      409,
+    );
     const bad = await call(handler, 'POST', '/api/systems', jsonBody([{ _id: 'p', type: 'pipe' }]));
     expect(bad.status).toBe(400);
     expect(bad.plain.message).toMatch(/system:/);

@@ -117,7 +117,10 @@ describe('connectLocalNode (--node local)', () => {
     expect(first.baseUrl).toBe('local');
     expect(first.label).toBe('local');
     await first.putEnv({ 'node-env': 'test' });
-    await first.putConfig({ json: [{ _id: 'p', type: 'pipe', source: { type: 'embedded', entities: [] } }] }, { force: false });
+    await first.putConfig(
+      { json: [{ _id: 'p', type: 'pipe', source: { type: 'embedded', entities: [] } }] },
+      { force: false },
+    );
     await first.close();
     expect(existsSync(join(projectDir, '.sesam', 'local-node'))).toBe(true);
 

@@ -5,7 +5,6 @@ import type { EngineRunParams, ValidationError } from '../../../src/local-node/e
 import type { EngineApi } from '../../../src/local-node/http/engine-api.js';
 import type { PipeInfo } from '../../../src/node/types.js';
 
-
 interface Pump {
   disabled: boolean;
   lastSeen: string | null;
@@ -66,13 +65,17 @@ export class FakeEngine implements EngineApi {
         });
       }
       if (entity.type === 'pipe' && entity.comment === 'warn') {
-        errors.push({ 'posted-config': entity, 'config-errors': [{ level: 'warning', msg: 'just a warning', elements: '$' }] });
+        errors.push({
+          'posted-config': entity,
+          'config-errors': [{ level: 'warning', msg: 'just a warning', elements: '$' }],
+        });
       }
     }
     if (errors.some((e) => e['config-errors'].some((c) => c.level === 'error')) && !options.force) return errors;
     this.config = entities.map((e) => ({ ...e }));
     for (const pipe of this.config.filter((e) => e.type === 'pipe')) {
-      if (!this.pumps.has(pipe._id as string)) this.pumps.set(pipe._id as string, { disabled: true, lastSeen: null, running: false });
+      if (!this.pumps.has(pipe._id as string))
+        this.pumps.set(pipe._id as string, { disabled: true, lastSeen: null, running: false });
     }
     return errors;
   }
@@ -109,7 +112,9 @@ export class FakeEngine implements EngineApi {
     };
   }
   listSystems(): JsonObject[] {
-    return this.config.filter((e) => String(e.type).startsWith('system')).map((e) => ({ _id: e._id!, config: { original: e } }));
+    return this.config
+      .filter((e) => String(e.type).startsWith('system'))
+      .map((e) => ({ _id: e._id!, config: { original: e } }));
   }
   getSystem(id: string): JsonObject | undefined {
     return this.listSystems().find((s) => s._id === id);
@@ -120,7 +125,12 @@ export class FakeEngine implements EngineApi {
     return {
       _id: `pump:${id}`,
       type: 'pump',
-      runtime: { 'is-disabled': p.disabled, 'is-running': p.running, 'last-seen': p.lastSeen, 'supported-operations': PUMP_OPERATIONS },
+      runtime: {
+        'is-disabled': p.disabled,
+        'is-running': p.running,
+        'last-seen': p.lastSeen,
+        'supported-operations': PUMP_OPERATIONS,
+      },
     };
   }
   pumpOperation(id: string, operation: string, params: Record<string, string>): JsonObject {
@@ -148,14 +158,22 @@ export class FakeEngine implements EngineApi {
     this.check('pipeEntities');
     const pipe = this.config.find((e) => e._id === id)!;
     const source = pipe.source as JsonObject;
-    const entities = ((source.entities ?? []) as JsonObject[]).map((e) => (options.stage ? { ...e, stage: options.stage } : e));
+    const entities = ((source.entities ?? []) as JsonObject[]).map((e) =>
+      options.stage ? { ...e, stage: options.stage } : e,
+    );
     return entities.slice(0, options.limit ?? entities.length);
   }
-  publish(id: string, endpoint: string, params: Record<string, string>): { contentType: string; body: string | Uint8Array } {
+  publish(
+    id: string,
+    endpoint: string,
+    params: Record<string, string>,
+  ): { contentType: string; body: string | Uint8Array } {
     this.published.push({ id, endpoint, params });
     const entities = this.pipeEntities(id, {});
-    if (endpoint === 'entities') return { contentType: 'application/json; charset=utf-8', body: stringifyJson(entities) };
-    if (endpoint === 'csv') return { contentType: 'text/csv; charset=utf-8', body: entities.map((e) => String(e._id)).join('\r\n') + '\r\n' };
+    if (endpoint === 'entities')
+      return { contentType: 'application/json; charset=utf-8', body: stringifyJson(entities) };
+    if (endpoint === 'csv')
+      return { contentType: 'text/csv; charset=utf-8', body: `${entities.map((e) => String(e._id)).join('\r\n')}\r\n` };
     throw new EngineError(404, `The pipe '${id}' has no '${endpoint}' endpoint.`);
   }
   receive(id: string, entities: JsonObject[], params: Record<string, string>): void {
@@ -191,7 +209,10 @@ export class FakeEngine implements EngineApi {
     const entities = this.datasets.get(id);
     return entities ? { _id: id, runtime: { 'count-index-exists': entities.length } } : undefined;
   }
-  datasetEntities(id: string, params: { since?: string; limit?: number; history?: boolean; deleted?: boolean }): JsonObject[] {
+  datasetEntities(
+    id: string,
+    params: { since?: string; limit?: number; history?: boolean; deleted?: boolean },
+  ): JsonObject[] {
     let entities = this.datasets.get(id)!;
     if (params.deleted === false) entities = entities.filter((e) => e._deleted !== true);
     return entities.slice(0, params.limit ?? entities.length).map((e) => ({ ...e, _history: params.history ?? null }));

@@ -47,7 +47,10 @@ describe('listen', () => {
   it('passes form posts and query strings through', async () => {
     const { engine, url } = await start();
     engine.putConfig([{ _id: 'p', type: 'pipe', source: { type: 'embedded' } }], { force: false });
-    const r = await fetch(`${url}/api/pipes/p/pump`, { method: 'POST', body: new URLSearchParams({ operation: 'enable' }) });
+    const r = await fetch(`${url}/api/pipes/p/pump`, {
+      method: 'POST',
+      body: new URLSearchParams({ operation: 'enable' }),
+    });
     expect(((await r.json()) as { runtime: Record<string, unknown> }).runtime['is-disabled']).toBe(false);
     await fetch(`${url}/api/pipes/run-all-pipes?max_runs=3&request_mode=sync`, { method: 'POST' });
     expect(engine.runs[0]!.maxRuns).toBe(3);

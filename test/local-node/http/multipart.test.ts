@@ -53,7 +53,11 @@ describe('multipart/form-data parser', () => {
 
   it.each([
     ['no boundary in the body', 'nothing here', /does not occur/],
-    ['no closing boundary', '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nvalue', /closing boundary is missing/],
+    [
+      'no closing boundary',
+      '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nvalue',
+      /closing boundary is missing/,
+    ],
     ['no blank line after headers', '--b\r\nContent-Disposition: form-data; name="a"', /no blank line/],
     ['no disposition', '--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--', /Content-Disposition/],
     ['no part name', '--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--', /has no name/],

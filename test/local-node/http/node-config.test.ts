@@ -134,14 +134,24 @@ describe('/api/config', () => {
       'systems/s.conf.json': strToU8(JSON.stringify([systemS])),
       'node-metadata.conf.json': strToU8(JSON.stringify(metadata)),
     });
-    const r = await call(handler, 'PUT', '/api/config?force=false', multipartUpload(new Blob([zip], { type: 'application/zip' })));
+    const r = await call(
+      handler,
+      'PUT',
+      '/api/config?force=false',
+      multipartUpload(new Blob([zip], { type: 'application/zip' })),
+    );
     expect(r.status).toBe(200);
     expect(r.plain).toEqual({ validation_errors: [] });
     expect(engine.config.map((e) => e._id).sort()).toEqual(['a', 'node', 's']);
   });
 
   it('PUT with a multipart JSON part and with raw JSON and zip bodies', async () => {
-    let r = await call(handler, 'PUT', '/api/config', multipartUpload(new Blob([JSON.stringify([pipeA, metadata])], { type: 'application/json' })));
+    let r = await call(
+      handler,
+      'PUT',
+      '/api/config',
+      multipartUpload(new Blob([JSON.stringify([pipeA, metadata])], { type: 'application/json' })),
+    );
     expect(r.status).toBe(200);
     expect(engine.config.map((e) => e._id)).toEqual(['a', 'node']);
 
@@ -174,7 +184,11 @@ describe('/api/config', () => {
     const r = await call(handler, 'PUT', '/api/config?force=false', jsonBody([bad]));
     expect(r.status).toBe(400);
     expect(r.plain.validation_errors[0]['posted-config']._id).toBe('bad');
-    expect(r.plain.validation_errors[0]['config-errors'][0]).toEqual({ level: 'error', msg: "Unknown source type 'bogus'", elements: "$['source']['type']" });
+    expect(r.plain.validation_errors[0]['config-errors'][0]).toEqual({
+      level: 'error',
+      msg: "Unknown source type 'bogus'",
+      elements: "$['source']['type']",
+    });
     expect(engine.config).toEqual([]);
 
     const forced = await call(handler, 'PUT', '/api/config?force=True', jsonBody([bad]));
@@ -215,7 +229,10 @@ describe('/api/config', () => {
     let r = await call(handler, 'PUT', '/api/config', multipartUpload(new Blob(['[]']), 'upload'));
     expect(r.status).toBe(400);
     expect(r.plain.message).toMatch(/no part named 'file' \(parts: 'upload'\)/);
-    r = await call(handler, 'PUT', '/api/config', { body: '--zz\r\nnothing', headers: { 'content-type': 'multipart/form-data; boundary=zz' } });
+    r = await call(handler, 'PUT', '/api/config', {
+      body: '--zz\r\nnothing',
+      headers: { 'content-type': 'multipart/form-data; boundary=zz' },
+    });
     expect(r.status).toBe(400);
     expect(r.plain.message).toMatch(/multipart\/form-data body is malformed/);
     r = await call(handler, 'PUT', '/api/config', { body: 'x', headers: { 'content-type': 'multipart/form-data' } });
@@ -274,7 +291,9 @@ describe('/api/env and /api/secrets', () => {
 
   it('PUT /api/env with a non-object or invalid JSON is a 400', async () => {
     expect((await call(handler, 'PUT', '/api/env', jsonBody([1]))).plain.message).toMatch(/must be a JSON object/);
-    expect((await call(handler, 'PUT', '/api/env', { body: '{', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    expect(
+      (await call(handler, 'PUT', '/api/env', { body: '{', headers: { 'content-type': 'application/json' } })).status,
+    ).toBe(400);
   });
 
   it('secrets: names only on read; PUT replaces, POST adds, DELETE removes', async () => {
@@ -286,7 +305,9 @@ describe('/api/env and /api/secrets', () => {
     expect(engine.secrets).toEqual({ d: '4' });
     expect((await call(handler, 'DELETE', '/api/secrets/d')).plain).toEqual([]);
     expect((await call(handler, 'DELETE', '/api/secrets/d')).status).toBe(404);
-    expect((await call(handler, 'PUT', '/api/secrets', jsonBody({ n: 1 }))).plain.message).toMatch(/'n' must be a string/);
+    expect((await call(handler, 'PUT', '/api/secrets', jsonBody({ n: 1 }))).plain.message).toMatch(
+      /'n' must be a string/,
+    );
   });
 });
 

@@ -56,7 +56,12 @@ describe('pipes', () => {
   });
 
   it('POST /api/pipes with an invalid pipe is a 400 with validation_errors', async () => {
-    const r = await call(handler, 'POST', '/api/pipes', jsonBody([{ _id: 'bad', type: 'pipe', source: { type: 'bogus' } }]));
+    const r = await call(
+      handler,
+      'POST',
+      '/api/pipes',
+      jsonBody([{ _id: 'bad', type: 'pipe', source: { type: 'bogus' } }]),
+    );
     expect(r.status).toBe(400);
     expect(r.plain.validation_errors[0]['posted-config']._id).toBe('bad');
     expect((await call(handler, 'POST', '/api/pipes', jsonBody([{ type: 'system:url', _id: 'x' }]))).status).toBe(400);
@@ -64,7 +69,12 @@ describe('pipes', () => {
 
   it('GET/PUT /api/pipes/{id}/config reads and replaces one pipe', async () => {
     expect((await call(handler, 'GET', '/api/pipes/ns:in/config')).plain._id).toBe('ns:in');
-    const r = await call(handler, 'PUT', '/api/pipes/ns:in/config', jsonBody({ source: { type: 'embedded', entities: [] } }));
+    const r = await call(
+      handler,
+      'PUT',
+      '/api/pipes/ns:in/config',
+      jsonBody({ source: { type: 'embedded', entities: [] } }),
+    );
     expect(r.status).toBe(200);
     expect(r.plain.config.original).toEqual({ source: { type: 'embedded', entities: [] }, _id: 'ns:in', type: 'pipe' });
     const mismatch = await call(handler, 'PUT', '/api/pipes/ns:in/config', jsonBody({ _id: 'other', type: 'pipe' }));
@@ -86,7 +96,12 @@ describe('pump', () => {
     const enabled = await call(handler, 'POST', '/api/pipes/ns:in/pump', formBody({ operation: 'enable' }));
     expect(enabled.status).toBe(200);
     expect(enabled.plain.runtime['is-disabled']).toBe(false);
-    const seen = await call(handler, 'POST', '/api/pipes/ns:in/pump', formBody({ operation: 'update-last-seen', 'last-seen': '42' }));
+    const seen = await call(
+      handler,
+      'POST',
+      '/api/pipes/ns:in/pump',
+      formBody({ operation: 'update-last-seen', 'last-seen': '42' }),
+    );
     expect(seen.plain.runtime['last-seen']).toBe('42');
   });
 
@@ -161,8 +176,12 @@ describe('pipe runner', () => {
     const r = await call(handler, 'POST', '/api/pipes/run-all-pipes?request_mode=async&check_input_pipes=true');
     expect(r.plain).toEqual({ token: 'run-1' });
     expect(engine.runs[0]!.checkInputPipes).toBe(true);
-    expect((await call(handler, 'GET', '/api/pipes/get-pipe-runner-status?token=run-1')).plain).toEqual({ status: 'success' });
-    expect((await call(handler, 'GET', '/api/pipes/get-pipe-runner-status?token=zzz')).plain).toEqual({ status: 'not-running' });
+    expect((await call(handler, 'GET', '/api/pipes/get-pipe-runner-status?token=run-1')).plain).toEqual({
+      status: 'success',
+    });
+    expect((await call(handler, 'GET', '/api/pipes/get-pipe-runner-status?token=zzz')).plain).toEqual({
+      status: 'not-running',
+    });
     const log = await call(handler, 'GET', '/api/pipes/get-run-all-pipes-log?since=2026-01-01T00:00:01Z&token=run-1');
     expect(log.plain).toEqual([{ timestamp: '2026-01-01T00:00:02Z', loglevel: 'INFO', logdata: 'done run-1' }]);
     expect((await call(handler, 'GET', '/api/pipes/get-run-all-pipes-log?since=')).plain).toHaveLength(2);

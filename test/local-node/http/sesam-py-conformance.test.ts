@@ -43,8 +43,18 @@ function filterEntity(value: JsonValue): JsonValue {
 
 describe.skipIf(!present)('sesam-py fair_weather_test through the HTTP API', () => {
   let node: LocalNode;
-  const send = async (method: string, path: string, init: { body?: Uint8Array | string; headers?: Record<string, string> } = {}) =>
-    node.fetch(new Request(`http://localhost:9042${path}`, { method, body: init.body, headers: { ...HEADERS, ...init.headers } }));
+  const send = async (
+    method: string,
+    path: string,
+    init: { body?: Uint8Array | string; headers?: Record<string, string> } = {},
+  ) =>
+    node.fetch(
+      new Request(`http://localhost:9042${path}`, {
+        method,
+        body: init.body,
+        headers: { ...HEADERS, ...init.headers },
+      }),
+    );
 
   beforeAll(async () => {
     node = await openLocalNode({ memory: true });
@@ -52,10 +62,15 @@ describe.skipIf(!present)('sesam-py fair_weather_test through the HTTP API', () 
   afterAll(async () => node?.close());
 
   it('uploads, runs and produces the recorded node output', async () => {
-    expect(((await (await send('GET', '/api/')).json()) as { status: { developer_mode: boolean } }).status.developer_mode).toBe(true);
+    expect(
+      ((await (await send('GET', '/api/')).json()) as { status: { developer_mode: boolean } }).status.developer_mode,
+    ).toBe(true);
 
     const env = parseJson(readFileSync(join(PROJECT, 'test-env.json'), 'utf8'));
-    expect((await send('PUT', '/api/env', { body: stringifyJson(env), headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    expect(
+      (await send('PUT', '/api/env', { body: stringifyJson(env), headers: { 'content-type': 'application/json' } }))
+        .status,
+    ).toBe(200);
 
     // sesam-py zips the whitelisted files byte for byte.
     const files: Record<string, Uint8Array> = {};
@@ -69,12 +84,18 @@ describe.skipIf(!present)('sesam-py fair_weather_test through the HTTP API', () 
     expect(upload.status, await upload.clone().text()).toBe(200);
     expect(await upload.json()).toEqual({ validation_errors: [] });
 
-    const pipes = (await (await send('GET', '/api/pipes')).json()) as { _id: string; config: { effective: { sink: { type: string } } } }[];
+    const pipes = (await (await send('GET', '/api/pipes')).json()) as {
+      _id: string;
+      config: { effective: { sink: { type: string } } };
+    }[];
     expect(pipes.map((p) => p._id).sort()).toEqual(['input-pipe1', 'output-pipe-csv', 'output-pipe1']);
     expect(pipes.find((p) => p._id === 'input-pipe1')!.config.effective.sink.type).toBe('dataset');
 
     expect((await send('POST', '/api/pipes/stop-run-all-pipes?terminate_timeout=30')).status).toBe(200);
-    const run = await send('POST', '/api/pipes/run-all-pipes?extra_zero_runs=2&max_run_time=900&max_runs=100&check_input_pipes=True&request_mode=sync');
+    const run = await send(
+      'POST',
+      '/api/pipes/run-all-pipes?extra_zero_runs=2&max_run_time=900&max_runs=100&check_input_pipes=True&request_mode=sync',
+    );
     expect(await run.json()).toMatchObject({ status: 'success' });
 
     const entities = parseJson(await (await send('GET', '/api/pipes/output-pipe1/entities')).text());
@@ -88,6 +109,8 @@ describe.skipIf(!present)('sesam-py fair_weather_test through the HTTP API', () 
     });
     expect(enable.status).toBe(200);
     const csv = new Uint8Array(await (await send('GET', '/api/publishers/output-pipe-csv/csv')).arrayBuffer());
-    expect(Buffer.from(csv).toString('utf8')).toBe(readFileSync(join(PROJECT, 'expected', 'output-pipe-csv.csv'), 'utf8'));
+    expect(Buffer.from(csv).toString('utf8')).toBe(
+      readFileSync(join(PROJECT, 'expected', 'output-pipe-csv.csv'), 'utf8'),
+    );
   });
 });

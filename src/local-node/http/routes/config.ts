@@ -13,13 +13,19 @@ export function configRoutes(router: Router, engine: EngineApi): void {
     const accept = ctx.request.headers.get('accept') ?? '';
     const config = engine.getConfig();
     if (/\bapplication\/zip\b/i.test(accept)) {
-      return rawResponse(configToZip(config), 'application/zip', { 'content-disposition': 'attachment; filename="sesam-config.zip"' });
+      return rawResponse(configToZip(config), 'application/zip', {
+        'content-disposition': 'attachment; filename="sesam-config.zip"',
+      });
     }
     return jsonResponse(config);
   });
   // PUT replaces the whole config (components not in the upload are removed); POST adds or replaces components.
-  router.add('PUT', '/config', async (ctx) => uploadAnswer(ctx, engine.putConfig(await uploadedConfig(ctx), { force: forceParam(ctx.query) })));
-  router.add('POST', '/config', async (ctx) => uploadAnswer(ctx, upsertComponents(engine, await uploadedConfig(ctx), forceParam(ctx.query))));
+  router.add('PUT', '/config', async (ctx) =>
+    uploadAnswer(ctx, engine.putConfig(await uploadedConfig(ctx), { force: forceParam(ctx.query) })),
+  );
+  router.add('POST', '/config', async (ctx) =>
+    uploadAnswer(ctx, upsertComponents(engine, await uploadedConfig(ctx), forceParam(ctx.query))),
+  );
 
   router.add('GET', '/env', () => jsonResponse(engine.getEnv()));
   // sesam-py treats PUT as replace-all (`wipe` sends {} to remove every variable); POST and PATCH merge.
@@ -35,7 +41,7 @@ export function configRoutes(router: Router, engine: EngineApi): void {
   router.add('PATCH', '/env', mergeEnv);
   router.add('DELETE', '/env/:name', ({ params }) => {
     const env = engine.getEnv();
-    if (!Object.prototype.hasOwnProperty.call(env, params.name!)) throw notFound(`No environment variable named '${params.name}'.`);
+    if (!Object.hasOwn(env, params.name!)) throw notFound(`No environment variable named '${params.name}'.`);
     const rest: JsonObject = { ...env };
     delete rest[params.name!];
     engine.putEnv(rest);
@@ -83,8 +89,12 @@ async function uploadedConfig(ctx: RouteContext): Promise<JsonObject[]> {
 }
 
 function decodeConfig(bytes: Uint8Array, type: string): JsonObject[] {
-  if (bytes.length === 0) throw badRequest('The config upload is empty; send a zip or a JSON array of config entities.');
-  const zip = type === 'application/zip' || type === 'application/x-zip-compressed' || (type !== 'application/json' && looksLikeZip(bytes));
+  if (bytes.length === 0)
+    throw badRequest('The config upload is empty; send a zip or a JSON array of config entities.');
+  const zip =
+    type === 'application/zip' ||
+    type === 'application/x-zip-compressed' ||
+    (type !== 'application/json' && looksLikeZip(bytes));
   if (zip) return configFromZip(bytes);
   let text: string;
   try {

@@ -32,8 +32,11 @@ export function dataRoutes(router: Router, engine: EngineApi): void {
     datasetOr404(engine, params.id!);
     const entityId = stringParam(query, 'entity_id');
     if (entityId === undefined) throw badRequest("The query parameter 'entity_id' is missing.");
-    if (query.has('offset')) throw badRequest("The embedded node serves only an entity's latest version; 'offset' is not supported.");
-    const entity = engine.datasetEntities(params.id!, { history: false, deleted: true }).find((e) => e._id === entityId);
+    if (query.has('offset'))
+      throw badRequest("The embedded node serves only an entity's latest version; 'offset' is not supported.");
+    const entity = engine
+      .datasetEntities(params.id!, { history: false, deleted: true })
+      .find((e) => e._id === entityId);
     if (!entity) throw notFound(`The dataset '${params.id}' has no entity with the _id '${entityId}'.`);
     return jsonResponse(entity);
   });
@@ -69,7 +72,8 @@ function datasetOr404(engine: EngineApi, id: string): JsonObject {
 function receivedEntities(body: unknown, pipe: string): JsonObject[] {
   const list = Array.isArray(body) ? body : [body];
   return list.map((item, index) => {
-    if (!isJsonObject(item)) throw badRequest(`The entities posted to the receiver '${pipe}' must be JSON objects; item ${index} is not.`);
+    if (!isJsonObject(item))
+      throw badRequest(`The entities posted to the receiver '${pipe}' must be JSON objects; item ${index} is not.`);
     return item;
   });
 }

@@ -18,7 +18,9 @@ export function nodeRoutes(router: Router, engine: EngineApi): void {
   router.add('GET', '/ping', () => probe(engine, { status: 'running' }));
   router.add('GET', '/health', () => probe(engine, { status: 'ok' }));
 
-  router.add('GET', '/metadata', () => jsonResponse(findComponent(engine, 'metadata', 'node') ?? { _id: 'node', type: 'metadata' }));
+  router.add('GET', '/metadata', () =>
+    jsonResponse(findComponent(engine, 'metadata', 'node') ?? { _id: 'node', type: 'metadata' }),
+  );
   router.add('PUT', '/metadata', async (ctx) => {
     const body = await readJsonObject(ctx.request, 'the node metadata');
     const metadata: JsonObject = { ...body, _id: 'node', type: 'metadata' };

@@ -13,7 +13,9 @@ const STAGES = ['source', 'before-transforms', 'after-transforms', 'sink'];
 export function pipeRoutes(router: Router, engine: EngineApi): void {
   // The runner's fixed names come before /pipes/:id.
   router.add('POST', '/pipes/run-all-pipes', (ctx) => runAllPipes(ctx, engine));
-  router.add('GET', '/pipes/get-pipe-runner-status', ({ query }) => jsonResponse(engine.runnerStatus(query.get('token') ?? '')));
+  router.add('GET', '/pipes/get-pipe-runner-status', ({ query }) =>
+    jsonResponse(engine.runnerStatus(query.get('token') ?? '')),
+  );
   router.add('GET', '/pipes/get-run-all-pipes-log', ({ query }) =>
     jsonResponse(engine.runnerLog({ since: stringParam(query, 'since'), token: stringParam(query, 'token') })),
   );
@@ -27,10 +29,14 @@ export function pipeRoutes(router: Router, engine: EngineApi): void {
   router.add('POST', '/pipes', async (ctx) => {
     const configs = configEntities(await readJson(ctx.request), 'the posted pipes').map((c) => pipeConfig(c));
     for (const config of configs) {
-      if (engine.getPipe(config._id as string)) throw new HttpError(409, `A pipe with the id '${config._id}' already exists.`);
+      if (engine.getPipe(config._id as string))
+        throw new HttpError(409, `A pipe with the id '${config._id}' already exists.`);
     }
     applyComponents(engine, configs, forceParam(ctx.query));
-    return jsonResponse(configs.map((c) => engine.getPipe(c._id as string) ?? null), 201);
+    return jsonResponse(
+      configs.map((c) => engine.getPipe(c._id as string) ?? null),
+      201,
+    );
   });
   router.add('GET', '/pipes/:id', ({ params }) => jsonResponse(pipeOr404(engine, params.id!)));
   router.add('DELETE', '/pipes/:id', ({ params }) => {
@@ -42,7 +48,11 @@ export function pipeRoutes(router: Router, engine: EngineApi): void {
   router.add('PUT', '/pipes/:id/config', async (ctx) => {
     const id = ctx.params.id!;
     pipeOr404(engine, id);
-    applyComponents(engine, [pipeConfig(await readJsonObject(ctx.request, 'the pipe config'), id)], forceParam(ctx.query));
+    applyComponents(
+      engine,
+      [pipeConfig(await readJsonObject(ctx.request, 'the pipe config'), id)],
+      forceParam(ctx.query),
+    );
     return jsonResponse(pipeOr404(engine, id));
   });
 
@@ -54,7 +64,10 @@ export function pipeRoutes(router: Router, engine: EngineApi): void {
     const id = ctx.params.id!;
     pipeOr404(engine, id);
     const { operation, ...params } = await readForm(ctx.request, ctx.query);
-    if (!operation) throw badRequest(`The form field 'operation' is missing (e.g. operation=start) for the pump of the pipe '${id}'.`);
+    if (!operation)
+      throw badRequest(
+        `The form field 'operation' is missing (e.g. operation=start) for the pump of the pipe '${id}'.`,
+      );
     return jsonResponse(engine.pumpOperation(id, operation, params));
   });
 
@@ -64,7 +77,9 @@ export function pipeRoutes(router: Router, engine: EngineApi): void {
     if (stage !== undefined && !STAGES.includes(stage)) {
       throw badRequest(`Unknown stage '${stage}'; use one of ${STAGES.join(', ')}.`);
     }
-    return jsonResponse(engine.pipeEntities(params.id!, { stage, since: stringParam(query, 'since'), limit: intParam(query, 'limit') }));
+    return jsonResponse(
+      engine.pipeEntities(params.id!, { stage, since: stringParam(query, 'since'), limit: intParam(query, 'limit') }),
+    );
   });
 }
 
@@ -76,7 +91,8 @@ export function pipeOr404(engine: EngineApi, id: string) {
 
 /** A posted pipe config, checked: `type` pipe (filled in when missing) and `_id` (matching the URL's, if any). */
 function pipeConfig(config: JsonObject, id?: string): JsonObject {
-  if (config.type !== undefined && config.type !== 'pipe') throw badRequest(`The config '${String(config._id)}' has the type '${String(config.type)}', not 'pipe'.`);
+  if (config.type !== undefined && config.type !== 'pipe')
+    throw badRequest(`The config '${String(config._id)}' has the type '${String(config.type)}', not 'pipe'.`);
   if (id !== undefined && config._id !== undefined && config._id !== id) {
     throw badRequest(`The pipe config's _id '${String(config._id)}' does not match the pipe '${id}' in the URL.`);
   }

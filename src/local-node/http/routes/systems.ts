@@ -13,10 +13,14 @@ export function systemRoutes(router: Router, engine: EngineApi): void {
   router.add('POST', '/systems', async (ctx) => {
     const configs = configEntities(await readJson(ctx.request), 'the posted systems').map((c) => systemConfig(c));
     for (const config of configs) {
-      if (engine.getSystem(config._id as string)) throw new HttpError(409, `A system with the id '${config._id}' already exists.`);
+      if (engine.getSystem(config._id as string))
+        throw new HttpError(409, `A system with the id '${config._id}' already exists.`);
     }
     applyComponents(engine, configs, forceParam(ctx.query));
-    return jsonResponse(configs.map((c) => engine.getSystem(c._id as string) ?? null), 201);
+    return jsonResponse(
+      configs.map((c) => engine.getSystem(c._id as string) ?? null),
+      201,
+    );
   });
   router.add('GET', '/systems/:id', ({ params }) => jsonResponse(systemOr404(engine, params.id!)));
   router.add('DELETE', '/systems/:id', ({ params }) => {
@@ -26,14 +30,20 @@ export function systemRoutes(router: Router, engine: EngineApi): void {
   });
   router.add('GET', '/systems/:id/config', ({ params }) => {
     systemOr404(engine, params.id!);
-    const stored = engine.getConfig().find((e) => e._id === params.id && typeof e.type === 'string' && e.type.startsWith('system'));
+    const stored = engine
+      .getConfig()
+      .find((e) => e._id === params.id && typeof e.type === 'string' && e.type.startsWith('system'));
     if (!stored) throw notFound(`No system config with the id '${params.id}'.`);
     return jsonResponse(stored);
   });
   router.add('PUT', '/systems/:id/config', async (ctx) => {
     const id = ctx.params.id!;
     systemOr404(engine, id);
-    applyComponents(engine, [systemConfig(await readJsonObject(ctx.request, 'the system config'), id)], forceParam(ctx.query));
+    applyComponents(
+      engine,
+      [systemConfig(await readJsonObject(ctx.request, 'the system config'), id)],
+      forceParam(ctx.query),
+    );
     return jsonResponse(systemOr404(engine, id));
   });
   router.add('GET', '/systems/:id/status', ({ params }) => {
@@ -50,7 +60,9 @@ function systemOr404(engine: EngineApi, id: string): JsonObject {
 
 function systemConfig(config: JsonObject, id?: string): JsonObject {
   if (typeof config.type !== 'string' || !config.type.startsWith('system')) {
-    throw badRequest(`The config '${String(config._id ?? id)}' must have a type starting with 'system:' (e.g. system:url).`);
+    throw badRequest(
+      `The config '${String(config._id ?? id)}' must have a type starting with 'system:' (e.g. system:url).`,
+    );
   }
   if (id !== undefined && config._id !== undefined && config._id !== id) {
     throw badRequest(`The system config's _id '${String(config._id)}' does not match the system '${id}' in the URL.`);
