@@ -33,4 +33,4 @@ export interface CommandContext {
 }
 
 /** A command returns its exit code (0 when it returns nothing) or throws a SesamError. */
-export type Command = (ctx: CommandContext) => Promise<number | void>;
+export type Command = (ctx: CommandContext) => Promise<number | undefined> | Promise<void>;
