@@ -1,15 +1,15 @@
 // main(argv, io): the only place that touches `process`. It parses the command line (sesam-py's single-dash flags
 // included), builds the output channels, dispatches to a command and maps every error to one line and an exit code.
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { exitCodeFor, isSesamError, usageError } from '../errors.js';
 import { createLogger, createOutput, Redactor, useColor, type LogFormat, type TextStream } from '../log.js';
-import type { CommandContext, Env, Prompter } from '../commands/context.js';
+import type { CommandContext, Env } from '../commands/context.js';
 import { VERSION } from '../version.js';
 import { ArgError, type ParsedArgs, parseArgs } from './args.js';
 import { renderHelp } from './help.js';
 import { isGlobal, OPTION_SPECS } from './options.js';
 import { COMMANDS, CONNECTOR_COMMANDS, type CommandSpec, findCommand } from './registry.js';
+import { createPrompter, type Terminal } from './prompt.js';
 import { closest } from './suggest.js';
 
 export { parseArgs } from './args.js';
@@ -22,10 +22,21 @@ export interface Io {
   cwd: string;
   /** Aborts the running command (Ctrl-C). main() wires SIGINT to it when running as the real process. */
   signal?: AbortSignal;
+  /** Where prompts are asked; absent when no person is at a terminal (then a question is a usage error). */
+  terminal?: Terminal;
 }
 
 function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  const terminal =
+    process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, output: process.stderr } : undefined;
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    terminal,
+  };
 }
 
 export async function main(argv: readonly string[], partialIo: Partial<Io> = {}): Promise<number> {
@@ -108,7 +119,7 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
       out,
       log,
       signal: controller.signal,
-      prompt: createPrompter(io),
+      prompt: createPrompter(io.terminal, () => controller.abort(new Error('interrupted')), controller.signal),
       stdin: io.stdin,
     };
     const run = await spec.load();
@@ -194,36 +205,4 @@ function reportError(err: unknown, code: number, log: ReturnType<typeof createLo
       log.info('Reason: this is a bug in sesam; run again with -vvv for the stack trace and report it.');
   }
   if (verbosity >= 3 && err instanceof Error && err.stack) log.info(err.stack);
-}
-
-function createPrompter(io: Io): Prompter {
-  const interactive = Boolean(io.stdin?.isTTY && io.stderr.isTTY);
-  const ask = (question: string, opts: { secret?: boolean; defaultValue?: string } = {}) =>
-    new Promise<string>((resolve, reject) => {
-      if (!io.stdin) return reject(usageError('No terminal to ask on; give the value as a flag instead.'));
-      const output = io.stderr as unknown as NodeJS.WritableStream;
-      const rl = createInterface({ input: io.stdin, output, terminal: interactive });
-      if (opts.secret) {
-        // Echo nothing while the secret is typed.
-        (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
-          if (s.startsWith(question)) output.write(s);
-        };
-      }
-      const suffix = opts.defaultValue ? ` [${opts.defaultValue}]` : '';
-      rl.question(`${question}${suffix}: `, (answer) => {
-        rl.close();
-        if (opts.secret) output.write('\n');
-        resolve(answer.trim() || opts.defaultValue || '');
-      });
-      rl.once('close', () => resolve(opts.defaultValue ?? ''));
-    });
-  return {
-    interactive,
-    ask,
-    async confirm(question, defaultValue = false) {
-      const answer = (await ask(`${question} (${defaultValue ? 'Y/n' : 'y/N'})`)).toLowerCase();
-      if (!answer) return defaultValue;
-      return answer === 'y' || answer === 'yes';
-    },
-  };
 }
