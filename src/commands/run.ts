@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describeError, isSesamError, nodeError, usageError } from '../errors.js';
 import { stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import type { NodeApi, RunAllPipesParams } from '../node/types.js';
-import { toPlain } from '../verify/report.js';
+import { toPlain } from '../format/json-diff.js';
 import type { CommandContext } from './context.js';
 
 const LOG_POLL_MS = 1000;

@@ -1,5 +1,6 @@
 // Renderers of a VerifyResult: human text (short by default, complete at -v), the --json document and JUnit XML.
-import { isJsonObject, JsonFloat, stringifyJson, type JsonValue } from '../format/json.js';
+import { isJsonObject, stringifyJson, type JsonValue } from '../format/json.js';
+import { showJson, toPlain } from '../format/json-diff.js';
 import type { ChangedEntity, ValueChange } from './compare.js';
 import type { SpecDiff, SpecResult, VerifyResult } from './result.js';
 
@@ -93,8 +94,7 @@ function idLabel(entity: JsonValue): string {
 }
 
 function show(value: JsonValue, verbose: boolean): string {
-  const text = stringifyJson(value, { sortKeys: true });
-  return verbose || text.length <= SHORT_VALUE_CHARS ? text : `${text.slice(0, SHORT_VALUE_CHARS - 1)}…`;
+  return showJson(value, verbose ? Number.POSITIVE_INFINITY : SHORT_VALUE_CHARS);
 }
 
 // ---- --json -----------------------------------------------------------------------------------------------
@@ -141,18 +141,6 @@ function diffJson(diff: SpecDiff): Record<string, unknown> {
       })),
     })),
   };
-}
-
-/** The lossless model as plain JSON-able values (JSON.stringify with the output's bigint replacer). */
-export function toPlain(value: JsonValue): unknown {
-  if (value instanceof JsonFloat) return Number.isFinite(value.value) ? value.value : String(value);
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (isJsonObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = toPlain(value[key]!);
-    return out;
-  }
-  return value;
 }
 
 // ---- JUnit XML -------------------------------------------------------------------------------------------
