@@ -632,6 +632,15 @@ export const OPTIONS: OptionSpec[] = [
     help: 'connectors only',
   },
   { name: 'share', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  // reports, progress and watch (issue 12)
+  {
+    name: 'html-report',
+    type: 'string',
+    metavar: 'FILE',
+    group: 'verify',
+    help: 'verify/test: also write a self-contained HTML report of the results',
+  },
+  { name: 'no-progress', type: 'flag', group: 'global', help: 'no progress display on the terminal' },
 ];
 
 /** Parsed options, camelCased from the table (`whitelist-file` -> `whitelistFile`). */
@@ -698,6 +707,8 @@ export interface Options {
   memory: boolean;
   source?: string;
   batch?: string;
+  htmlReport?: string;
+  noProgress: boolean;
   /** Ignored compatibility options that were given, by name, for the -v note. */
   ignoredGiven: string[];
 }

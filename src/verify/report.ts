@@ -99,12 +99,51 @@ function show(value: JsonValue, verbose: boolean): string {
 
 // ---- --json -----------------------------------------------------------------------------------------------
 
+/** A changed value in the --json document: the exact JSON text of each side (absent when the side lacks it). */
+export interface ValueChangeJson {
+  path: string;
+  expected?: string;
+  actual?: string;
+}
+
+export type SpecDiffJson =
+  | {
+      kind: 'entities';
+      expectedCount: number;
+      actualCount: number;
+      missing: unknown[];
+      unexpected: unknown[];
+      changed: { id: unknown; changes: ValueChangeJson[] }[];
+    }
+  | { kind: 'text'; unified: string; note?: string }
+  | { kind: 'problem'; message: string };
+
+export interface SpecJson {
+  id: string;
+  pipe: string;
+  file: string;
+  specFile: string;
+  endpoint: string;
+  status: SpecResult['status'];
+  summary?: string;
+  diff?: SpecDiffJson;
+}
+
+export interface VerifyJson {
+  passed: number;
+  failed: number;
+  ignored: number;
+  missing: string[];
+  warnings: string[];
+  specs: SpecJson[];
+}
+
 /**
  * The --json document (ctx.out.json adds schemaVersion). Entities are plain JSON (floats as numbers, big
  * integers as strings); changed values are given as their exact JSON text, since `1` versus `1.0` may be the
  * very difference.
  */
-export function verifyJson(result: VerifyResult): Record<string, unknown> {
+export function verifyJson(result: VerifyResult): VerifyJson {
   return {
     passed: result.passed,
     failed: result.failed,
@@ -124,7 +163,7 @@ export function verifyJson(result: VerifyResult): Record<string, unknown> {
   };
 }
 
-function diffJson(diff: SpecDiff): Record<string, unknown> {
+function diffJson(diff: SpecDiff): SpecDiffJson {
   if (diff.kind !== 'entities') return { ...diff };
   return {
     kind: 'entities',
