@@ -40,7 +40,7 @@ export function renderHtmlReport(doc: ResultsDocument): string {
     `<title>${esc(title)}</title><style>${STYLE}</style></head><body>`,
     `<header class="${doc.ok ? 'ok' : 'failed'}"><h1>${esc(title)}</h1>`,
     `<div id="counts">${esc(counts)}${doc.missing.length ? `; ${doc.missing.length} without tests` : ''}</div>`,
-    `<div class="meta">node ${esc(doc.node)} · ${esc(doc.generatedAt)}${
+    `<div class="meta">node ${esc(withoutScheme(doc.node))} · ${esc(doc.generatedAt)}${
       doc.runs !== undefined ? ` · ${doc.runs} run(s)` : ''
     }${doc.seconds !== undefined ? ` · ${doc.seconds} s` : ''}</div></header><main>`,
     notes(doc),
@@ -122,6 +122,11 @@ function diffLine(line: string): string {
 
 function json(value: unknown, indent?: number): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), indent) ?? 'null';
+}
+
+/** The node named without its scheme: the page holds no address a browser could follow. */
+function withoutScheme(url: string): string {
+  return url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
 }
 
 /** HTML text and attribute escaping. */
