@@ -11,6 +11,7 @@ import { rewriteLegacyArgs, UnknownLegacyFlag } from './legacy.js';
 import { camelCase, OPTIONS, type Options } from './options.js';
 import { CONNECTOR_COMMANDS, findCommand } from './registry.js';
 import { renderHelp } from './help.js';
+import { progressEnabled, terminalProgress } from './progress.js';
 
 export interface Io {
   stdout: TextStream;
@@ -46,8 +47,9 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
   const colorFlag = options.noColor ? false : options.color ? true : undefined;
   const out = createOutput(io.stdout, redactor, useColor(io.stdout, io.env, colorFlag));
   const format = (['short', 'log', 'azure'].includes(options.logformat) ? options.logformat : 'short') as LogFormat;
+  const bars = terminalProgress(io.stderr, progressEnabled(io.stderr, io.env, options.noProgress));
   const log = createLogger({
-    stream: io.stderr,
+    stream: bars.stream,
     verbosity: options.verbose,
     color: useColor(io.stderr, io.env, colorFlag),
     format,
@@ -101,6 +103,7 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
       signal: controller.signal,
       prompt: createPrompter(io),
       stdin: io.stdin,
+      progress: bars.progress,
     };
     const run = await spec.load();
     const code = (await run(ctx)) ?? 0;
@@ -125,6 +128,7 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
     }
     return code;
   } finally {
+    bars.close();
     if (isProcess) process.removeListener('SIGINT', onSigint);
   }
 }

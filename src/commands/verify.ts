@@ -17,6 +17,7 @@ import {
   type TestSpec,
 } from '../verify/specs.js';
 import type { Settings } from '../config/settings.js';
+import { progressOf } from '../progress.js';
 import { renderHtmlReport } from '../report/html.js';
 import {
   LAST_RESULTS_FILE,
@@ -231,26 +232,32 @@ export async function verifyProject(ctx: CommandContext, api: NodeApi, files: Ex
   );
   const warnings: string[] = [];
   const results: SpecResult[] = [];
-  for (const spec of specs) {
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    const base: Omit<SpecResult, 'status'> = {
-      id: specDisplayId(spec),
-      pipe: spec.pipe,
-      specFile: spec.specFile,
-      file: spec.file,
-      path: `expected/${spec.fileName}`,
-      endpoint: spec.endpoint,
-    };
-    if (spec.ignore) {
-      if (files.read(spec.fileName) !== undefined) {
-        warnings.push(`pipe '${spec.pipe}' is ignored, but output file '${spec.file}' still exists`);
+  const progress = progressOf(ctx).start('Verifying', specs.length);
+  try {
+    for (const spec of specs) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      progress.update(results.length, spec.pipe);
+      const base: Omit<SpecResult, 'status'> = {
+        id: specDisplayId(spec),
+        pipe: spec.pipe,
+        specFile: spec.specFile,
+        file: spec.file,
+        path: `expected/${spec.fileName}`,
+        endpoint: spec.endpoint,
+      };
+      if (spec.ignore) {
+        if (files.read(spec.fileName) !== undefined) {
+          warnings.push(`pipe '${spec.pipe}' is ignored, but output file '${spec.file}' still exists`);
+        }
+        results.push({ ...base, status: 'ignored' });
+        continue;
       }
-      results.push({ ...base, status: 'ignored' });
-      continue;
+      const verdict = await judge(ctx, spec, files, testable, pipes, outputs);
+      results.push({ ...base, ...verdict });
+      ctx.log.debug(`${verdict.status === 'passed' ? 'Passed' : 'Failed'}: ${spec.specFile}`);
     }
-    const verdict = await judge(ctx, spec, files, testable, pipes, outputs);
-    results.push({ ...base, ...verdict });
-    ctx.log.debug(`${verdict.status === 'passed' ? 'Passed' : 'Failed'}: ${spec.specFile}`);
+  } finally {
+    progress.stop();
   }
 
   for (const pipe of testable.values()) {
