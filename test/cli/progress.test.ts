@@ -65,7 +65,14 @@ describe('progress', () => {
 
   it('keeps log lines whole while a task is drawn, and stops every task at close', () => {
     let out = '';
-    const tty = { write: (s: string) => ((out += s), true), isTTY: true, columns: 80 };
+    const tty = {
+      write(s: string) {
+        out += s;
+        return true;
+      },
+      isTTY: true,
+      columns: 80,
+    };
     const bars = terminalProgress(tty, true);
     const task = bars.progress.start('Uploading test data', 3);
     task.increment('a.json');
