@@ -174,6 +174,14 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'dtl eval|transform ...',
     load: async () => (await import('../commands/dtl.js')).dtl,
   },
+  // reports and watch (issue 12)
+  {
+    name: 'watch',
+    group: 'local',
+    summary: 'upload, run and verify again on every change to the project',
+    usage: 'watch [--node local]',
+    load: async () => (await import('../commands/watch.js')).watch,
+  },
 ];
 
 /** sesam-py commands for connector projects, which this client does not support. */

@@ -22,7 +22,8 @@ export async function test(ctx: CommandContext): Promise<void> {
     let lastInfo: unknown;
     for (let i = 1; i <= runs; i++) {
       if (runs > 1) ctx.log.info(`Run ${i} of ${runs}`);
-      lastInfo = (await fromNode(ctx, 'running the pipes', () => recordPipeFailure(ctx, api, started))).additional_info;
+      lastInfo = (await fromNode(ctx, 'running the pipes', () => runRecordingFailure(ctx, api, started)))
+        .additional_info;
     }
     ctx.log.info('Verifying that expected output matches current output...');
     const result = await verifyProject(ctx, api, expectedFilesOnDisk(ctx.cwd));
@@ -40,9 +41,9 @@ export async function test(ctx: CommandContext): Promise<void> {
 
 /**
  * Run the pipes; when the run fails on a pipe, record that in .sesam/last-results.json (no specs were compared)
- * before passing the failure on, so readers of the results see why there are none.
+ * before passing the failure on, so readers of the results see why there are none. Shared with watch.
  */
-async function recordPipeFailure(ctx: CommandContext, api: ConnectedNode, started: number) {
+export async function runRecordingFailure(ctx: CommandContext, api: ConnectedNode, started: number) {
   try {
     return await runPipes(ctx, api);
   } catch (err) {

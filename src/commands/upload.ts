@@ -70,42 +70,7 @@ export async function uploadProjectDetailed(ctx: CommandContext, api: NodeApi): 
   mergeAdditionalParameters(ctx, env);
   await api.putEnv(env);
 
-  const entries = localConfigEntries(root, { whitelist, jinjaVars: readJinjaVars(root) });
-  if (options.dump) {
-    writeFileAtomic(join(root, 'sesam-config.zip'), createZip(entries.map((e) => ({ path: e.path, data: e.text }))));
-    log.info("Dumped local config to 'sesam-config.zip'");
-  }
-  const pipes = entries.filter((e) => e.path.startsWith('pipes/')).length;
-  const systems = entries.filter((e) => e.path.startsWith('systems/')).length;
-  if (pipes === 0)
-    log.warn('No pipes to upload (no pipes/*.conf.json taking part): the node will be left without pipes.');
-  const metadata = entries.find((e) => e.path === NODE_METADATA_FILE);
-  if (metadata) {
-    const value = parseJsonText(metadata.text, NODE_METADATA_FILE);
-    if (!isJsonObject(value))
-      throw inputError(`${NODE_METADATA_FILE} must hold a JSON object.`, { file: NODE_METADATA_FILE });
-    metadata.text = stringifyJson(
-      injectNodeMetadata(value, {
-        enableUserPipes: options.enableUserPipes,
-        disableCppExtensions: options.disableCppExtensions,
-        enableEagerMs: options.enableEagerMs,
-      }),
-    );
-  } else {
-    log.debug(`No ${NODE_METADATA_FILE} in the upload: the node's scheduling settings are left to the node.`);
-  }
-  const zip = createZip(entries.map((e) => ({ path: e.path, data: e.text })));
-  const nodePipes = await withProgress(ctx, 'Uploading config', undefined, async (progress) => {
-    progress.update(0, `${pipes} pipes, ${systems} systems`);
-    const result = await api.putConfig({ zip }, { force: options.force });
-    if (result.validationErrors.length) {
-      log.warn(
-        `The node accepted the config with --force despite ${result.validationErrors.length} validation error(s):`,
-      );
-      for (const line of validationErrorLines(result.validationErrors)) log.warn(`  ${line}`);
-    }
-    return waitForDeploy(ctx, api, progress);
-  });
+  const { pipes, systems, nodePipes } = await uploadConfig(ctx, api);
   log.info('Config uploaded successfully');
 
   const summary: UploadSummary = { pipes, systems, testdataPushed: false };
@@ -152,6 +117,53 @@ function mergeAdditionalParameters(ctx: CommandContext, env: JsonObject): void {
     }
     env[key] = v;
   }
+}
+
+/** PUT /config (the whole local config, node metadata injected) and wait for the deploy; no env, no test data. */
+export async function uploadConfig(
+  ctx: CommandContext,
+  api: NodeApi,
+): Promise<{ pipes: number; systems: number; nodePipes: PipeInfo[] }> {
+  const root = ctx.cwd;
+  const { options, log } = ctx;
+  const whitelist = whitelistOf(ctx);
+  const entries = localConfigEntries(root, { whitelist, jinjaVars: readJinjaVars(root) });
+  if (options.dump) {
+    writeFileAtomic(join(root, 'sesam-config.zip'), createZip(entries.map((e) => ({ path: e.path, data: e.text }))));
+    log.info("Dumped local config to 'sesam-config.zip'");
+  }
+  const pipes = entries.filter((e) => e.path.startsWith('pipes/')).length;
+  const systems = entries.filter((e) => e.path.startsWith('systems/')).length;
+  if (pipes === 0)
+    log.warn('No pipes to upload (no pipes/*.conf.json taking part): the node will be left without pipes.');
+  const metadata = entries.find((e) => e.path === NODE_METADATA_FILE);
+  if (metadata) {
+    const value = parseJsonText(metadata.text, NODE_METADATA_FILE);
+    if (!isJsonObject(value))
+      throw inputError(`${NODE_METADATA_FILE} must hold a JSON object.`, { file: NODE_METADATA_FILE });
+    metadata.text = stringifyJson(
+      injectNodeMetadata(value, {
+        enableUserPipes: options.enableUserPipes,
+        disableCppExtensions: options.disableCppExtensions,
+        enableEagerMs: options.enableEagerMs,
+      }),
+    );
+  } else {
+    log.debug(`No ${NODE_METADATA_FILE} in the upload: the node's scheduling settings are left to the node.`);
+  }
+  const zip = createZip(entries.map((e) => ({ path: e.path, data: e.text })));
+  const nodePipes = await withProgress(ctx, 'Uploading config', undefined, async (progress) => {
+    progress.update(0, `${pipes} pipes, ${systems} systems`);
+    const result = await api.putConfig({ zip }, { force: options.force });
+    if (result.validationErrors.length) {
+      log.warn(
+        `The node accepted the config with --force despite ${result.validationErrors.length} validation error(s):`,
+      );
+      for (const line of validationErrorLines(result.validationErrors)) log.warn(`  ${line}`);
+    }
+    return waitForDeploy(ctx, api, progress);
+  });
+  return { pipes, systems, nodePipes };
 }
 
 /** Poll GET /pipes until no user pipe is Deploying; returns the last listing. */
