@@ -41,8 +41,12 @@ describe('.sesam/last-results.json', () => {
   it('is written without --json too, by test (with runs and seconds), and never holds the JWT', async () => {
     node.pipeEntities.set('out', parseJson(`[{"_id":"a","v":1,"echo":"${node.jwt}"}]`) as JsonValue[]);
     const dir = project();
-    const r = await runMain(['test'], { cwd: dir, env: node.env() });
+    const r = await runMain(['test', '--html-report', 'report.html'], { cwd: dir, env: node.env() });
     expect(r.code).toBe(1);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<title>sesam test: failed</title>');
+    expect(html).toContain('1 run(s)');
+    expect(html).not.toContain(node.jwt);
     const text = readFileSync(join(dir, '.sesam/last-results.json'), 'utf8');
     expect(text).not.toContain(node.jwt);
     const doc = JSON.parse(text);
