@@ -26,7 +26,7 @@ import { projectFilesAt, resolveRevision } from '../snapshots/project-files.js';
 import { BISECT_NOTES_REF, shortOid } from '../snapshots/refs.js';
 import { putBack, pushConfig, revisionConfig, saveNode, type NodeSnapshot } from '../snapshots/restore.js';
 import type { SnapshotStore } from '../snapshots/store.js';
-import { withProgress } from '../progress.js';
+import { withProgress, type ProgressTask } from '../progress.js';
 import type { CommandContext } from './context.js';
 import { jinjaVarsOf, metadataFlags, type ConnectedNode } from './restore.js';
 
@@ -104,7 +104,11 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
         nodeRestored: true,
       };
       writeState(path, state);
-      outcome = await search(ctx, deps, store, api, state, path, expected);
+      const steps = Math.ceil(Math.log2(candidates.length + 1));
+      const current = state;
+      outcome = await withProgress(ctx, 'Bisecting', steps, (progress) =>
+        search(ctx, deps, store, api, current, path, expected, progress),
+      );
     } finally {
       try {
         if (original) {
@@ -138,47 +142,45 @@ async function search(
   state: BisectState,
   path: string,
   expected: ExpectedFiles,
+  progress: ProgressTask,
 ): Promise<{ firstBad: number } | { between: number[] }> {
   const { candidates, verdicts } = state;
   ctx.log.info(
     `Bisecting ${candidates.length} snapshot${candidates.length === 1 ? '' : 's'} (about ${Math.ceil(Math.log2(candidates.length + 1))} steps).`,
   );
-  const steps = Math.ceil(Math.log2(candidates.length + 1));
-  return withProgress(ctx, 'Bisecting', steps, async (progress) => {
-    for (let step = 1; ; step++) {
-      const next = nextStep(candidates, verdicts);
-      if (!('test' in next)) return next;
-      progress.update(step - 1, `step ${step}`);
-      if (ctx.signal.aborted) throw new SesamError('interrupted', 'Bisect interrupted');
-      const commit = candidates[next.test]!;
-      const info = await store.readCommit(commit);
-      ctx.log.info(`Step ${step}: testing ${shortOid(commit)} "${info.subject}"`);
-      state.nodeRestored = false;
-      writeState(path, state);
-      const record = await testCandidate(ctx, deps, store, api, commit, expected);
-      verdicts[commit] = record;
-      writeState(path, state);
-      await writeNote(
-        store,
-        BISECT_NOTES_REF,
-        commit,
-        stringifyJson({
-          verdict: record.verdict,
-          failed: record.failed ?? null,
-          reason: record.reason ?? null,
-          expectedAt: state.expectedAt,
-          node: state.node,
-        }),
-      );
-      const detail =
-        record.verdict === 'skip'
-          ? `skipped: ${record.reason}`
-          : record.verdict === 'bad'
-            ? `bad (${record.failed} failing)`
-            : 'good';
-      ctx.log.info(`  ${shortOid(commit)} is ${detail}`);
-    }
-  });
+  for (let step = 1; ; step++) {
+    const next = nextStep(candidates, verdicts);
+    if (!('test' in next)) return next;
+    progress.update(step - 1, `step ${step}`);
+    if (ctx.signal.aborted) throw new SesamError('interrupted', 'Bisect interrupted');
+    const commit = candidates[next.test]!;
+    const info = await store.readCommit(commit);
+    ctx.log.info(`Step ${step}: testing ${shortOid(commit)} "${info.subject}"`);
+    state.nodeRestored = false;
+    writeState(path, state);
+    const record = await testCandidate(ctx, deps, store, api, commit, expected);
+    verdicts[commit] = record;
+    writeState(path, state);
+    await writeNote(
+      store,
+      BISECT_NOTES_REF,
+      commit,
+      stringifyJson({
+        verdict: record.verdict,
+        failed: record.failed ?? null,
+        reason: record.reason ?? null,
+        expectedAt: state.expectedAt,
+        node: state.node,
+      }),
+    );
+    const detail =
+      record.verdict === 'skip'
+        ? `skipped: ${record.reason}`
+        : record.verdict === 'bad'
+          ? `bad (${record.failed} failing)`
+          : 'good';
+    ctx.log.info(`  ${shortOid(commit)} is ${detail}`);
+  }
 }
 
 async function testCandidate(
