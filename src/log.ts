@@ -1,4 +1,4 @@
-// Output channels: results go to stdout (Output), progress and logs to stderr (Logger). Both redact secrets,
+// Output channels: results go to stdout (Output), logs to stderr (Logger; progress: src/progress.ts). Both redact secrets,
 // so a JWT never reaches a terminal or a CI log whatever a message contains.
 import { createColors } from 'picocolors';
 
@@ -74,12 +74,6 @@ export interface Location {
 
 export type LogFormat = 'short' | 'log' | 'azure';
 
-export interface Progress {
-  /** Report `done` of `total`; drawn in place on a TTY, as throttled plain lines elsewhere. */
-  update(done: number, total?: number, detail?: string): void;
-  done(message?: string): void;
-}
-
 export interface Logger {
   readonly verbosity: number;
   readonly colors: Colors;
@@ -93,7 +87,6 @@ export interface Logger {
   trace(message: string): void;
   /** -vvv: HTTP traffic */
   wire(message: string): void;
-  progress(label: string): Progress;
   /** Never print this value (a JWT, a password). */
   redact(secret: string | undefined): void;
 }
@@ -107,8 +100,6 @@ export interface LoggerOptions {
   github?: boolean;
   redactor?: Redactor;
   now?: () => Date;
-  /** Minimum milliseconds between plain progress lines. */
-  progressInterval?: number;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -117,16 +108,10 @@ export function createLogger(options: LoggerOptions): Logger {
   const colors = createColors(options.color);
   const format = options.format ?? 'short';
   const now = options.now ?? (() => new Date());
-  const tty = Boolean(stream.isTTY);
-  let progressLineOpen = false;
 
   const emit = (level: string, text: string) => {
     let line = redactor.apply(text);
     if (format === 'log') line = `${now().toISOString()} - sesam - ${level} - ${line}`;
-    if (progressLineOpen) {
-      stream.write('\r\x1b[K');
-      progressLineOpen = false;
-    }
     stream.write(`${line}\n`);
   };
 
@@ -169,32 +154,6 @@ export function createLogger(options: LoggerOptions): Logger {
       if (verbosity >= 3) emit('TRACE', colors.dim(m));
     },
     redact: (s) => redactor.add(s),
-    progress(label) {
-      const interval = options.progressInterval ?? 2000;
-      let last = 0;
-      return {
-        update(done, total, detail) {
-          const text = `${label}: ${done}${total !== undefined ? `/${total}` : ''}${detail ? ` ${detail}` : ''}`;
-          if (tty) {
-            stream.write(`\r\x1b[K${redactor.apply(text)}`);
-            progressLineOpen = true;
-            return;
-          }
-          const t = now().getTime();
-          if (t - last >= interval) {
-            last = t;
-            emit('INFO', text);
-          }
-        },
-        done(message) {
-          if (progressLineOpen) {
-            stream.write('\r\x1b[K');
-            progressLineOpen = false;
-          }
-          if (message) emit('INFO', message);
-        },
-      };
-    },
   };
   return logger;
 }

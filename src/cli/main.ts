@@ -13,6 +13,7 @@ import { createPrompter, type Terminal } from './prompt.js';
 import { closest } from './suggest.js';
 
 export { parseArgs } from './args.js';
+import { progressEnabled, terminalProgress } from './progress.js';
 
 export interface Io {
   stdout: TextStream;
@@ -60,8 +61,9 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
   const colorFlag = options.noColor ? false : options.color ? true : undefined;
   const out = createOutput(io.stdout, redactor, useColor(io.stdout, io.env, colorFlag));
   const format = (['short', 'log', 'azure'].includes(options.logformat) ? options.logformat : 'short') as LogFormat;
+  const bars = terminalProgress(io.stderr, progressEnabled(io.stderr, io.env, options.noProgress));
   const log = createLogger({
-    stream: io.stderr,
+    stream: bars.stream,
     verbosity: options.verbose,
     color: useColor(io.stderr, io.env, colorFlag),
     format,
@@ -121,6 +123,7 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
       signal: controller.signal,
       prompt: createPrompter(io.terminal, () => controller.abort(new Error('interrupted')), controller.signal),
       stdin: io.stdin,
+      progress: bars.progress,
     };
     const run = await spec.load();
     const code = (await run(ctx)) ?? 0;
@@ -145,6 +148,7 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
     }
     return code;
   } finally {
+    bars.close();
     if (isProcess) process.removeListener('SIGINT', onSigint);
   }
 }

@@ -641,6 +641,15 @@ export const OPTIONS = [
     help: 'connectors only',
   },
   { name: 'share', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  // reports, progress and watch (issue 12)
+  {
+    name: 'html-report',
+    type: 'string',
+    metavar: 'FILE',
+    group: 'verify',
+    help: 'verify/test: also write a self-contained HTML report of the results',
+  },
+  { name: 'no-progress', type: 'flag', group: 'global', help: 'no progress display on the terminal' },
 ] as const satisfies readonly OptionSpec[];
 
 /** The table as plain specs, for code that walks it (parser, help). */

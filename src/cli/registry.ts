@@ -19,7 +19,7 @@ export interface CommandSpec {
 const inGroup = (group: OptionGroup): OptionName[] => OPTIONS.filter((o) => o.group === group).map((o) => o.name);
 const RUN: OptionName[] = inGroup('run').filter((name) => name !== 'runs');
 const UPLOAD: OptionName[] = inGroup('upload');
-const VERIFY: OptionName[] = ['single', 'no-large-int-bugs', 'junit-xml', 'bisect-exit-codes'];
+const VERIFY: OptionName[] = ['single', 'no-large-int-bugs', 'junit-xml', 'html-report', 'bisect-exit-codes'];
 const UPLOAD_ONLY_NOTE = 'accepted as sesam-py does, with a warning: it only has an effect on upload and test';
 
 export const COMMANDS: CommandSpec[] = [
@@ -221,6 +221,15 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'dtl eval|transform ...',
     options: inGroup('dtl'),
     load: async () => (await import('../commands/dtl.js')).dtl,
+  },
+  // reports and watch (issue 12)
+  {
+    name: 'watch',
+    group: 'local',
+    summary: 'upload, run and verify again on every change to the project',
+    usage: 'watch [--node local]',
+    options: [...UPLOAD, ...RUN, 'single', 'no-large-int-bugs', 'html-report'],
+    load: async () => (await import('../commands/watch.js')).watch,
   },
 ];
 

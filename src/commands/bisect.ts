@@ -26,6 +26,7 @@ import { projectFilesAt, resolveRevision } from '../snapshots/project-files.js';
 import { BISECT_NOTES_REF, shortOid } from '../snapshots/refs.js';
 import { putBack, pushConfig, revisionConfig, saveNode, type NodeSnapshot } from '../snapshots/restore.js';
 import type { SnapshotStore } from '../snapshots/store.js';
+import { withProgress, type ProgressTask } from '../progress.js';
 import type { CommandContext } from './context.js';
 import { jinjaVarsOf, metadataFlags, type ConnectedNode } from './restore.js';
 
@@ -103,7 +104,11 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
         nodeRestored: true,
       };
       writeState(path, state);
-      outcome = await search(ctx, deps, store, api, state, path, expected);
+      const steps = Math.ceil(Math.log2(candidates.length + 1));
+      const current = state;
+      outcome = await withProgress(ctx, 'Bisecting', steps, (progress) =>
+        search(ctx, deps, store, api, current, path, expected, progress),
+      );
     } finally {
       // A node that could not be put back matters more than how the search ended: its error wins.
       const markRestored = () => {
@@ -151,6 +156,7 @@ async function search(
   state: BisectState,
   path: string,
   expected: ExpectedFiles,
+  progress: ProgressTask,
 ): Promise<{ firstBad: number } | { between: number[] }> {
   const { candidates, verdicts } = state;
   ctx.log.info(
@@ -159,6 +165,7 @@ async function search(
   for (let step = 1; ; step++) {
     const next = nextStep(candidates, verdicts);
     if (!('test' in next)) return next;
+    progress.update(step - 1, `step ${step}`);
     if (ctx.signal.aborted) throw new SesamError('interrupted', 'Bisect interrupted');
     const commit = candidates[next.test]!;
     const info = await store.readCommit(commit);

@@ -2,6 +2,7 @@
 // `process` or commander, so tests call them directly or through main().
 import type { Options } from '../cli/options.js';
 import type { Logger, Output } from '../log.js';
+import type { Progress } from '../progress.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -36,6 +37,8 @@ export interface CommandContext {
   prompt: Prompter;
   /** Standard input, for commands that read data from `-` (e.g. `dtl eval --batch -`). */
   stdin?: NodeJS.ReadableStream;
+  /** Progress of long operations, drawn on a terminal's stderr only; absent means none (use progressOf). */
+  progress?: Progress;
 }
 
 /** A command returns its exit code (0 when it returns nothing) or throws a SesamError. */

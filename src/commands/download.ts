@@ -13,6 +13,7 @@ import { listFiles } from '../workspace/project.js';
 import { createZip } from '../workspace/zip.js';
 import type { NodeApi } from '../node/types.js';
 import { withNode } from './connect.js';
+import { withProgress } from '../progress.js';
 import type { CommandContext } from './context.js';
 import { recordSnapshotStep } from './snapshot-step.js';
 import { readLocalMetadata, whitelistOf } from './node-files.js';
@@ -56,7 +57,9 @@ export async function downloadConfig(ctx: CommandContext, api: NodeApi): Promise
   const envName = `${ctx.options.profile}-env.json`;
   changes.set(envName, `\uFEFF${formatJson(await api.getEnv())}`);
 
-  const remote = await fetchRemoteConfig(api, readLocalMetadata(root));
+  const remote = await withProgress(ctx, 'Downloading config', undefined, () =>
+    fetchRemoteConfig(api, readLocalMetadata(root)),
+  );
   const formatted = new Map<string, string>();
   for (const [path, value] of remote.files) formatted.set(path, formatJson(value));
   if (ctx.options.dump) {

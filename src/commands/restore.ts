@@ -3,7 +3,7 @@
 // The work tree stays as it is unless --write.
 import { isSesamError, usageError } from '../errors.js';
 import type { NodeApi } from '../node/types.js';
-import { showJson, toPlain } from '../snapshots/json-diff.js';
+import { showJson, toPlain } from '../format/json-diff.js';
 import { hasConfig } from '../snapshots/node-config.js';
 import { withStore } from '../snapshots/open.js';
 import { diffToJson, isEmptyDiff, renderDiff, summaryLine } from '../snapshots/project-diff.js';

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describeError, isSesamError, nodeError, usageError } from '../errors.js';
 import { stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import type { NodeApi, RunAllPipesParams } from '../node/types.js';
-import { toPlain } from '../verify/report.js';
+import { toPlain } from '../format/json-diff.js';
+import { progressOf } from '../progress.js';
 import type { CommandContext } from './context.js';
 
 const LOG_POLL_MS = 1000;
@@ -88,6 +89,7 @@ export async function runPipes(ctx: CommandContext, api: NodeApi): Promise<JsonO
 
   let response: JsonObject;
   let outcome: { ok: boolean; reason?: string };
+  const progress = progressOf(ctx).start('Running pipes until stable');
   try {
     response = await api.runAllPipes(params);
     if (params.requestMode === 'sync') {
@@ -102,6 +104,7 @@ export async function runPipes(ctx: CommandContext, api: NodeApi): Promise<JsonO
       outcome = await pollStatus(ctx, api, token);
     }
   } catch (err) {
+    progress.stop();
     done = true;
     await logLoop;
     if (ctx.signal.aborted) {
@@ -111,6 +114,7 @@ export async function runPipes(ctx: CommandContext, api: NodeApi): Promise<JsonO
     if (isSesamError(err)) throw err;
     throw nodeError('Failed to run pipes to completion', { reason: describeError(err), cause: err });
   }
+  progress.stop();
   done = true;
   await logLoop;
   if (logger && !logBroken) await logger.print(token).catch(() => []);

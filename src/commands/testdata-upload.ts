@@ -8,6 +8,7 @@ import { stringifyJson } from '../format/json.js';
 import type { NodeApi } from '../node/types.js';
 import { parseJsonText, readText } from '../workspace/files.js';
 import type { CommandContext } from './context.js';
+import { progressOf } from '../progress.js';
 import { pollTiming, sleep } from './timing.js';
 
 export interface TestdataJob {
@@ -59,7 +60,7 @@ export async function uploadTestdata(
   const started = Date.now();
   const summary: TestdataSummary = { total, uploaded: 0, failed: 0, failures: [] };
   const slot = rateLimiter(options.uploadRate, ctx.signal);
-  const progress = log.progress('Test data upload');
+  const progress = progressOf(ctx).start('Uploading test data', total);
 
   const pushOne = async (job: TestdataJob): Promise<void> => {
     const text = readText(join(ctx.cwd, job.path));
@@ -88,11 +89,7 @@ export async function uploadTestdata(
 
   const report = () => {
     const processed = summary.uploaded + summary.failed;
-    progress.update(
-      processed,
-      total,
-      `uploaded=${summary.uploaded}, failed=${summary.failed}, remaining=${total - processed}`,
-    );
+    progress.update(processed, summary.failed ? `(${summary.failed} failed)` : undefined);
   };
 
   const single = options.singleThreadUpload;
@@ -120,9 +117,13 @@ export async function uploadTestdata(
       }
     }
   };
-  await Promise.all(Array.from({ length: workers }, worker));
+  try {
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    progress.stop();
+  }
   const elapsed = ((Date.now() - started) / 1000).toFixed(1);
-  progress.done(
+  log.info(
     `Test data upload summary: total=${total}, uploaded=${summary.uploaded}, failed=${summary.failed}, elapsed_time=${elapsed}s`,
   );
   return summary;

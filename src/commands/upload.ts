@@ -15,6 +15,7 @@ import { injectNodeMetadata } from '../workspace/node-metadata.js';
 import { isFile, NODE_METADATA_FILE, readProfileEnv, testdataFiles } from '../workspace/project.js';
 import { createZip } from '../workspace/zip.js';
 import { withNode } from './connect.js';
+import { withProgress, type ProgressTask } from '../progress.js';
 import type { CommandContext } from './context.js';
 import { whitelistOf } from './node-files.js';
 import { uploadTestdata, type TestdataSummary } from './testdata-upload.js';
@@ -69,39 +70,7 @@ export async function uploadProjectDetailed(ctx: CommandContext, api: NodeApi): 
   mergeAdditionalParameters(ctx, env);
   await api.putEnv(env);
 
-  const entries = localConfigEntries(root, { whitelist, jinjaVars: readJinjaVars(root) });
-  if (options.dump) {
-    writeFileAtomic(join(root, 'sesam-config.zip'), createZip(entries.map((e) => ({ path: e.path, data: e.text }))));
-    log.info("Dumped local config to 'sesam-config.zip'");
-  }
-  const pipes = entries.filter((e) => e.path.startsWith('pipes/')).length;
-  const systems = entries.filter((e) => e.path.startsWith('systems/')).length;
-  if (pipes === 0)
-    log.warn('No pipes to upload (no pipes/*.conf.json taking part): the node will be left without pipes.');
-  const metadata = entries.find((e) => e.path === NODE_METADATA_FILE);
-  if (metadata) {
-    const value = parseJsonText(metadata.text, NODE_METADATA_FILE);
-    if (!isJsonObject(value))
-      throw inputError(`${NODE_METADATA_FILE} must hold a JSON object.`, { file: NODE_METADATA_FILE });
-    metadata.text = stringifyJson(
-      injectNodeMetadata(value, {
-        enableUserPipes: options.enableUserPipes,
-        disableCppExtensions: options.disableCppExtensions,
-        enableEagerMs: options.enableEagerMs,
-      }),
-    );
-  } else {
-    log.debug(`No ${NODE_METADATA_FILE} in the upload: the node's scheduling settings are left to the node.`);
-  }
-  const zip = createZip(entries.map((e) => ({ path: e.path, data: e.text })));
-  const result = await api.putConfig({ zip }, { force: options.force });
-  if (result.validationErrors.length) {
-    log.warn(
-      `The node accepted the config with --force despite ${result.validationErrors.length} validation error(s):`,
-    );
-    for (const line of validationErrorLines(result.validationErrors)) log.warn(`  ${line}`);
-  }
-  const nodePipes = await waitForDeploy(ctx, api);
+  const { pipes, systems, nodePipes } = await uploadConfig(ctx, api);
   log.info('Config uploaded successfully');
 
   const summary: UploadSummary = { pipes, systems, testdataPushed: false };
@@ -150,13 +119,62 @@ function mergeAdditionalParameters(ctx: CommandContext, env: JsonObject): void {
   }
 }
 
+/** PUT /config (the whole local config, node metadata injected) and wait for the deploy; no env, no test data. */
+export async function uploadConfig(
+  ctx: CommandContext,
+  api: NodeApi,
+): Promise<{ pipes: number; systems: number; nodePipes: PipeInfo[] }> {
+  const root = ctx.cwd;
+  const { options, log } = ctx;
+  const whitelist = whitelistOf(ctx);
+  const entries = localConfigEntries(root, { whitelist, jinjaVars: readJinjaVars(root) });
+  if (options.dump) {
+    writeFileAtomic(join(root, 'sesam-config.zip'), createZip(entries.map((e) => ({ path: e.path, data: e.text }))));
+    log.info("Dumped local config to 'sesam-config.zip'");
+  }
+  const pipes = entries.filter((e) => e.path.startsWith('pipes/')).length;
+  const systems = entries.filter((e) => e.path.startsWith('systems/')).length;
+  if (pipes === 0)
+    log.warn('No pipes to upload (no pipes/*.conf.json taking part): the node will be left without pipes.');
+  const metadata = entries.find((e) => e.path === NODE_METADATA_FILE);
+  if (metadata) {
+    const value = parseJsonText(metadata.text, NODE_METADATA_FILE);
+    if (!isJsonObject(value))
+      throw inputError(`${NODE_METADATA_FILE} must hold a JSON object.`, { file: NODE_METADATA_FILE });
+    metadata.text = stringifyJson(
+      injectNodeMetadata(value, {
+        enableUserPipes: options.enableUserPipes,
+        disableCppExtensions: options.disableCppExtensions,
+        enableEagerMs: options.enableEagerMs,
+      }),
+    );
+  } else {
+    log.debug(`No ${NODE_METADATA_FILE} in the upload: the node's scheduling settings are left to the node.`);
+  }
+  const zip = createZip(entries.map((e) => ({ path: e.path, data: e.text })));
+  const nodePipes = await withProgress(ctx, 'Uploading config', undefined, async (progress) => {
+    progress.update(0, `${pipes} pipes, ${systems} systems`);
+    const result = await api.putConfig({ zip }, { force: options.force });
+    if (result.validationErrors.length) {
+      log.warn(
+        `The node accepted the config with --force despite ${result.validationErrors.length} validation error(s):`,
+      );
+      for (const line of validationErrorLines(result.validationErrors)) log.warn(`  ${line}`);
+    }
+    return waitForDeploy(ctx, api, progress);
+  });
+  return { pipes, systems, nodePipes };
+}
+
 /** Poll GET /pipes until no user pipe is Deploying; returns the last listing. */
-async function waitForDeploy(ctx: CommandContext, api: NodeApi): Promise<PipeInfo[]> {
+async function waitForDeploy(ctx: CommandContext, api: NodeApi, progress: ProgressTask): Promise<PipeInfo[]> {
   const started = Date.now();
   let pipes = (await api.getPipes()).filter(isUserPipe);
   let deploying = pipes.filter(isDeploying);
   ctx.log.info(`Deploying ${deploying.length} pipes...`);
+  progress.setTotal(pipes.length);
   while (deploying.length) {
+    progress.update(pipes.length - deploying.length, `deploying ${deploying[0]!._id}`);
     if (Date.now() - started > pollTiming.deployTimeoutMs) {
       throw nodeError(
         `Waiting for pipes to deploy timed out after ${Math.round(pollTiming.deployTimeoutMs / 1000)} seconds!`,

@@ -16,6 +16,16 @@ import {
   type ExpectedFiles,
   type TestSpec,
 } from '../verify/specs.js';
+import type { Settings } from '../config/settings.js';
+import { progressOf } from '../progress.js';
+import { renderHtmlReport } from '../report/html.js';
+import {
+  LAST_RESULTS_FILE,
+  redactText,
+  resultsDocument,
+  writeLastResults,
+  type PipeFailure,
+} from '../report/last-results.js';
 import { readWhitelist } from '../workspace/whitelist.js';
 import { writeFileAtomic } from '../workspace/files.js';
 import type { CommandContext } from './context.js';
@@ -35,8 +45,50 @@ export async function verify(ctx: CommandContext): Promise<void> {
   } finally {
     await api.close();
   }
-  printVerifyResult(ctx, result);
+  reportVerifyResult(ctx, api, result);
   if (!verifyPassed(result)) throw differencesFound(summaryLine(result));
+}
+
+export interface ResultExtras {
+  /** What the command's --json document adds (test: runs, seconds). */
+  extra?: { runs?: number; seconds?: number };
+  pipeFailures?: PipeFailure[];
+}
+
+/** Record a verify/test result for later readers (.sesam/last-results.json, --html-report FILE), then print it. */
+export function reportVerifyResult(
+  ctx: CommandContext,
+  node: { settings: Settings },
+  result: VerifyResult,
+  report: ResultExtras = {},
+): void {
+  recordVerifyResult(ctx, node, result, report);
+  printVerifyResult(ctx, result, report.extra);
+}
+
+/** Write .sesam/last-results.json and, with --html-report FILE, the HTML report. Never writes the JWT. */
+export function recordVerifyResult(
+  ctx: CommandContext,
+  node: { settings: Settings },
+  result: VerifyResult,
+  report: ResultExtras = {},
+): void {
+  const doc = resultsDocument(result, {
+    command: ctx.command,
+    nodeUrl: node.settings.nodeUrl,
+    extra: report.extra,
+    pipeFailures: report.pipeFailures,
+  });
+  const secrets = [node.settings.jwt, ctx.options.jwt, ctx.env.JWT];
+  try {
+    writeLastResults(node.settings.projectDir, doc, secrets);
+  } catch (err) {
+    ctx.log.warn(`Could not write ${LAST_RESULTS_FILE}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (ctx.options.htmlReport) {
+    const html = redactText(renderHtmlReport(doc), secrets);
+    writeFileAtomic(resolve(ctx.cwd, ctx.options.htmlReport), html);
+  }
 }
 
 /** Print a result: the report on stdout (or the --json document), annotations on stderr, --junit-xml. */
@@ -180,26 +232,32 @@ export async function verifyProject(ctx: CommandContext, api: NodeApi, files: Ex
   );
   const warnings: string[] = [];
   const results: SpecResult[] = [];
-  for (const spec of specs) {
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    const base: Omit<SpecResult, 'status'> = {
-      id: specDisplayId(spec),
-      pipe: spec.pipe,
-      specFile: spec.specFile,
-      file: spec.file,
-      path: `expected/${spec.fileName}`,
-      endpoint: spec.endpoint,
-    };
-    if (spec.ignore) {
-      if (files.read(spec.fileName) !== undefined) {
-        warnings.push(`pipe '${spec.pipe}' is ignored, but output file '${spec.file}' still exists`);
+  const progress = progressOf(ctx).start('Verifying', specs.length);
+  try {
+    for (const spec of specs) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      progress.update(results.length, spec.pipe);
+      const base: Omit<SpecResult, 'status'> = {
+        id: specDisplayId(spec),
+        pipe: spec.pipe,
+        specFile: spec.specFile,
+        file: spec.file,
+        path: `expected/${spec.fileName}`,
+        endpoint: spec.endpoint,
+      };
+      if (spec.ignore) {
+        if (files.read(spec.fileName) !== undefined) {
+          warnings.push(`pipe '${spec.pipe}' is ignored, but output file '${spec.file}' still exists`);
+        }
+        results.push({ ...base, status: 'ignored' });
+        continue;
       }
-      results.push({ ...base, status: 'ignored' });
-      continue;
+      const verdict = await judge(ctx, spec, files, testable, pipes, outputs);
+      results.push({ ...base, ...verdict });
+      ctx.log.debug(`${verdict.status === 'passed' ? 'Passed' : 'Failed'}: ${spec.specFile}`);
     }
-    const verdict = await judge(ctx, spec, files, testable, pipes, outputs);
-    results.push({ ...base, ...verdict });
-    ctx.log.debug(`${verdict.status === 'passed' ? 'Passed' : 'Failed'}: ${spec.specFile}`);
+  } finally {
+    progress.stop();
   }
 
   for (const pipe of testable.values()) {

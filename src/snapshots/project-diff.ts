@@ -2,7 +2,7 @@
 // system the changed JSON paths, per expected/testdata file the entities added, removed and changed by `_id`.
 // Differences of formatting alone are not changes; they are listed separately.
 import { isJsonObject, parseJson, stringifyJson, type JsonValue } from '../format/json.js';
-import { diffJson, showJson, toPlain, type JsonChange } from './json-diff.js';
+import { diffJson, showJson, toPlain, type JsonChange } from '../format/json-diff.js';
 
 export type Status = 'added' | 'removed' | 'changed';
 

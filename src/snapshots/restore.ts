@@ -3,7 +3,7 @@
 import { jsonEquals, type JsonObject } from '../format/json.js';
 import type { NodeApi } from '../node/types.js';
 import type { MetadataFlags } from '../workspace/node-metadata.js';
-import { diffJson, type JsonChange } from './json-diff.js';
+import { diffJson, type JsonChange } from '../format/json-diff.js';
 import { envOf, unzipConfig, uploadEntries, zipOf } from './node-config.js';
 import { diffProjects, type ProjectDiff } from './project-diff.js';
 

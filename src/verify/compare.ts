@@ -2,6 +2,7 @@
 // canonical serialisations, so 1 ≠ 1.0 and order does not matter — reported as an entity-level diff keyed by `_id`.
 import { fixDecimalToInts } from '../format/expected.js';
 import { compareCodePoints, isJsonObject, JsonFloat, stringifyJson, type JsonValue } from '../format/json.js';
+import { diffJson } from '../format/json-diff.js';
 import { canonicalEqual, canonicalHash } from './canonical-key.js';
 import { makeEntityFilter } from './filter.js';
 
@@ -14,7 +15,7 @@ export interface PrepareOptions {
 
 /** One changed value inside an entity; a side that lacks the property has no key (not even undefined). */
 export interface ValueChange {
-  /** JSON path from the entity root: `$.address.city`, `$.tags[2]`, `$["odd key"]`. */
+  /** JSON path from the entity root (format/json-diff's childPath): `$.address.city`, `$.tags[2]`, `$["odd key"]`. */
   path: string;
   expected?: JsonValue;
   actual?: JsonValue;
@@ -239,40 +240,13 @@ function sortById(entities: JsonValue[]): JsonValue[] {
   return [...withId, ...without];
 }
 
-/** The changed values between two versions of an entity, in path order. */
+/** The changed values between two versions of an entity, in path order (the shared structural diff). */
 export function diffValues(expected: JsonValue, actual: JsonValue): ValueChange[] {
-  const out: ValueChange[] = [];
-  const walk = (e: JsonValue, a: JsonValue, path: string) => {
-    if (isJsonObject(e) && isJsonObject(a)) {
-      const keys = [...new Set([...Object.keys(e), ...Object.keys(a)])].sort(compareCodePoints);
-      for (const key of keys) {
-        const p = path + pathKey(key);
-        const inE = Object.hasOwn(e, key);
-        const inA = Object.hasOwn(a, key);
-        if (inE && inA) walk(e[key]!, a[key]!, p);
-        else if (inE) out.push({ path: p, expected: e[key]! });
-        else out.push({ path: p, actual: a[key]! });
-      }
-      return;
-    }
-    if (Array.isArray(e) && Array.isArray(a)) {
-      const n = Math.max(e.length, a.length);
-      for (let i = 0; i < n; i++) {
-        const p = `${path}[${i}]`;
-        if (i >= a.length) out.push({ path: p, expected: e[i]! });
-        else if (i >= e.length) out.push({ path: p, actual: a[i]! });
-        else walk(e[i]!, a[i]!, p);
-      }
-      return;
-    }
-    if (canonical(e) !== canonical(a)) out.push({ path, expected: e, actual: a });
-  };
-  walk(expected, actual, '$');
-  return out;
-}
-
-function pathKey(key: string): string {
-  return /^[A-Za-z_$][\w$:-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  return diffJson(expected, actual).map(({ path, before, after }) => ({
+    path,
+    ...(before !== undefined ? { expected: before } : {}),
+    ...(after !== undefined ? { actual: after } : {}),
+  }));
 }
 
 // ---- Python ordering ---------------------------------------------------------------------------------------

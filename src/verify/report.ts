@@ -1,5 +1,6 @@
 // Renderers of a VerifyResult: human text (short by default, complete at -v), the --json document and JUnit XML.
-import { isJsonObject, JsonFloat, stringifyJson, type JsonValue } from '../format/json.js';
+import { isJsonObject, stringifyJson, type JsonValue } from '../format/json.js';
+import { showJson, toPlain } from '../format/json-diff.js';
 import type { ChangedEntity, ValueChange } from './compare.js';
 import type { SpecDiff, SpecResult, VerifyResult } from './result.js';
 
@@ -93,18 +94,56 @@ function idLabel(entity: JsonValue): string {
 }
 
 function show(value: JsonValue, verbose: boolean): string {
-  const text = stringifyJson(value, { sortKeys: true });
-  return verbose || text.length <= SHORT_VALUE_CHARS ? text : `${text.slice(0, SHORT_VALUE_CHARS - 1)}…`;
+  return showJson(value, verbose ? Number.POSITIVE_INFINITY : SHORT_VALUE_CHARS);
 }
 
 // ---- --json -----------------------------------------------------------------------------------------------
+
+/** A changed value in the --json document: the exact JSON text of each side (absent when the side lacks it). */
+export interface ValueChangeJson {
+  path: string;
+  expected?: string;
+  actual?: string;
+}
+
+export type SpecDiffJson =
+  | {
+      kind: 'entities';
+      expectedCount: number;
+      actualCount: number;
+      missing: unknown[];
+      unexpected: unknown[];
+      changed: { id: unknown; changes: ValueChangeJson[] }[];
+    }
+  | { kind: 'text'; unified: string; note?: string }
+  | { kind: 'problem'; message: string };
+
+export interface SpecJson {
+  id: string;
+  pipe: string;
+  file: string;
+  specFile: string;
+  endpoint: string;
+  status: SpecResult['status'];
+  summary?: string;
+  diff?: SpecDiffJson;
+}
+
+export interface VerifyJson {
+  passed: number;
+  failed: number;
+  ignored: number;
+  missing: string[];
+  warnings: string[];
+  specs: SpecJson[];
+}
 
 /**
  * The --json document (ctx.out.json adds schemaVersion). Entities are plain JSON (floats as numbers, big
  * integers as strings); changed values are given as their exact JSON text, since `1` versus `1.0` may be the
  * very difference.
  */
-export function verifyJson(result: VerifyResult): Record<string, unknown> {
+export function verifyJson(result: VerifyResult): VerifyJson {
   return {
     passed: result.passed,
     failed: result.failed,
@@ -124,7 +163,7 @@ export function verifyJson(result: VerifyResult): Record<string, unknown> {
   };
 }
 
-function diffJson(diff: SpecDiff): Record<string, unknown> {
+function diffJson(diff: SpecDiff): SpecDiffJson {
   if (diff.kind !== 'entities') return { ...diff };
   return {
     kind: 'entities',
@@ -141,18 +180,6 @@ function diffJson(diff: SpecDiff): Record<string, unknown> {
       })),
     })),
   };
-}
-
-/** The lossless model as plain JSON-able values (JSON.stringify with the output's bigint replacer). */
-export function toPlain(value: JsonValue): unknown {
-  if (value instanceof JsonFloat) return Number.isFinite(value.value) ? value.value : String(value);
-  if (Array.isArray(value)) return value.map(toPlain);
-  if (isJsonObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = toPlain(value[key]!);
-    return out;
-  }
-  return value;
 }
 
 // ---- JUnit XML -------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { JsonFloat, parseJson } from '../../src/format/json.js';
-import { childPath, diffJson, showJson, toPlain } from '../../src/snapshots/json-diff.js';
+import { childPath, diffJson, showJson, toPlain } from '../../src/format/json-diff.js';
+import { diffProjects } from '../../src/snapshots/project-diff.js';
+import { diffValues } from '../../src/verify/compare.js';
 
 describe('diffJson', () => {
   it('lists changed, added and removed paths with before and after', () => {
@@ -31,7 +33,8 @@ describe('diffJson', () => {
 
   it('quotes keys that are not plain names', () => {
     expect(childPath('$', 'with.dot')).toBe('$["with.dot"]');
-    expect(childPath('$', 'ns:key')).toBe('$["ns:key"]');
+    expect(childPath('$', 'ns:key')).toBe('$.ns:key');
+    expect(childPath('$', 'a b')).toBe('$["a b"]');
     expect(childPath('$', '_id')).toBe('$._id');
     expect(childPath('$.x', 3)).toBe('$.x[3]');
   });
@@ -40,5 +43,15 @@ describe('diffJson', () => {
     expect(showJson('x'.repeat(100), 10)).toBe('"xxxxxxxx…');
     expect(showJson(undefined)).toBe('(none)');
     expect(toPlain(parseJson('{"f": 1.5, "i": 99999999999999999999}'))).toEqual({ f: 1.5, i: 99999999999999999999n });
+  });
+
+  it('gives verify and snapshots one path for the same change', () => {
+    const before = '{"_id": "a", "person:name": "x", "odd key": 1}';
+    const after = '{"_id": "a", "person:name": "y", "odd key": 2}';
+    const verifyPaths = diffValues(parseJson(before), parseJson(after)).map((c) => c.path);
+    const files = (text: string) => new Map([['expected/p.json', new TextEncoder().encode(`[${text}]`)]]);
+    const snapshotPaths = diffProjects(files(before), files(after)).expected[0]!.changed[0]!.changes.map((c) => c.path);
+    expect(verifyPaths).toEqual(['$["odd key"]', '$.person:name']);
+    expect(snapshotPaths).toEqual(verifyPaths);
   });
 });

@@ -1,19 +1,25 @@
-// Structural diff of two lossless-JSON values: the paths where they differ, with the value before and after.
-// Arrays compare position by position (configs are small and order matters in DTL); 1 and 1.0 differ.
-import { isJsonObject, JsonFloat, jsonEquals, stringifyJson, type JsonValue } from '../format/json.js';
+// The one structural diff of two lossless-JSON values, used by verify (entity changes), snapshots (config and
+// expected-file changes), the reports and the UI, so a changed value's path reads the same everywhere.
+// Object keys are visited in code-point order; arrays compare position by position (order matters in DTL and in
+// entity lists); 1 and 1.0 differ.
+import { compareCodePoints, isJsonObject, JsonFloat, stringifyJson, type JsonValue } from './json.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
 export interface JsonChange {
-  /** JSONPath-like: `$.source.dataset`, `$.rules.default[2]`, `$["key.with dots"]`. */
+  /** `$.source.dataset`, `$.rules.default[2]`, `$.person:name`, `$["key.with dots"]`. */
   path: string;
   kind: ChangeKind;
+  /** Absent when the value was added. */
   before?: JsonValue;
+  /** Absent when the value was removed. */
   after?: JsonValue;
 }
 
-const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+// Sesam's namespaced identifiers (`ns:name`) are ordinary keys here: brackets only where a key would be ambiguous.
+const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$:-]*$/;
 
+/** The path of a member (string key) or element (index) below `path`: the one path printer. */
 export function childPath(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
   return PLAIN_KEY.test(key) ? `${path}.${key}` : `${path}[${stringifyJson(key)}]`;
@@ -27,13 +33,14 @@ export function diffJson(before: JsonValue, after: JsonValue, path = '$'): JsonC
 
 function walk(a: JsonValue, b: JsonValue, path: string, out: JsonChange[]): void {
   if (isJsonObject(a) && isJsonObject(b)) {
-    for (const key of Object.keys(a)) {
+    const keys = Object.keys(a);
+    for (const key of Object.keys(b)) if (!Object.hasOwn(a, key)) keys.push(key);
+    keys.sort(compareCodePoints);
+    for (const key of keys) {
       const p = childPath(path, key);
       if (!Object.hasOwn(b, key)) out.push({ path: p, kind: 'removed', before: a[key]! });
+      else if (!Object.hasOwn(a, key)) out.push({ path: p, kind: 'added', after: b[key]! });
       else walk(a[key]!, b[key]!, p, out);
-    }
-    for (const key of Object.keys(b)) {
-      if (!Object.hasOwn(a, key)) out.push({ path: childPath(path, key), kind: 'added', after: b[key]! });
     }
     return;
   }
@@ -44,13 +51,19 @@ function walk(a: JsonValue, b: JsonValue, path: string, out: JsonChange[]): void
     for (let i = common; i < b.length; i++) out.push({ path: childPath(path, i), kind: 'added', after: b[i]! });
     return;
   }
-  if (!jsonEquals(a, b)) out.push({ path, kind: 'changed', before: a, after: b });
+  if (!sameLeaf(a, b)) out.push({ path, kind: 'changed', before: a, after: b });
+}
+
+/** Scalars (or values of different types) as equal as their JSON text: -0.0 and 0.0 differ, like 1 and 1.0. */
+function sameLeaf(a: JsonValue, b: JsonValue): boolean {
+  if (a instanceof JsonFloat && b instanceof JsonFloat) return stringifyJson(a) === stringifyJson(b);
+  return a === b;
 }
 
 /** One-line JSON for human output, shortened to `max` characters. */
 export function showJson(value: JsonValue | undefined, max = 60): string {
   if (value === undefined) return '(none)';
-  const text = stringifyJson(value);
+  const text = stringifyJson(value, { sortKeys: true });
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -60,7 +73,7 @@ export function toPlain(value: JsonValue | undefined): unknown {
   if (Array.isArray(value)) return value.map(toPlain);
   if (isJsonObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toPlain(v);
+    for (const key of Object.keys(value)) out[key] = toPlain(value[key]!);
     return out;
   }
   return value;
