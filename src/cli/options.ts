@@ -632,6 +632,16 @@ export const OPTIONS: OptionSpec[] = [
     help: 'connectors only',
   },
   { name: 'share', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  // ui and graph (see also --port, --at)
+  { name: 'open', type: 'flag', group: 'other', help: 'ui: open the web app in the default browser' },
+  {
+    name: 'format',
+    type: 'string',
+    metavar: 'FMT',
+    group: 'other',
+    help: 'graph: mermaid, dot, svg or json [default: mermaid]',
+  },
+  { name: 'output', short: 'o', type: 'string', metavar: 'FILE', group: 'other', help: 'graph: write to FILE' },
 ];
 
 /** Parsed options, camelCased from the table (`whitelist-file` -> `whitelistFile`). */
@@ -698,6 +708,9 @@ export interface Options {
   memory: boolean;
   source?: string;
   batch?: string;
+  open: boolean;
+  format?: string;
+  output?: string;
   /** Ignored compatibility options that were given, by name, for the -v note. */
   ignoredGiven: string[];
 }

@@ -174,6 +174,21 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'dtl eval|transform ...',
     load: async () => (await import('../commands/dtl.js')).dtl,
   },
+  // ui and graph
+  {
+    name: 'ui',
+    group: 'snapshots',
+    summary: 'open the web app: snapshot history and diffs, test results, the pipe graph',
+    usage: 'ui [--port N] [--open]',
+    load: async () => (await import('../commands/ui.js')).ui,
+  },
+  {
+    name: 'graph',
+    group: 'tools',
+    summary: 'draw the pipe and dataset dependency graph',
+    usage: 'graph [--format mermaid|dot|svg|json] [--at REV] [-o FILE]',
+    load: async () => (await import('../commands/graph.js')).graph,
+  },
 ];
 
 /** sesam-py commands for connector projects, which this client does not support. */
