@@ -13,6 +13,7 @@ import { chromiumPath, screenshotPath, skipBrowserTests, startUi, type RunningUi
 const EXAMPLE = join(REPO, 'templates', 'example');
 const EDITED = 'person-crm-export';
 const RENAMED_COUNTRY = 'Noreg';
+const FAILED_RUN = 'erp-order';
 
 function ok(r: CliResult, what: string): CliResult {
   expect(r.code, `${what} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
@@ -59,7 +60,16 @@ describe.skipIf(!hasBuild || skipBrowserTests())('sesam ui in a browser', () => 
     const verify = await cli('verify', '--json');
     expect(verify.code, verify.stderr).toBe(1);
     mkdirSync(join(repo.dir, '.sesam'), { recursive: true });
-    writeFileSync(join(repo.dir, '.sesam', 'last-results.json'), verify.stdout);
+    // `test` adds the pipes that failed in its run (pipeFailures, part of the last-results contract); one here.
+    const results = {
+      ...JSON.parse(verify.stdout),
+      pipeFailures: [{ pipe: FAILED_RUN, reason: 'HTTP 500 from the source' }],
+    };
+    writeFileSync(join(repo.dir, '.sesam', 'last-results.json'), JSON.stringify(results));
+
+    // A bisect verdict on the last snapshot, as `sesam bisect` records it in git notes.
+    const verdict = { verdict: 'bad', failed: ['country-xml'], reason: null, expectedAt: 'main', node: '127.0.0.1' };
+    repo.git('notes', '--ref=sesam-bisect', 'add', '-m', JSON.stringify(verdict), snapshots[2]!);
 
     ui = await startUi(repo.dir, ['--node', node.url, '--jwt', DUMMY_JWT], repo.env);
     browser = await chromium.launch({ executablePath: chromiumPath });
@@ -143,6 +153,14 @@ describe.skipIf(!hasBuild || skipBrowserTests())('sesam ui in a browser', () => 
     const paths = entitySpec!.diff!.changed!.flatMap((e) => e.changes.map((c) => c.path));
     expect(await fields.locator('code').allTextContents()).toEqual(paths);
     expect(await fields.first().locator('ins').count()).toBeGreaterThan(0);
+    expect(await page.locator('.pipe-failures li').allTextContents()).toEqual([
+      `${FAILED_RUN}: HTTP 500 from the source`,
+    ]);
+    const bisect = page.locator('.bisect tbody tr');
+    expect(await bisect.count()).toBe(1);
+    expect(await bisect.textContent()).toContain(snapshots[2]!.slice(0, 7));
+    expect(await bisect.locator('.badge').textContent()).toBe('bad');
+    expect(await bisect.textContent()).toContain('country-xml');
     await page.screenshot({ path: screenshotPath('tests'), fullPage: true });
   });
 
@@ -163,7 +181,7 @@ describe.skipIf(!hasBuild || skipBrowserTests())('sesam ui in a browser', () => 
     const marked = await page
       .locator('#graph-svg g.node.failing')
       .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-id')!.replace(/^pipe:/, '')));
-    expect(marked.sort()).toEqual(failingPipes);
+    expect(marked.sort()).toEqual([...failingPipes, FAILED_RUN].sort());
 
     await page.locator(`#graph-svg g.node[data-id="pipe:${failingPipes[0]}"]`).click();
     const panel = page.locator('#node-panel');
@@ -172,6 +190,8 @@ describe.skipIf(!hasBuild || skipBrowserTests())('sesam ui in a browser', () => 
     expect(await panel.locator('pre.config').textContent()).toContain(`"_id": "${failingPipes[0]}"`);
     expect(await panel.locator('.node-specs .badge.failed').count()).toBeGreaterThan(0);
     await page.screenshot({ path: screenshotPath('graph') });
+    await page.locator(`#graph-svg g.node[data-id="pipe:${FAILED_RUN}"]`).click();
+    expect(await panel.locator('.error').textContent()).toBe('Failed in the last run: HTTP 500 from the source');
   });
 
   it('Restore from a snapshot asks first, then puts its configuration on the node and records a snapshot', async () => {
