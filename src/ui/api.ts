@@ -37,11 +37,20 @@ function changedPipes(before: Map<string, string>, after: Map<string, string>): 
 
 export async function snapshotTimeline(store: SnapshotStore): Promise<Record<string, unknown>> {
   const entries = await listSnapshots(store);
+  // Each tree is read once, though it is the "after" of one snapshot and the "before" of the next.
+  const trees = new Map<string, Map<string, string>>();
+  const tree = async (commit: string) => {
+    const cached = trees.get(commit);
+    if (cached) return cached;
+    const found = await store.listTree(commit);
+    trees.set(commit, found);
+    return found;
+  };
   const snapshots = [];
   for (const e of entries) {
     const info = await store.readCommit(e.commit);
-    const after = await store.listTree(e.commit);
-    const before = e.parent ? await store.listTree(e.parent) : new Map<string, string>();
+    const after = await tree(e.commit);
+    const before = e.parent ? await tree(e.parent) : new Map<string, string>();
     snapshots.push({
       commit: e.commit,
       parent: e.parent ?? null,
