@@ -25,7 +25,7 @@ export function toMermaid(model: GraphModel): string {
     merge: '==>',
     hops: '-.->',
     lookup: '-.->',
-    system: '-.-',
+    system: '-.->',
   };
   for (const edge of model.edges) {
     const label = edge.kind === 'hops' || edge.kind === 'lookup' || edge.kind === 'merge' ? edge.kind : edge.label;
@@ -70,7 +70,7 @@ export function toDot(model: GraphModel): string {
     merge: 'penwidth=2.5',
     hops: 'style=dashed',
     lookup: 'style=dotted',
-    system: 'style=dotted, arrowhead=none',
+    system: 'style=dotted',
   };
   for (const edge of model.edges) {
     const label = edge.kind === 'hops' || edge.kind === 'lookup' || edge.kind === 'merge' ? edge.kind : edge.label;
@@ -88,14 +88,13 @@ export function toSvg(model: GraphModel): string {
   const layout = layoutGraph(model);
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${layout.width}" height="${layout.height}" viewBox="0 0 ${layout.width} ${layout.height}" font-family="Helvetica, Arial, sans-serif">`,
-    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>',
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>',
     `<rect width="${layout.width}" height="${layout.height}" fill="#ffffff"/>`,
   ];
   for (const edge of layout.edges) {
     const dash = EDGE_DASH[edge.kind] ? ` stroke-dasharray="${EDGE_DASH[edge.kind]}"` : '';
-    const arrow = edge.kind === 'system' ? '' : ' marker-end="url(#arrow)"';
     out.push(
-      `<path class="edge ${edge.kind}" d="${edgePath(edge.points)}" fill="none" stroke="#555" stroke-width="${EDGE_WIDTH[edge.kind]}"${dash}${arrow}/>`,
+      `<path class="edge ${edge.kind}" d="${edgePath(edge.points)}" fill="none" stroke="#555" stroke-width="${EDGE_WIDTH[edge.kind]}"${dash} marker-end="url(#arrow)"/>`,
     );
   }
   for (const node of layout.nodes) {
