@@ -4,7 +4,7 @@ import { Fragment, h } from 'preact';
 import { useState } from 'preact/hooks';
 import { getJson, postJson } from './api.js';
 import { Badge, ErrorBox, loaded, SideBySide, short, showValue, useLoad } from './common.js';
-import type { Counts, ItemDiff, Snapshot, Timeline, VersionDiff } from './types.js';
+import type { Counts, ItemDiff, Snapshot, Timeline, VersionDiff, VersionInfo } from './types.js';
 
 const WORK_TREE = 'worktree';
 
@@ -207,6 +207,12 @@ function ChangeList({ changes }: { changes: NonNullable<ItemDiff['changes']> }) 
   );
 }
 
+/** `e51530f`, `main (ba7fdf7)` or `work tree`. */
+function versionLabel(v: VersionInfo): string {
+  if (!v.commit) return v.rev;
+  return v.commit.startsWith(v.rev) ? short(v.commit) : `${v.rev} (${short(v.commit)})`;
+}
+
 function DiffItem({ item, diff }: { item: ItemDiff; diff: VersionDiff }) {
   const [open, setOpen] = useState(false);
   const text = diff.texts[item.file];
@@ -244,7 +250,7 @@ function DiffItem({ item, diff }: { item: ItemDiff; diff: VersionDiff }) {
       ? h(SideBySide, {
           before: text.before ?? '',
           after: text.after ?? '',
-          labels: [`${diff.from.rev} ${short(diff.from.commit)}`, `${diff.to.rev} ${short(diff.to.commit)}`],
+          labels: [versionLabel(diff.from), versionLabel(diff.to)],
         })
       : null,
   );
