@@ -156,15 +156,19 @@ export async function graphView(
   const configs: Record<string, string> = {};
   for (const node of model.nodes) {
     if (!node.file) continue;
+    const text = decoder.decode(files.get(node.file));
     let value: JsonValue;
     try {
-      value = parseJson(decoder.decode(files.get(node.file)));
+      value = parseJson(text);
     } catch {
       continue; // buildGraph left it out as well
     }
-    const items = Array.isArray(value) ? value : [value];
-    const config = items.find((item) => isJsonObject(item) && item._id === node.label);
-    if (config !== undefined) configs[node.id] = stringifyJson(config, { indent: 2 });
+    // A file of one component is shown as written; one of a list is cut out of it.
+    if (!Array.isArray(value)) configs[node.id] = text;
+    else {
+      const config = value.find((item) => isJsonObject(item) && item._id === node.label);
+      if (config !== undefined) configs[node.id] = stringifyJson(config, { indent: 2 });
+    }
   }
   return { at, layout: layoutGraph(model), configs };
 }
