@@ -190,6 +190,24 @@ describe.skipIf(!hasBuild || skipBrowserTests())('sesam ui in a browser', () => 
     expect(await panel.locator('pre.config').textContent()).toContain(`"_id": "${failingPipes[0]}"`);
     expect(await panel.locator('.node-specs .badge.failed').count()).toBeGreaterThan(0);
     await page.screenshot({ path: screenshotPath('graph') });
+
+    // Pan and zoom: the wheel scales around the pointer, a drag moves the drawing, Fit puts it back.
+    const drawing = page.locator('#graph-svg > g');
+    const fitted = await drawing.getAttribute('transform');
+    const box = (await page.locator('#graph-svg').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -300);
+    await expect.poll(() => drawing.getAttribute('transform')).not.toBe(fitted);
+    const scale = (t: string | null) => Number(/scale\(([\d.]+)\)/.exec(t ?? '')![1]);
+    expect(scale(await drawing.getAttribute('transform'))).toBeGreaterThan(scale(fitted));
+    const zoomed = await drawing.getAttribute('transform');
+    await page.mouse.move(box.x + 20, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 120, box.y + 70, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => drawing.getAttribute('transform')).not.toBe(zoomed);
+    await page.click('#fit');
+    await expect.poll(() => drawing.getAttribute('transform')).toBe(fitted);
     await page.locator(`#graph-svg g.node[data-id="pipe:${FAILED_RUN}"]`).click();
     expect(await panel.locator('.error').textContent()).toBe('Failed in the last run: HTTP 500 from the source');
   });
