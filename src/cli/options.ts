@@ -650,6 +650,16 @@ export const OPTIONS = [
     help: 'verify/test: also write a self-contained HTML report of the results',
   },
   { name: 'no-progress', type: 'flag', group: 'global', help: 'no progress display on the terminal' },
+  // ui and graph (see also --port, --at)
+  { name: 'open', type: 'flag', group: 'other', help: 'ui: open the web app in the default browser' },
+  {
+    name: 'format',
+    type: 'string',
+    metavar: 'FMT',
+    group: 'other',
+    help: 'graph: mermaid, dot, svg or json [default: mermaid]',
+  },
+  { name: 'output', short: 'o', type: 'string', metavar: 'FILE', group: 'other', help: 'graph: write to FILE' },
 ] as const satisfies readonly OptionSpec[];
 
 /** The table as plain specs, for code that walks it (parser, help). */

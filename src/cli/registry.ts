@@ -231,6 +231,23 @@ export const COMMANDS: CommandSpec[] = [
     options: [...UPLOAD, ...RUN, 'single', 'no-large-int-bugs', 'html-report'],
     load: async () => (await import('../commands/watch.js')).watch,
   },
+  // ui and graph
+  {
+    name: 'ui',
+    group: 'snapshots',
+    summary: 'open the web app: snapshot history and diffs, test results, the pipe graph',
+    usage: 'ui [--port N] [--open]',
+    options: ['port', 'open'],
+    load: async () => (await import('../commands/ui.js')).ui,
+  },
+  {
+    name: 'graph',
+    group: 'tools',
+    summary: 'draw the pipe and dataset dependency graph',
+    usage: 'graph [--format mermaid|dot|svg|json] [--at REV] [-o FILE]',
+    options: ['format', 'at', 'output'],
+    load: async () => (await import('../commands/graph.js')).graph,
+  },
 ];
 
 /** sesam-py commands for connector projects, which this client does not support. */

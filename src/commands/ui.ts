@@ -1,0 +1,85 @@
+// `sesam ui [--port N] [--open]`: the web app for this project on loopback, until Ctrl-C. It prints a URL with a
+// random token (as Jupyter does); requests without it are refused. Restores run `sesam restore`'s own code.
+import { spawn } from 'node:child_process';
+import { platform } from 'node:os';
+import { usageError } from '../errors.js';
+import type { Output } from '../log.js';
+import { OPTIONS } from '../cli/options.js';
+import { startUiServer } from '../ui/server.js';
+import type { CommandContext } from './context.js';
+import { restore } from './restore.js';
+
+/** `--port`'s table default belongs to `sesam serve`; without an explicit other port the UI picks a free one. */
+const SERVE_DEFAULT_PORT = OPTIONS.find((o) => o.name === 'port')?.default;
+
+export async function ui(ctx: CommandContext): Promise<number> {
+  if (ctx.args.length) throw usageError(`'sesam ui' takes no arguments, but got '${ctx.args.join(' ')}'`);
+  const requested = ctx.options.port;
+  if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
+    throw usageError(`--port must be between 0 and 65535, not ${requested}`);
+  }
+  const server = await startUiServer({
+    project: { dir: ctx.cwd, profile: ctx.options.profile },
+    env: ctx.env,
+    port: requested === SERVE_DEFAULT_PORT ? 0 : requested,
+    log: ctx.log,
+    restore: (rev, dryRun) => restoreThroughCommand(ctx, rev, dryRun),
+  });
+  try {
+    if (ctx.options.json) ctx.out.json({ url: server.openUrl });
+    else ctx.out.line(`sesam ui is running at ${server.openUrl}`);
+    ctx.log.info('Open that URL (it holds the access token); press Ctrl-C to stop.');
+    if (ctx.options.open) openBrowser(server.openUrl, ctx);
+    await aborted(ctx.signal);
+  } finally {
+    await server.close();
+  }
+  ctx.log.info('sesam ui stopped.');
+  return 0;
+}
+
+/** `sesam restore REV --yes --json` (or `--dry-run`) with its JSON document captured instead of printed. */
+async function restoreThroughCommand(ctx: CommandContext, rev: string, dryRun: boolean) {
+  let doc: Record<string, unknown> = {};
+  let wrote = false;
+  const out: Output = {
+    colors: ctx.out.colors,
+    isTTY: false,
+    write: () => undefined,
+    line: () => undefined,
+    json(d) {
+      doc = d;
+      wrote = true;
+    },
+    get wroteJson() {
+      return wrote;
+    },
+  };
+  await restore({
+    ...ctx,
+    command: 'restore',
+    args: [rev],
+    options: { ...ctx.options, yes: true, json: true, dryRun, write: false },
+    out,
+    prompt: { interactive: false, ask: async () => '', confirm: async () => false },
+  });
+  return doc;
+}
+
+function openBrowser(url: string, ctx: CommandContext): void {
+  const os = platform();
+  const [cmd, args] =
+    os === 'darwin' ? ['open', [url]] : os === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args as string[], { detached: true, stdio: 'ignore' });
+    child.on('error', () => ctx.log.warn(`Could not open a browser (${cmd}); open the URL yourself.`));
+    child.unref();
+  } catch {
+    ctx.log.warn(`Could not open a browser (${cmd}); open the URL yourself.`);
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
