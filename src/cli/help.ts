@@ -19,6 +19,7 @@ const OPTION_TITLES: Record<OptionSpec['group'], string> = {
   snapshots: 'Snapshot options',
   serve: 'Serve options',
   dtl: 'DTL options',
+  connector: 'Connector options',
   ignored: '',
 };
 
@@ -57,6 +58,7 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   serve: inGroup('serve'),
   new: ['template'],
   dtl: inGroup('dtl'),
+  expand: ['connector-dir', 'expanded-dir', 'system-placeholder'],
 };
 
 export function renderHelp(topic?: string): string {

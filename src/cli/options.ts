@@ -14,7 +14,7 @@ export interface OptionSpec {
   metavar?: string;
   default?: string | number | boolean;
   /** Help section. */
-  group: 'global' | 'run' | 'upload' | 'verify' | 'other' | 'snapshots' | 'serve' | 'dtl' | 'ignored';
+  group: 'global' | 'run' | 'upload' | 'verify' | 'other' | 'snapshots' | 'serve' | 'dtl' | 'connector' | 'ignored';
   /** Accepted for sesam-py compatibility but meaningless here: ignored with a note at -v. */
   ignored?: string;
 }
@@ -507,40 +507,6 @@ export const OPTIONS: OptionSpec[] = [
     help: 'deprecated',
   },
   {
-    name: 'skip-auth',
-    type: 'flag',
-    legacy: ['-skip-auth'],
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
-  },
-  {
-    name: 'connector-dir',
-    short: 'd',
-    type: 'string',
-    metavar: 'DIR',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
-  },
-  {
-    name: 'expanded-dir',
-    short: 'e',
-    type: 'string',
-    metavar: 'DIR',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
-  },
-  {
-    name: 'system-placeholder',
-    type: 'string',
-    metavar: 'ID',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
-  },
-  {
     name: 'client_id',
     type: 'string',
     metavar: 'ID',
@@ -632,6 +598,40 @@ export const OPTIONS: OptionSpec[] = [
     help: 'connectors only',
   },
   { name: 'share', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  // connectors (expand, and upload/download/status/validate in a folder with manifest.json)
+  {
+    name: 'connector-dir',
+    short: 'd',
+    type: 'string',
+    metavar: 'DIR',
+    default: '.',
+    group: 'connector',
+    help: 'the connector folder (with manifest.json); upload, download, status and validate work on its expansion',
+  },
+  {
+    name: 'expanded-dir',
+    short: 'e',
+    type: 'string',
+    metavar: 'DIR',
+    default: '.expanded',
+    group: 'connector',
+    help: 'expand: the folder to expand the connector into, relative to the connector folder',
+  },
+  {
+    name: 'system-placeholder',
+    type: 'string',
+    metavar: 'NAME',
+    default: 'xxxxxx',
+    group: 'connector',
+    help: 'expand: the system _id put in for {{@ system @}} (and taken out again by download)',
+  },
+  {
+    name: 'skip-auth',
+    type: 'flag',
+    legacy: ['-skip-auth'],
+    group: 'connector',
+    help: 'upload in a connector: skip the authentication step',
+  },
 ];
 
 /** Parsed options, camelCased from the table (`whitelist-file` -> `whitelistFile`). */
@@ -698,6 +698,11 @@ export interface Options {
   memory: boolean;
   source?: string;
   batch?: string;
+  // connectors
+  connectorDir: string;
+  expandedDir: string;
+  systemPlaceholder: string;
+  skipAuth: boolean;
   /** Ignored compatibility options that were given, by name, for the -v note. */
   ignoredGiven: string[];
 }

@@ -174,10 +174,18 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'dtl eval|transform ...',
     load: async () => (await import('../commands/dtl.js')).dtl,
   },
+  // connectors
+  {
+    name: 'expand',
+    group: 'sesam-py',
+    summary: 'connector: render the templates into the expanded folder (offline)',
+    usage: 'expand [-d DIR] [-e DIR] [--system-placeholder NAME]',
+    load: async () => (await import('../commands/expand.js')).expand,
+  },
 ];
 
 /** sesam-py commands for connector projects, which this client does not support. */
-export const CONNECTOR_COMMANDS = ['expand', 'connector-init', 'authenticate', 'add-datatype', 'update-schemas'];
+export const CONNECTOR_COMMANDS = ['connector-init', 'authenticate', 'add-datatype', 'update-schemas'];
 
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);
