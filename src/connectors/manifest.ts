@@ -106,3 +106,8 @@ export function readManifest(dir: string): ConnectorManifest {
     additionalParameters: Object.keys(additional ?? {}),
   };
 }
+
+/** Connector mode: the folder named by -d (default: the current one) holds manifest.json. */
+export function inConnectorMode(cwd: string, options: { connectorDir?: string }): boolean {
+  return isConnectorDir(connectorDirOf(cwd, options.connectorDir));
+}
