@@ -19,5 +19,8 @@ export async function expand(ctx: CommandContext): Promise<void> {
     ctx.out.json({ ok: true, expandedDir: result.expandedDir, pipes: result.pipes, systems: result.systems });
     return;
   }
-  ctx.log.info(`Expanded ${result.pipes} pipes and ${result.systems} systems into ${result.expandedDir}`);
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  ctx.log.info(
+    `Expanded ${count(result.pipes, 'pipe')} and ${count(result.systems, 'system')} into ${result.expandedDir}`,
+  );
 }
