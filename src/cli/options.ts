@@ -20,7 +20,7 @@ export interface OptionSpec {
 }
 
 const ignoredScheduler = 'the microservice scheduler was removed from sesam-py 2.0; the node runs pipes itself';
-const connectorOnly = 'connector projects are not supported by this client';
+const connectorOnly = 'connector authentication and scaffolding are not available in this build';
 
 export const OPTIONS: OptionSpec[] = [
   // global
