@@ -3,7 +3,7 @@
 // and node metadata into the expanded folder, byte for byte as sesam-py writes them.
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { describeError, inputError } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
 import type { Logger } from '../log.js';
@@ -86,6 +86,11 @@ export function expandedFiles(options: Omit<ExpandOptions, 'expandedDir'>): Omit
     env = { 'node-env': 'test' };
     for (const key of manifest.additionalParameters) env[key] = '';
   }
+  const inExpanded = normalize(profileFile);
+  if (isAbsolute(inExpanded) || inExpanded === '..' || inExpanded.startsWith(`..${sep}`))
+    throw inputError(`The profile file ${profileFile} would be written outside the expanded folder.`, {
+      hint: 'choose a -profile name inside the connector folder',
+    });
   files.set(profileFile, pyJsonDump(env));
 
   const useWebhookSecret = pyTruthy(manifest.value.use_webhook_secret);

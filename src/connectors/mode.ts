@@ -4,7 +4,7 @@
 // into the expanded folder, then collapse it back into templates; status compares the expanded folder;
 // validate = expand, then sesam-py's connector checks plus our project checks.
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { inputError } from '../errors.js';
 import type { CommandContext } from '../commands/context.js';
 import { withNode } from '../commands/connect.js';
@@ -174,7 +174,7 @@ export async function connectorDownload(ctx: CommandContext): Promise<ConnectorD
 export function connectorStatusContext(ctx: CommandContext): CommandContext {
   const manifest = readManifest(connectorDirOf(ctx.cwd, ctx.options.connectorDir));
   const expandedDir = expandedDirOf(ctx, manifest);
-  if (!existsSync(join(expandedDir))) {
+  if (!existsSync(expandedDir)) {
     throw inputError('expanded directory not found. Please upload the configs first or check the input args.', {
       reason: `${expandedDir} does not exist`,
       hint: "'sesam expand' or 'sesam upload' creates it",
