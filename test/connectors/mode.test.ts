@@ -237,6 +237,9 @@ describe('expand refusals', () => {
       expect(r.stderr).toContain('Refusing to expand into');
     }
     expect(existsSync(join(dir, 'templates/widget.json'))).toBe(true);
+    const profile = await runMain(['-profile', '../../evil', 'expand'], { cwd: dir });
+    expect(profile.code).toBe(2);
+    expect(profile.stderr).toContain('would be written outside the expanded folder');
   });
 
   it('a template path may not leave the connector folder', async () => {
