@@ -160,6 +160,17 @@ describe('upload, download and status in a connector (embedded node)', () => {
     expect(status.stdout).toContain('Sesam config is up-to-date with local config!');
   });
 
+  it("the env uploaded is the expanded profile file overridden by the connector's .additional_parameters.json", async () => {
+    const dir = widgetConnector();
+    writeTree(dir, { '.additional_parameters.json': { base_url: 'https://api.example.org' } });
+    const up = await runMain([...local, 'upload'], { cwd: dir });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toContain("Value for parameter 'base_url' set in test-env.json will be replaced");
+    expect((await runMain([...local, 'download', '--no-snapshot'], { cwd: dir })).code).toBe(0);
+    const env = JSON.parse(readFileSync(join(dir, '.expanded/test-env.json'), 'utf8').replace(/^\uFEFF/, ''));
+    expect(env).toEqual({ base_url: 'https://api.example.org', 'node-env': 'test' });
+  });
+
   it('-d names the connector folder from its parent', async () => {
     const parent = tempDir();
     const dir = widgetConnector({}, join(parent, 'widget-connector'));
