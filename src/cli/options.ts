@@ -615,7 +615,7 @@ export const OPTIONS: OptionSpec[] = [
     metavar: 'DIR',
     default: '.expanded',
     group: 'connector',
-    help: 'expand: the folder to expand the connector into, relative to the connector folder',
+    help: 'connectors: the expanded folder, relative to the connector folder',
   },
   {
     name: 'system-placeholder',
@@ -623,7 +623,7 @@ export const OPTIONS: OptionSpec[] = [
     metavar: 'NAME',
     default: 'xxxxxx',
     group: 'connector',
-    help: 'expand: the system _id put in for {{@ system @}} (and taken out again by download)',
+    help: 'connectors: the system _id put in for {{@ system @}} (and taken out again by download)',
   },
   {
     name: 'skip-auth',
