@@ -184,7 +184,7 @@ export const COMMANDS: CommandSpec[] = [
   },
 ];
 
-/** sesam-py commands for connector projects, which this client does not support. */
+/** sesam-py connector commands this build does not have yet (expand is in COMMANDS). */
 export const CONNECTOR_COMMANDS = ['connector-init', 'authenticate', 'add-datatype', 'update-schemas'];
 
 export function findCommand(name: string): CommandSpec | undefined {
