@@ -19,6 +19,7 @@ const OPTION_TITLES: Record<Exclude<OptionGroup, 'ignored'>, string> = {
   snapshots: 'Snapshot options',
   serve: 'Serve options',
   dtl: 'DTL options',
+  connector: 'Connector options',
 };
 
 function optionLine(spec: OptionSpec, help = spec.help, commands = ''): string {

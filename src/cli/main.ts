@@ -101,7 +101,7 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
   try {
     if (CONNECTOR_COMMANDS.includes(name)) {
       throw usageError(
-        `'${name}' is a sesam-py connector command; connector projects are not supported by this client.`,
+        `'${name}' is a sesam-py connector command that this build does not have (expand, upload, download, status and validate work on connectors).`,
       );
     }
     const spec = findCommand(name);

@@ -5,7 +5,17 @@
 
 export type OptionType = 'flag' | 'string' | 'int' | 'float' | 'count';
 
-export type OptionGroup = 'global' | 'run' | 'upload' | 'verify' | 'other' | 'snapshots' | 'serve' | 'dtl' | 'ignored';
+export type OptionGroup =
+  | 'global'
+  | 'run'
+  | 'upload'
+  | 'verify'
+  | 'other'
+  | 'snapshots'
+  | 'serve'
+  | 'dtl'
+  | 'connector'
+  | 'ignored';
 
 export interface OptionSpec {
   /** Long GNU name without dashes, e.g. `whitelist-file` (`--whitelist-file`); camelCased in Options. */
@@ -27,7 +37,7 @@ export interface OptionSpec {
 }
 
 const ignoredScheduler = 'the microservice scheduler was removed from sesam-py 2.0; the node runs pipes itself';
-const connectorOnly = 'connector projects are not supported by this client';
+const connectorOnly = 'connector authentication and scaffolding are not available in this build';
 
 export const OPTIONS = [
   // global
@@ -516,40 +526,6 @@ export const OPTIONS = [
     help: 'deprecated',
   },
   {
-    name: 'skip-auth',
-    type: 'flag',
-    legacy: ['-skip-auth'],
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
-  },
-  {
-    name: 'connector-dir',
-    short: 'd',
-    type: 'string',
-    metavar: 'DIR',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
-  },
-  {
-    name: 'expanded-dir',
-    short: 'e',
-    type: 'string',
-    metavar: 'DIR',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
-  },
-  {
-    name: 'system-placeholder',
-    type: 'string',
-    metavar: 'ID',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
-  },
-  {
     name: 'client_id',
     type: 'string',
     metavar: 'ID',
@@ -660,6 +636,40 @@ export const OPTIONS = [
     help: 'graph: mermaid, dot, svg or json [default: mermaid]',
   },
   { name: 'output', short: 'o', type: 'string', metavar: 'FILE', group: 'other', help: 'graph: write to FILE' },
+  // connectors (expand, and upload/download/status/validate in a folder with manifest.json)
+  {
+    name: 'connector-dir',
+    short: 'd',
+    type: 'string',
+    metavar: 'DIR',
+    default: '.',
+    group: 'connector',
+    help: 'the connector folder (with manifest.json); upload, download, status and validate work on its expansion',
+  },
+  {
+    name: 'expanded-dir',
+    short: 'e',
+    type: 'string',
+    metavar: 'DIR',
+    default: '.expanded',
+    group: 'connector',
+    help: 'connectors: the expanded folder, relative to the connector folder',
+  },
+  {
+    name: 'system-placeholder',
+    type: 'string',
+    metavar: 'NAME',
+    default: 'xxxxxx',
+    group: 'connector',
+    help: 'connectors: the system _id put in for {{@ system @}} (and taken out again by download)',
+  },
+  {
+    name: 'skip-auth',
+    type: 'flag',
+    legacy: ['-skip-auth'],
+    group: 'connector',
+    help: 'upload in a connector: skip the authentication step',
+  },
 ] as const satisfies readonly OptionSpec[];
 
 /** The table as plain specs, for code that walks it (parser, help). */

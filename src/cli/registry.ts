@@ -20,6 +20,8 @@ const inGroup = (group: OptionGroup): OptionName[] => OPTIONS.filter((o) => o.gr
 const RUN: OptionName[] = inGroup('run').filter((name) => name !== 'runs');
 const UPLOAD: OptionName[] = inGroup('upload');
 const VERIFY: OptionName[] = ['single', 'no-large-int-bugs', 'junit-xml', 'html-report', 'bisect-exit-codes'];
+/** In a folder with manifest.json these commands work on the connector's expansion. */
+const CONNECTOR: OptionName[] = ['connector-dir', 'expanded-dir', 'system-placeholder'];
 const UPLOAD_ONLY_NOTE = 'accepted as sesam-py does, with a warning: it only has an effect on upload and test';
 
 export const COMMANDS: CommandSpec[] = [
@@ -27,21 +29,21 @@ export const COMMANDS: CommandSpec[] = [
     name: 'upload',
     group: 'sesam-py',
     summary: 'upload the config, env and test data to the node',
-    options: UPLOAD,
+    options: [...UPLOAD, ...CONNECTOR, 'skip-auth'],
     load: async () => (await import('../commands/upload.js')).upload,
   },
   {
     name: 'download',
     group: 'sesam-py',
     summary: "replace the local config with the node's (records a snapshot)",
-    options: ['no-snapshot'],
+    options: ['no-snapshot', ...CONNECTOR],
     load: async () => (await import('../commands/download.js')).download,
   },
   {
     name: 'status',
     group: 'sesam-py',
     summary: "compare the local config with the node's",
-    options: ['diff', 'exit-code'],
+    options: ['diff', 'exit-code', ...CONNECTOR],
     optionHelp: { 'exit-code': 'exit 1 when the node is not in sync' },
     load: async () => (await import('../commands/status.js')).status,
   },
@@ -125,7 +127,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'validate',
     group: 'sesam-py',
     summary: 'check the project offline: JSON, ids, references',
-    options: [],
+    options: [...CONNECTOR],
     load: async () => (await import('../commands/validate.js')).validate,
   },
   {
@@ -248,10 +250,19 @@ export const COMMANDS: CommandSpec[] = [
     options: ['format', 'at', 'output'],
     load: async () => (await import('../commands/graph.js')).graph,
   },
+  // connectors
+  {
+    name: 'expand',
+    group: 'sesam-py',
+    summary: 'connector: render the templates into the expanded folder (offline)',
+    usage: 'expand [-d DIR] [-e DIR] [--system-placeholder NAME]',
+    options: ['connector-dir', 'expanded-dir', 'system-placeholder'],
+    load: async () => (await import('../commands/expand.js')).expand,
+  },
 ];
 
-/** sesam-py commands for connector projects, which this client does not support. */
-export const CONNECTOR_COMMANDS = ['expand', 'connector-init', 'authenticate', 'add-datatype', 'update-schemas'];
+/** sesam-py connector commands this build does not have yet (expand is in COMMANDS). */
+export const CONNECTOR_COMMANDS = ['connector-init', 'authenticate', 'add-datatype', 'update-schemas'];
 
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);

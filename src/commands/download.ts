@@ -5,6 +5,7 @@
 // Then a snapshot is recorded unless --no-snapshot.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inConnectorMode } from '../connectors/manifest.js';
 import { describeError, inputError, isSesamError } from '../errors.js';
 import { formatJson } from '../format/portal.js';
 import { applyFileChanges } from '../workspace/files.js';
@@ -27,11 +28,14 @@ export interface DownloadResult {
 }
 
 export async function download(ctx: CommandContext): Promise<void> {
-  const result = await withNode(ctx, { allowNonDeveloper: ctx.options.force }, async (api) => {
-    const files = await downloadConfig(ctx, api);
-    files.snapshot = await recordSnapshotStep(ctx, api, { command: 'download', done: 'Replaced local config' });
-    return files;
-  });
+  // In a connector folder: download into the expanded folder, then collapse it (src/connectors/mode.ts).
+  const result = inConnectorMode(ctx.cwd, ctx.options)
+    ? await (await import('../connectors/mode.js')).connectorDownload(ctx)
+    : await withNode(ctx, { allowNonDeveloper: ctx.options.force }, async (api) => {
+        const files = await downloadConfig(ctx, api);
+        files.snapshot = await recordSnapshotStep(ctx, api, { command: 'download', done: 'Replaced local config' });
+        return files;
+      });
   const { added, changed, removed } = result;
   if (ctx.options.json) {
     ctx.out.json({ ok: true, added, changed, removed, snapshot: result.snapshot ?? null });

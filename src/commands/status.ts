@@ -2,6 +2,7 @@
 // "differs" when its text is not exactly what download would write (format_json of the node's version).
 // Exit 0 like sesam-py; --exit-code exits 1 when not in sync.
 import { join } from 'node:path';
+import { inConnectorMode } from '../connectors/manifest.js';
 import { formatJson } from '../format/portal.js';
 import { unifiedDiff } from '../format/unified-diff.js';
 import { localConfigEntries } from '../workspace/config-zip.js';
@@ -24,7 +25,11 @@ export interface StatusResult {
 }
 
 export async function status(ctx: CommandContext): Promise<number> {
-  const result = await withNode(ctx, {}, (api) => compareWithNode(ctx, api));
+  // In a connector folder the expanded config is compared (src/connectors/mode.ts).
+  const local = inConnectorMode(ctx.cwd, ctx.options)
+    ? (await import('../connectors/mode.js')).connectorStatusContext(ctx)
+    : ctx;
+  const result = await withNode(ctx, {}, (api) => compareWithNode(local, api));
   const { out } = ctx;
   if (ctx.options.json) {
     out.json({

@@ -3,6 +3,7 @@
 // testdata/ pushed to the receivers. uploadProject() is the same sequence for `sesam test`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { inConnectorMode } from '../connectors/manifest.js';
 import { inputError, isSesamError, nodeError, SesamError, usageError } from '../errors.js';
 import { isJsonObject, stringifyJson, type JsonObject } from '../format/json.js';
 import { validationErrorLines } from '../node/http-errors.js';
@@ -30,9 +31,10 @@ export interface UploadSummary {
 
 export async function upload(ctx: CommandContext): Promise<void> {
   checkUploadOptions(ctx);
-  const summary = await withNode(ctx, { allowNonDeveloper: ctx.options.force }, (api) =>
-    uploadProjectDetailed(ctx, api),
-  );
+  // In a connector folder: expand, check, upload the expanded config, authenticate (src/connectors/mode.ts).
+  const summary = inConnectorMode(ctx.cwd, ctx.options)
+    ? await (await import('../connectors/mode.js')).connectorUpload(ctx)
+    : await withNode(ctx, { allowNonDeveloper: ctx.options.force }, (api) => uploadProjectDetailed(ctx, api));
   if (ctx.options.json) {
     ctx.out.json({ ok: true, pipes: summary.pipes, systems: summary.systems, testdata: summary.testdata ?? null });
     return;

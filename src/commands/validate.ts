@@ -1,9 +1,12 @@
 // `sesam validate` (offline): check the whole project — JSON syntax, config shape, unique ids and references —
 // and print one line per problem. Exit 2 when there is an error; warnings alone exit 0.
+import { inConnectorMode } from '../connectors/manifest.js';
 import { validateProject, type Problem } from '../workspace/validate.js';
 import type { CommandContext } from './context.js';
 
 export async function validate(ctx: CommandContext): Promise<number> {
+  // In a connector folder: expand, then the connector checks (src/connectors/mode.ts).
+  if (inConnectorMode(ctx.cwd, ctx.options)) return (await import('../connectors/mode.js')).connectorValidate(ctx);
   if (ctx.args.length > 0) ctx.log.warn(`validate takes no arguments; ignoring: ${ctx.args.join(' ')}`);
   const report = validateProject(ctx.cwd, { profile: ctx.options.profile });
   if (ctx.options.json) {

@@ -63,10 +63,10 @@ describe('main', () => {
     expect(r.stderr.trim().split('\n')[0]).toBe("sesam: unknown option '--frobnicate'");
   });
 
-  it('refuses connector commands clearly', async () => {
-    const r = await runMain(['expand']);
+  it('refuses the connector commands this build does not have clearly', async () => {
+    const r = await runMain(['connector-init']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('connector projects are not supported');
+    expect(r.stderr).toContain("'connector-init' is a sesam-py connector command that this build does not have");
   });
 
   it('prints one JSON error document with --json', async () => {
