@@ -8,6 +8,7 @@ const GROUP_TITLES: Record<string, string> = {
   snapshots: 'Snapshots (git history of the node config)',
   local: 'Embedded node',
   tools: 'Tools',
+  connector: 'Connector development',
 };
 
 const OPTION_TITLES: Record<OptionSpec['group'], string> = {
@@ -19,6 +20,7 @@ const OPTION_TITLES: Record<OptionSpec['group'], string> = {
   snapshots: 'Snapshot options',
   serve: 'Serve options',
   dtl: 'DTL options',
+  connector: 'Connector options',
   ignored: '',
 };
 
@@ -33,6 +35,23 @@ function optionLine(spec: OptionSpec): string {
 const inGroup = (group: OptionSpec['group']) => OPTIONS.filter((o) => o.group === group).map((o) => o.name);
 const RUN = inGroup('run').filter((name) => name !== 'runs');
 const UPLOAD = [...inGroup('upload'), 'force', 'dump'];
+const CONNECTOR_AUTH = [
+  'connector-dir',
+  'system-placeholder',
+  'profile',
+  'client_id',
+  'client_secret',
+  'account_id',
+  'ignore-refresh-token',
+  'use-client-secret',
+  'api_key',
+  'consumer_token',
+  'employee_token',
+  'base_url',
+  'service_url',
+  'service_jwt',
+  'callback-port',
+];
 const VERIFY = ['single', 'no-large-int-bugs', 'junit-xml', 'bisect-exit-codes', 'run-pytest', 'pytest-args'];
 
 /** The options that matter to each command, besides the global ones, for `sesam help <command>`. */
@@ -57,6 +76,12 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   serve: inGroup('serve'),
   new: ['template'],
   dtl: inGroup('dtl'),
+  // connectors (authenticate, scaffolding, schemas)
+  authenticate: CONNECTOR_AUTH,
+  'connector-init': ['connector-dir', 'auth'],
+  connector_init: ['connector-dir', 'auth'],
+  'add-datatype': ['connector-dir', 'datatype', 'share'],
+  'update-schemas': ['connector-dir', 'system-placeholder'],
 };
 
 export function renderHelp(topic?: string): string {

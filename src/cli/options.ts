@@ -14,7 +14,7 @@ export interface OptionSpec {
   metavar?: string;
   default?: string | number | boolean;
   /** Help section. */
-  group: 'global' | 'run' | 'upload' | 'verify' | 'other' | 'snapshots' | 'serve' | 'dtl' | 'ignored';
+  group: 'global' | 'run' | 'upload' | 'verify' | 'other' | 'snapshots' | 'serve' | 'dtl' | 'connector' | 'ignored';
   /** Accepted for sesam-py compatibility but meaningless here: ignored with a note at -v. */
   ignored?: string;
 }
@@ -519,9 +519,9 @@ export const OPTIONS: OptionSpec[] = [
     short: 'd',
     type: 'string',
     metavar: 'DIR',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: 'the connector folder (a folder with manifest.json; default: the current folder)',
   },
   {
     name: 'expanded-dir',
@@ -536,102 +536,125 @@ export const OPTIONS: OptionSpec[] = [
     name: 'system-placeholder',
     type: 'string',
     metavar: 'ID',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: 'the system _id placeholder in connector templates (default xxxxxx)',
   },
   {
     name: 'client_id',
     type: 'string',
     metavar: 'ID',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: 'OAuth2 client id (connector authenticate; else from .authconfig)',
   },
   {
     name: 'client_secret',
     type: 'string',
     metavar: 'SECRET',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: 'OAuth2 client secret (connector authenticate; else from .authconfig)',
   },
   {
     name: 'account_id',
     type: 'string',
     metavar: 'ID',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: "override the OAuth2 account_id put in the node's env (connector authenticate)",
   },
-  { name: 'ignore-refresh-token', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  {
+    name: 'ignore-refresh-token',
+    type: 'flag',
+    group: 'connector',
+    help: 'do not store an OAuth2 refresh token (for services that issue none)',
+  },
   {
     name: 'api_key',
     type: 'string',
     metavar: 'KEY',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: 'api_key secret (connector authenticate; else from .authconfig)',
   },
   {
     name: 'service_url',
     type: 'string',
     metavar: 'URL',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: "the service API URL stored for connectors that need it (default: the node's URL)",
   },
   {
     name: 'service_jwt',
     type: 'string',
     metavar: 'JWT',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: 'the service API JWT stored for connectors that need it (default: the JWT in use)',
   },
   {
     name: 'consumer_token',
     type: 'string',
     metavar: 'TOKEN',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: 'Tripletex consumer token (connector authenticate; else from .authconfig)',
   },
   {
     name: 'employee_token',
     type: 'string',
     metavar: 'TOKEN',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: 'Tripletex employee token (connector authenticate; else from .authconfig)',
   },
   {
     name: 'base_url',
     type: 'string',
     metavar: 'URL',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: "the external service's base URL put in the node's env (Tripletex default https://api.tripletex.io; OAuth2: the token URL's origin)",
   },
   { name: 'days', type: 'int', metavar: 'N', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
-  { name: 'use-client-secret', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  {
+    name: 'use-client-secret',
+    type: 'flag',
+    group: 'connector',
+    help: 'also send the client_secret in the OAuth2 authorize URL',
+  },
   {
     name: 'auth',
     type: 'string',
     metavar: 'SCHEME',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: 'connector-init: the auth scheme of the new connector (oauth2, api_key or jwt; default oauth2)',
   },
   {
     name: 'datatype',
     type: 'string',
     metavar: 'NAME',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+
+    help: 'add-datatype: the datatype to add (or give names as arguments)',
   },
-  { name: 'share', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  {
+    name: 'share',
+    type: 'flag',
+    group: 'connector',
+    help: 'add-datatype: also generate a -share pipe and its operations',
+  },
+  {
+    name: 'callback-port',
+    type: 'int',
+    metavar: 'PORT',
+    default: 5010,
+    group: 'connector',
+    help: 'authenticate: the loopback port of the OAuth2 redirect (http://localhost:PORT/login_callback), as registered with the service',
+  },
 ];
 
 /** Parsed options, camelCased from the table (`whitelist-file` -> `whitelistFile`). */
@@ -698,6 +721,24 @@ export interface Options {
   memory: boolean;
   source?: string;
   batch?: string;
+  // connectors
+  connectorDir?: string;
+  systemPlaceholder?: string;
+  clientId?: string;
+  clientSecret?: string;
+  accountId?: string;
+  ignoreRefreshToken: boolean;
+  apiKey?: string;
+  serviceUrl?: string;
+  serviceJwt?: string;
+  consumerToken?: string;
+  employeeToken?: string;
+  baseUrl?: string;
+  useClientSecret: boolean;
+  auth?: string;
+  datatype?: string;
+  share: boolean;
+  callbackPort: number;
   /** Ignored compatibility options that were given, by name, for the -v note. */
   ignoredGiven: string[];
 }

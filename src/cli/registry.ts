@@ -5,7 +5,7 @@ export interface CommandSpec {
   name: string;
   summary: string;
   usage?: string;
-  group: 'sesam-py' | 'snapshots' | 'local' | 'tools';
+  group: 'sesam-py' | 'snapshots' | 'local' | 'tools' | 'connector';
   load: () => Promise<Command>;
 }
 
@@ -174,11 +174,42 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'dtl eval|transform ...',
     load: async () => (await import('../commands/dtl.js')).dtl,
   },
+  // connectors: authentication, scaffolding and schemas
+  {
+    name: 'authenticate',
+    group: 'connector',
+    summary: "log in to the connector's service and store its secrets and env on the node",
+    load: async () => (await import('../commands/authenticate.js')).authenticate,
+  },
+  {
+    name: 'connector-init',
+    group: 'connector',
+    summary: 'start a connector: manifest.json, templates/system.json and a README',
+    usage: 'connector-init [-d DIR] [--auth oauth2|api_key|jwt]',
+    load: async () => (await import('../commands/connector-init.js')).connectorInit,
+  },
+  {
+    name: 'add-datatype',
+    group: 'connector',
+    summary: "add datatypes to a connector: templates, manifest entries and the system's operations",
+    usage: 'add-datatype NAME... [--share]',
+    load: async () => (await import('../commands/connector-init.js')).addDatatype,
+  },
+  {
+    name: 'update-schemas',
+    group: 'connector',
+    summary: "write schemas/ and schema.csv from the node's inferred entity types of the collect pipes",
+    load: async () => (await import('../commands/update-schemas.js')).updateSchemas,
+  },
 ];
 
 /** sesam-py commands for connector projects, which this client does not support. */
-export const CONNECTOR_COMMANDS = ['expand', 'connector-init', 'authenticate', 'add-datatype', 'update-schemas'];
+export const CONNECTOR_COMMANDS = ['expand'];
+
+/** sesam-py's help text spells `connector-init` as `connector_init`; both are accepted. */
+const ALIASES: Record<string, string> = { connector_init: 'connector-init' };
 
 export function findCommand(name: string): CommandSpec | undefined {
-  return COMMANDS.find((c) => c.name === name);
+  const canonical = ALIASES[name] ?? name;
+  return COMMANDS.find((c) => c.name === canonical);
 }

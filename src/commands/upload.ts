@@ -151,7 +151,7 @@ function mergeAdditionalParameters(ctx: CommandContext, env: JsonObject): void {
 }
 
 /** Poll GET /pipes until no user pipe is Deploying; returns the last listing. */
-async function waitForDeploy(ctx: CommandContext, api: NodeApi): Promise<PipeInfo[]> {
+export async function waitForDeploy(ctx: CommandContext, api: NodeApi): Promise<PipeInfo[]> {
   const started = Date.now();
   let pipes = (await api.getPipes()).filter(isUserPipe);
   let deploying = pipes.filter(isDeploying);
