@@ -477,7 +477,8 @@ export class NodeEngine {
     const def = this.def(id);
     const defaults = this.metadata().global_defaults;
     const own = def.effective.infer_pipe_entity_types;
-    const enabled = typeof own === 'boolean' ? own : isJsonObject(defaults) && defaults.infer_pipe_entity_types === true;
+    const enabled =
+      typeof own === 'boolean' ? own : isJsonObject(defaults) && defaults.infer_pipe_entity_types === true;
     if (!enabled) return {};
     return inferEntityType(id, stage, this.pipeEntities(id, { stage }));
   }

@@ -228,7 +228,16 @@ export class NodeStore {
   /** Wipe everything (node reset). */
   wipe(): void {
     this.transaction(() => {
-      for (const table of ['config', 'env', 'secrets', 'system_secrets', 'datasets', 'versions', 'latest', 'pipe_state']) {
+      for (const table of [
+        'config',
+        'env',
+        'secrets',
+        'system_secrets',
+        'datasets',
+        'versions',
+        'latest',
+        'pipe_state',
+      ]) {
         this.db.prepare(`DELETE FROM ${table}`).run();
       }
     });

@@ -370,7 +370,13 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
     },
     getMetadata: () => object({ method: 'GET', path: '/metadata' }),
     async putMetadata(metadata) {
-      await call({ method: 'PUT', path: '/metadata', body: jsonBody(metadata), contentType: JSON_TYPE, expect: 'none' });
+      await call({
+        method: 'PUT',
+        path: '/metadata',
+        body: jsonBody(metadata),
+        contentType: JSON_TYPE,
+        expect: 'none',
+      });
     },
     getPipeEntityTypes: (id, stage = 'sink') =>
       object({ method: 'GET', path: `/pipes/${enc(id)}/entity-types/${stage}`, timeout: 'long' }),
