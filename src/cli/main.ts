@@ -194,7 +194,8 @@ export function parseArgs(argv: readonly string[]): { options: Options; words: s
   const options: Record<string, unknown> = { ignoredGiven: [] };
   for (const spec of OPTIONS) {
     const key = camelCase(spec.name);
-    const value = flagValue(spec.name, raw) ?? raw[key];
+    // Commander camelCases dashes only: sesam-py's `--client_id` arrives as `client_id`.
+    const value = flagValue(spec.name, raw) ?? raw[key] ?? raw[spec.name];
     if (spec.ignored) {
       if (value !== undefined) (options.ignoredGiven as string[]).push(spec.name);
       continue;

@@ -7,6 +7,9 @@ import type { Logger } from '../../log.js';
 
 export const AUTHCONFIG = '.authconfig';
 
+/** Credentials that are secrets; ids (client_id, account_id) are shown, as the authorize link carries them. */
+const SECRET_NAMES = new Set(['client_secret', 'api_key', 'consumer_token', 'employee_token']);
+
 export interface CredentialSource {
   /** The values of `.authconfig`, or null when the connector has none. */
   authconfig: Record<string, string> | null;
@@ -21,7 +24,7 @@ export function readAuthConfig(connectorDir: string): Record<string, string> | n
 
 /**
  * The named credentials: from `.authconfig` when it has them (logged once, as sesam-py does), else from the
- * options. Every value found is registered with the logger's redactor, so no secret reaches the terminal.
+ * options. Secret values are registered with the logger's redactor, so none reaches the terminal.
  */
 export function resolveCredentials(
   source: CredentialSource,
@@ -37,7 +40,7 @@ export function resolveCredentials(
       if (source.authconfig) missing.push(name);
       out[name] = source.args[name];
     }
-    log.redact(out[name]);
+    if (SECRET_NAMES.has(name)) log.redact(out[name]);
   }
   if (source.authconfig) {
     if (missing.length < names.length) log.info(`Found authentication credentials in ${AUTHCONFIG} file.`);
