@@ -37,6 +37,7 @@ export async function updateSchemas(ctx: CommandContext): Promise<void> {
         ctx.log.warn(
           `Expected to find collect pipe '${pipeId}' in subscription, but it was not found. Maybe you need to do a 'sesam upload' first?`,
         );
+        continue; // sesam-py asks for its entity types anyway and crashes on the 404
       }
       const live = await api.getPipeEntityTypes(pipeId, 'sink');
       if (Object.keys(live).length === 0) {

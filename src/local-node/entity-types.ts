@@ -31,10 +31,14 @@ function schemaOf(value: JsonValue): JsonObject {
   return objectSchema([value]);
 }
 
-function objectSchema(objects: JsonObject[]): JsonObject {
+/** Internal properties the node adds to every entity (`_deleted`, `_updated`, ...) are no part of its type. */
+const isInternal = (name: string) => name.startsWith('_') && name !== '_id';
+
+function objectSchema(objects: JsonObject[], top = false): JsonObject {
   const byName = new Map<string, JsonObject[]>();
   for (const object of objects) {
     for (const [name, value] of Object.entries(object)) {
+      if (top && isInternal(name)) continue;
       const list = byName.get(name) ?? [];
       list.push(schemaOf(value));
       byName.set(name, list);
@@ -96,6 +100,6 @@ export function inferEntityType(pipeId: string, stage: string, entities: JsonObj
     $id: `/pipes/${pipeId}/entity-types/${stage}`,
     $schema: 'http://json-schema.org/schema#',
     additionalProperties: true,
-    ...objectSchema(entities),
+    ...objectSchema(entities, true),
   };
 }

@@ -1,15 +1,12 @@
 // `sesam authenticate` as a connector developer meets it: the built CLI against `sesam serve` over loopback, a fake
 // OAuth2 provider on loopback, and this test playing the browser (open the printed link, follow the redirects).
 // What lands on the node is read back from the node's own store.
-import Database from 'better-sqlite3';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, DUMMY_JWT, hasBuild } from '../../e2e/cli.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { connector, nodeCall, type ServedNode, startNode, stopNode, systemSecrets } from '../harness.js';
 
 const CLIENT_SECRET = 'client-secret-value-9';
 const ACCESS_TOKEN = 'access-token-value-7';
@@ -72,63 +69,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-interface Node {
-  url: string;
-  data: string;
-  child: ChildProcess;
-}
-
-async function startNode(): Promise<Node> {
-  const data = tempDir('sesam-auth-node-');
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', data], {
-    env: { PATH: process.env.PATH ?? '', HOME: data, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+/);
-      if (m) resolve(m[0]);
-    });
-    child.on('exit', (code) => reject(new Error(`sesam serve exited with ${code}: ${out}`)));
-  });
-  return { url, data, child };
-}
-
-async function nodeCall(node: Node, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${node.url}/api${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${DUMMY_JWT}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-/** The secrets the node holds for a system, values included (the API only lists names). */
-function systemSecrets(node: Node, system: string): Record<string, string> {
-  const db = new Database(join(node.data, 'node.db'), { readonly: true });
-  try {
-    const rows = db.prepare('SELECT name, value FROM system_secrets WHERE system = ?').all(system) as {
-      name: string;
-      value: string;
-    }[];
-    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
-  } finally {
-    db.close();
-  }
-}
-
-function connector(files: Record<string, unknown>): string {
-  const dir = tempDir('sesam-connector-');
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  }
-  return dir;
-}
-
 /** Run `sesam authenticate`; `browser` gets the printed link and plays the user's browser. */
 function authenticate(
   cwd: string,
@@ -178,7 +118,7 @@ const skip = hasBuild ? false : 'the CLI is not built (npm run build)';
 
 describe.skipIf(skip)('sesam authenticate against sesam serve and a fake OAuth2 provider', () => {
   let provider: Provider;
-  let node: Node;
+  let node: ServedNode;
   const pages: { status: number; text: string }[] = [];
   const browser = async (link: string) => {
     pages.push(await browse(link));
@@ -194,7 +134,7 @@ describe.skipIf(skip)('sesam authenticate against sesam serve and a fake OAuth2 
     await nodeCall(node, 'PUT', '/env', { existing: 'kept' });
   });
   afterAll(async () => {
-    node.child.kill('SIGINT');
+    await stopNode(node);
     await new Promise((r) => provider.server.close(r));
   });
 
