@@ -211,7 +211,9 @@ for (const f of files) {
     const n = s.name;
     const exs = examples(exampleCell(s.lines));
     // case/case-eq/if/filter exist twice (conditionals vs transforms); their ids differ by file.
-    exs.forEach((e, k) => raw.push({ id: `${file}#${n}#${(seen.get(n) ?? 0) + k + 1}`, category, function: n, ...e }));
+    exs.forEach((e, k) => {
+      raw.push({ id: `${file}#${n}#${(seen.get(n) ?? 0) + k + 1}`, category, function: n, ...e });
+    });
     seen.set(n, (seen.get(n) ?? 0) + exs.length);
   }
 }

@@ -1,9 +1,9 @@
-// `sesam --help` and `sesam help <command>`, generated from the command and option tables.
+// `sesam --help` and `sesam help <command>` / `sesam <command> --help`, generated from the option and command tables.
 import { VERSION } from '../version.js';
-import { OPTIONS, type OptionSpec } from './options.js';
-import { COMMANDS, findCommand } from './registry.js';
+import { isGlobal, OPTION_SPECS, type OptionGroup, type OptionSpec } from './options.js';
+import { COMMANDS, type CommandSpec, findCommand } from './registry.js';
 
-const GROUP_TITLES: Record<string, string> = {
+const GROUP_TITLES: Record<CommandSpec['group'], string> = {
   'sesam-py': 'Commands (as in sesam-py)',
   snapshots: 'Snapshots (git history of the node config)',
   local: 'Embedded node',
@@ -11,8 +11,8 @@ const GROUP_TITLES: Record<string, string> = {
   connector: 'Connector development',
 };
 
-const OPTION_TITLES: Record<OptionSpec['group'], string> = {
-  global: 'Global options',
+const OPTION_TITLES: Record<Exclude<OptionGroup, 'ignored'>, string> = {
+  global: 'Global options (any command)',
   run: 'Run options',
   upload: 'Upload options',
   verify: 'Verify, update and format options',
@@ -21,95 +21,55 @@ const OPTION_TITLES: Record<OptionSpec['group'], string> = {
   serve: 'Serve options',
   dtl: 'DTL options',
   connector: 'Connector options',
-  ignored: '',
 };
 
-function optionLine(spec: OptionSpec): string {
+function optionLine(spec: OptionSpec, help = spec.help, commands = ''): string {
   const names = [spec.short ? `-${spec.short}` : '', `--${spec.name}`].filter(Boolean).join(', ');
   const value = spec.type === 'flag' || spec.type === 'count' ? '' : ` ${spec.metavar ?? 'VALUE'}`;
   const legacy = spec.legacy?.length ? ` (also ${spec.legacy.join(', ')})` : '';
   const def = spec.default !== undefined && spec.type !== 'flag' ? ` [default: ${spec.default}]` : '';
-  return `  ${(names + value).padEnd(44)} ${spec.help}${def}${legacy}`;
+  return `  ${(names + value).padEnd(44)} ${help}${def}${legacy}${commands}`;
 }
 
-const inGroup = (group: OptionSpec['group']) => OPTIONS.filter((o) => o.group === group).map((o) => o.name);
-const RUN = inGroup('run').filter((name) => name !== 'runs');
-const UPLOAD = [...inGroup('upload'), 'force', 'dump'];
-const CONNECTOR_AUTH = [
-  'connector-dir',
-  'system-placeholder',
-  'profile',
-  'client_id',
-  'client_secret',
-  'account_id',
-  'ignore-refresh-token',
-  'use-client-secret',
-  'api_key',
-  'consumer_token',
-  'employee_token',
-  'base_url',
-  'service_url',
-  'service_jwt',
-  'callback-port',
-];
-const VERIFY = ['single', 'no-large-int-bugs', 'junit-xml', 'bisect-exit-codes', 'run-pytest', 'pytest-args'];
+/** The commands that take a non-global option, for the full help. */
+function takenBy(spec: OptionSpec): string {
+  if (isGlobal(spec)) return '';
+  const names = COMMANDS.filter((c) => c.options.some((name) => name === spec.name)).map((c) => c.name);
+  return names.length ? ` {${names.join(', ')}}` : '';
+}
 
-/** The options that matter to each command, besides the global ones, for `sesam help <command>`. */
-const COMMAND_OPTIONS: Record<string, string[]> = {
-  upload: UPLOAD,
-  download: ['force', 'dump', 'no-snapshot'],
-  status: ['diff', 'exit-code', 'dump'],
-  run: RUN,
-  verify: [...VERIFY, 'at'],
-  update: ['single', 'no-large-int-bugs', 'unicode-encoding', 'disable-json-html-escape', 'no-snapshot'],
-  test: [...UPLOAD, ...RUN, 'runs', ...VERIFY],
-  restart: ['restart-timeout'],
-  reset: ['restart-timeout'],
-  init: ['add-test-entities', 'force-add'],
-  format: ['unicode-encoding', 'disable-json-html-escape'],
-  convert: ['dump'],
-  'run-pytest': ['pytest-args'],
-  log: ['limit'],
-  diff: ['exit-code'],
-  restore: ['yes', 'dry-run', 'write', 'force', 'no-snapshot'],
-  bisect: ['good', 'bad', 'expected-at', 'bisect-exit-codes'],
-  serve: inGroup('serve'),
-  new: ['template'],
-  dtl: inGroup('dtl'),
-  // connectors (authenticate, scaffolding, schemas)
-  authenticate: CONNECTOR_AUTH,
-  'connector-init': ['connector-dir', 'auth'],
-  connector_init: ['connector-dir', 'auth'],
-  'add-datatype': ['connector-dir', 'datatype', 'share'],
-  'update-schemas': ['connector-dir', 'system-placeholder'],
-};
+function commandHelp(command: CommandSpec): string {
+  const lines = [`Usage: sesam ${command.usage ?? command.name} [options]`, '', command.summary, ''];
+  const own = command.options.map((name) => {
+    const spec = OPTION_SPECS.find((o) => o.name === name)!;
+    return optionLine(spec, command.optionHelp?.[name] ?? spec.help);
+  });
+  if (own.length) lines.push('Options:', ...own, '');
+  lines.push('Global options:', ...OPTION_SPECS.filter((o) => isGlobal(o) && !o.ignored).map((o) => optionLine(o)), '');
+  lines.push(`Options can go before or after the command; 'sesam ${command.name}' takes no others.`);
+  return `${lines.join('\n')}\n`;
+}
 
 export function renderHelp(topic?: string): string {
-  const lines: string[] = [];
   const command = topic ? findCommand(topic) : undefined;
-  if (command) {
-    lines.push(`Usage: sesam ${command.usage ?? command.name} [options]`, '', command.summary, '');
-    const own = (COMMAND_OPTIONS[command.name] ?? []).map((name) => OPTIONS.find((o) => o.name === name)!);
-    if (own.length) lines.push('Options:', ...own.map(optionLine), '');
-    lines.push('Global options:', ...OPTIONS.filter((o) => o.group === 'global').map(optionLine), '');
-    lines.push("Every option can go before or after the command. 'sesam --help' lists them all.");
-    return `${lines.join('\n')}\n`;
-  }
+  if (command) return commandHelp(command);
+  const lines: string[] = [];
   lines.push(`sesam ${VERSION}: a client for Sesam nodes with git-native config history and an embedded node.`, '');
   lines.push('Usage: sesam [options] <command> [args]', '');
-  for (const group of Object.keys(GROUP_TITLES)) {
+  for (const group of Object.keys(GROUP_TITLES) as CommandSpec['group'][]) {
     lines.push(`${GROUP_TITLES[group]}:`);
     for (const c of COMMANDS.filter((c) => c.group === group)) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`);
     lines.push('');
   }
-  for (const group of Object.keys(OPTION_TITLES) as OptionSpec['group'][]) {
-    if (group === 'ignored') continue;
+  for (const group of Object.keys(OPTION_TITLES) as (keyof typeof OPTION_TITLES)[]) {
     lines.push(`${OPTION_TITLES[group]}:`);
-    for (const spec of OPTIONS.filter((o) => o.group === group)) lines.push(optionLine(spec));
+    for (const spec of OPTION_SPECS.filter((o) => o.group === group))
+      lines.push(optionLine(spec, spec.help, takenBy(spec)));
     lines.push('');
   }
-  const ignored = OPTIONS.filter((o) => o.group === 'ignored').map((o) => o.legacy?.[0] ?? `--${o.name}`);
+  const ignored = OPTION_SPECS.filter((o) => o.group === 'ignored').map((o) => o.legacy?.[0] ?? `--${o.name}`);
   lines.push(`Accepted for sesam-py compatibility and ignored: ${ignored.join(' ')}`, '');
+  lines.push("'sesam <command> --help' lists the options of one command; {…} names the commands that take an option.");
   lines.push(
     'Exit codes: 0 ok, 1 differences found, 2 usage or local input error, 3 node error, 4 git error, 130 interrupted.',
   );

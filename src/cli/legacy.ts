@@ -1,71 +1,83 @@
 // sesam-py's flags are single-dash long options (`-node URL`, `-vv`, `-whitelist-file w.txt`), parsed by argparse
-// with prefix abbreviation. Rewrite them to GNU form before commander sees them, so existing CI scripts run unchanged.
-import { OPTIONS, type OptionSpec } from './options.js';
+// with prefix abbreviation. Rewrite them to GNU form before parsing, so existing CI scripts run unchanged, and
+// remember which options were given that way: sesam-py accepts every one of its flags with every command.
+import { OPTION_SPECS, type OptionSpec, takesValue } from './options.js';
 
 const byLegacy = new Map<string, OptionSpec>();
 const byLong = new Map<string, OptionSpec>();
 const shortValue = new Set<string>();
-for (const spec of OPTIONS) {
+for (const spec of OPTION_SPECS) {
   byLong.set(spec.name, spec);
   for (const l of spec.legacy ?? []) byLegacy.set(l, spec);
-  if (spec.short && spec.type !== 'flag' && spec.type !== 'count') shortValue.add(`-${spec.short}`);
+  if (spec.short && takesValue(spec)) shortValue.add(`-${spec.short}`);
 }
 
 export class UnknownLegacyFlag extends Error {}
 
-function takesValue(spec: OptionSpec | undefined): boolean {
-  return spec !== undefined && spec.type !== 'flag' && spec.type !== 'count';
-}
-
 /** Resolve `-word` to its option, exactly or as argparse's unique prefix; undefined when ambiguous/unknown. */
-function resolveSingleDash(word: string): OptionSpec | undefined {
-  const exact = byLegacy.get(word) ?? byLong.get(word.slice(1));
-  if (exact) return exact;
+function resolveSingleDash(word: string): { spec: OptionSpec; legacy: boolean } | undefined {
+  const legacy = byLegacy.get(word);
+  if (legacy) return { spec: legacy, legacy: true };
+  const long = byLong.get(word.slice(1));
+  if (long) return { spec: long, legacy: false };
   const candidates = new Set<OptionSpec>();
-  for (const [legacy, spec] of byLegacy) if (legacy.startsWith(word)) candidates.add(spec);
-  return candidates.size === 1 ? [...candidates][0] : undefined;
+  for (const [spelling, spec] of byLegacy) if (spelling.startsWith(word)) candidates.add(spec);
+  const [only] = candidates;
+  return candidates.size === 1 && only ? { spec: only, legacy: true } : undefined;
 }
 
-export function rewriteLegacyArgs(argv: readonly string[]): string[] {
-  const out: string[] = [];
+export interface Rewritten {
+  /** The arguments in GNU form. */
+  args: string[];
+  /** Long names of the options given in sesam-py's own spelling (`-single`, `-print-sched`, `-vv`). */
+  legacyGiven: Set<string>;
+}
+
+export function rewriteLegacy(argv: readonly string[]): Rewritten {
+  const args: string[] = [];
+  const legacyGiven = new Set<string>();
   let expectValue = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (expectValue) {
-      out.push(arg);
+      args.push(arg);
       expectValue = false;
       continue;
     }
     if (arg === '--') {
-      out.push(...argv.slice(i));
+      args.push(...argv.slice(i));
       break;
     }
     if (/^-v+$/.test(arg)) {
-      for (let n = 1; n < arg.length; n++) out.push('--verbose');
+      for (let n = 1; n < arg.length; n++) args.push('--verbose');
       continue;
     }
     if (arg.startsWith('--')) {
-      const name = arg.slice(2).split('=')[0]!;
-      const spec = byLong.get(name);
-      expectValue = takesValue(spec) && !arg.includes('=');
-      out.push(arg);
+      const spec = byLong.get(arg.slice(2).split('=')[0]!);
+      expectValue = spec !== undefined && takesValue(spec) && !arg.includes('=');
+      args.push(arg);
       continue;
     }
     if (/^-[A-Za-z][\w-]+(=.*)?$/.test(arg)) {
       const eq = arg.indexOf('=');
       const word = eq === -1 ? arg : arg.slice(0, eq);
-      const spec = resolveSingleDash(word);
-      if (!spec) throw new UnknownLegacyFlag(word);
+      const found = resolveSingleDash(word);
+      if (!found) throw new UnknownLegacyFlag(word);
+      if (found.legacy) legacyGiven.add(found.spec.name);
       if (eq === -1) {
-        out.push(`--${spec.name}`);
-        expectValue = takesValue(spec);
+        args.push(`--${found.spec.name}`);
+        expectValue = takesValue(found.spec);
       } else {
-        out.push(`--${spec.name}=${arg.slice(eq + 1)}`);
+        args.push(`--${found.spec.name}=${arg.slice(eq + 1)}`);
       }
       continue;
     }
     expectValue = shortValue.has(arg);
-    out.push(arg);
+    args.push(arg);
   }
-  return out;
+  return { args, legacyGiven };
+}
+
+export function rewriteLegacyArgs(argv: readonly string[]): string[] {
+  return rewriteLegacy(argv).args;
 }

@@ -1,16 +1,18 @@
 // main(argv, io): the only place that touches `process`. It parses the command line (sesam-py's single-dash flags
 // included), builds the output channels, dispatches to a command and maps every error to one line and an exit code.
-import { Command as Commander, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { exitCodeFor, isSesamError, usageError } from '../errors.js';
 import { createLogger, createOutput, Redactor, useColor, type LogFormat, type TextStream } from '../log.js';
-import type { CommandContext, Env, Prompter } from '../commands/context.js';
+import type { CommandContext, Env } from '../commands/context.js';
 import { VERSION } from '../version.js';
-import { rewriteLegacyArgs, UnknownLegacyFlag } from './legacy.js';
-import { camelCase, OPTIONS, type Options } from './options.js';
-import { CONNECTOR_COMMANDS, findCommand } from './registry.js';
+import { ArgError, type ParsedArgs, parseArgs } from './args.js';
 import { renderHelp } from './help.js';
+import { isGlobal, OPTION_SPECS } from './options.js';
+import { COMMANDS, CONNECTOR_COMMANDS, type CommandSpec, findCommand } from './registry.js';
+import { createPrompter, type Terminal } from './prompt.js';
+import { closest } from './suggest.js';
+
+export { parseArgs } from './args.js';
 
 export interface Io {
   stdout: TextStream;
@@ -20,10 +22,21 @@ export interface Io {
   cwd: string;
   /** Aborts the running command (Ctrl-C). main() wires SIGINT to it when running as the real process. */
   signal?: AbortSignal;
+  /** Where prompts are asked; absent when no person is at a terminal (then a question is a usage error). */
+  terminal?: Terminal;
 }
 
 function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+  const terminal =
+    process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, output: process.stderr } : undefined;
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    terminal,
+  };
 }
 
 export async function main(argv: readonly string[], partialIo: Partial<Io> = {}): Promise<number> {
@@ -31,12 +44,13 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
   const io: Io = isProcess ? processIo() : { ...processIoDefaults(), ...partialIo };
   const redactor = new Redactor();
 
-  let parsed: { options: Options; words: string[] };
+  if (isProcess) exitQuietlyOnBrokenPipe();
+  let parsed: ParsedArgs;
   try {
     parsed = parseArgs(argv);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`sesam: ${message}\nHint: 'sesam --help' lists the commands and options.\n`);
+    if (!(err instanceof ArgError)) throw err;
+    io.stderr.write(`sesam: ${err.message}\nHint: 'sesam --help' lists the commands and options.\n`);
     return 2;
   }
   const { options, words } = parsed;
@@ -73,7 +87,7 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
   }
   const name = word.toLowerCase();
   for (const ignored of options.ignoredGiven) {
-    const spec = OPTIONS.find((o) => o.name === ignored);
+    const spec = OPTION_SPECS.find((o) => o.name === ignored);
     log.debug(`Note: --${ignored} is accepted for sesam-py compatibility and ignored: ${spec?.ignored}.`);
   }
 
@@ -89,7 +103,13 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
       );
     }
     const spec = findCommand(name);
-    if (!spec) throw usageError(`Unknown command: '${word}'.`, { hint: "'sesam --help' lists the commands." });
+    if (!spec) {
+      const guess = closest(name, [...COMMANDS.map((c) => c.name), 'help']);
+      throw usageError(`Unknown command: '${word}'.${guess ? ` Did you mean ${guess}?` : ''}`, {
+        hint: "'sesam --help' lists the commands.",
+      });
+    }
+    checkScope(spec, parsed, log);
     const ctx: CommandContext = {
       command: name,
       args,
@@ -99,7 +119,7 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
       out,
       log,
       signal: controller.signal,
-      prompt: createPrompter(io),
+      prompt: createPrompter(io.terminal, () => controller.abort(new Error('interrupted')), controller.signal),
       stdin: io.stdin,
     };
     const run = await spec.load();
@@ -129,6 +149,37 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
   }
 }
 
+/**
+ * A command takes the global options and its own; another option is a usage error, unless it was spelled sesam-py's
+ * way (`-single`): sesam-py accepts each of its flags with every command, and CI scripts rely on that.
+ */
+function checkScope(command: CommandSpec, parsed: ParsedArgs, log: ReturnType<typeof createLogger>): void {
+  for (const name of parsed.given) {
+    const spec = OPTION_SPECS.find((o) => o.name === name);
+    if (!spec || isGlobal(spec) || command.options.some((own) => own === name)) continue;
+    if (parsed.legacyGiven.has(name)) {
+      log.debug(
+        `Note: ${spec.legacy?.[0] ?? `--${name}`} has no effect on '${command.name}' (accepted as sesam-py does).`,
+      );
+      continue;
+    }
+    throw usageError(`'sesam ${command.name}' does not take --${name}.`, {
+      hint: `'sesam ${command.name} --help' lists the options it takes.`,
+    });
+  }
+}
+
+/** `sesam log | head -1`: when the reader goes away, stop quietly with SIGPIPE's status, as git does. */
+function exitQuietlyOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') > 0) continue;
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(141);
+      throw err;
+    });
+  }
+}
+
 function processIoDefaults(): Io {
   return {
     stdout: { write: () => true },
@@ -154,114 +205,4 @@ function reportError(err: unknown, code: number, log: ReturnType<typeof createLo
       log.info('Reason: this is a bug in sesam; run again with -vvv for the stack trace and report it.');
   }
   if (verbosity >= 3 && err instanceof Error && err.stack) log.info(err.stack);
-}
-
-/** Parse argv (after the legacy rewrite) against the option table. Throws with a one-line message. */
-export function parseArgs(argv: readonly string[]): { options: Options; words: string[] } {
-  let rewritten: string[];
-  try {
-    rewritten = rewriteLegacyArgs(argv);
-  } catch (err) {
-    if (err instanceof UnknownLegacyFlag) throw new Error(`unknown option '${err.message}'`);
-    throw err;
-  }
-  const program = new Commander('sesam')
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {}, outputError: () => {} })
-    .helpOption(false)
-    .allowUnknownOption(false)
-    .allowExcessArguments(true)
-    .argument('[command...]');
-  program.addOption(new Option('-h, --help'));
-  for (const spec of OPTIONS) {
-    const flags =
-      (spec.short ? `-${spec.short}, ` : '') +
-      `--${spec.name}` +
-      (spec.type === 'flag' || spec.type === 'count' ? '' : ` <${spec.metavar ?? 'VALUE'}>`);
-    const option = new Option(flags, spec.help);
-    if (spec.type === 'count') option.argParser((_v: string, prev: number) => (prev ?? 0) + 1).default(0);
-    if (spec.type === 'int') option.argParser(intParser(spec.name));
-    if (spec.type === 'float') option.argParser(floatParser(spec.name));
-    program.addOption(option);
-  }
-  try {
-    program.parse(['node', 'sesam', ...rewritten]);
-  } catch (err) {
-    if (err instanceof CommanderError) throw new Error(err.message.replace(/^error: /, ''));
-    throw err;
-  }
-  const raw = program.opts() as Record<string, unknown>;
-  const options: Record<string, unknown> = { ignoredGiven: [] };
-  for (const spec of OPTIONS) {
-    const key = camelCase(spec.name);
-    // Commander camelCases dashes only: sesam-py's `--client_id` arrives as `client_id`.
-    const value = flagValue(spec.name, raw) ?? raw[key] ?? raw[spec.name];
-    if (spec.ignored) {
-      if (value !== undefined) (options.ignoredGiven as string[]).push(spec.name);
-      continue;
-    }
-    options[key] = value ?? spec.default ?? (spec.type === 'flag' ? false : spec.type === 'count' ? 0 : undefined);
-  }
-  const words = program.args.slice();
-  if (raw.help) words.unshift('help');
-  return { options: options as unknown as Options, words };
-}
-
-/**
- * commander stores `--no-x` as `x: false` (defaulting `x` to true when there is no `--x`), so both `--color` and
- * `--no-color`/`--no-snapshot` are read from the positive key.
- */
-function flagValue(name: string, raw: Record<string, unknown>): boolean | undefined {
-  if (name.startsWith('no-')) return raw[camelCase(name.slice(3))] === false;
-  if (name === 'color') return raw.color === true;
-  return undefined;
-}
-
-function intParser(name: string) {
-  return (value: string) => {
-    if (!/^-?\d+$/.test(value.trim()))
-      throw new InvalidArgumentError(`--${name} takes a whole number, not '${value}'.`);
-    return Number.parseInt(value, 10);
-  };
-}
-
-function floatParser(name: string) {
-  return (value: string) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n))
-      throw new InvalidArgumentError(`--${name} takes a number, not '${value}'.`);
-    return n;
-  };
-}
-
-function createPrompter(io: Io): Prompter {
-  const interactive = Boolean(io.stdin?.isTTY && io.stderr.isTTY);
-  const ask = (question: string, opts: { secret?: boolean; defaultValue?: string } = {}) =>
-    new Promise<string>((resolve, reject) => {
-      if (!io.stdin) return reject(usageError('No terminal to ask on; give the value as a flag instead.'));
-      const output = io.stderr as unknown as NodeJS.WritableStream;
-      const rl = createInterface({ input: io.stdin, output, terminal: interactive });
-      if (opts.secret) {
-        // Echo nothing while the secret is typed.
-        (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
-          if (s.startsWith(question)) output.write(s);
-        };
-      }
-      const suffix = opts.defaultValue ? ` [${opts.defaultValue}]` : '';
-      rl.question(`${question}${suffix}: `, (answer) => {
-        rl.close();
-        if (opts.secret) output.write('\n');
-        resolve(answer.trim() || opts.defaultValue || '');
-      });
-      rl.once('close', () => resolve(opts.defaultValue ?? ''));
-    });
-  return {
-    interactive,
-    ask,
-    async confirm(question, defaultValue = false) {
-      const answer = (await ask(`${question} (${defaultValue ? 'Y/n' : 'y/N'})`)).toLowerCase();
-      if (!answer) return defaultValue;
-      return answer === 'y' || answer === 'yes';
-    },
-  };
 }

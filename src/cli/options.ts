@@ -1,28 +1,45 @@
 // The one option table: names, sesam-py's single-dash spellings, value types, defaults and help text.
-// The parser, the legacy-flag rewrite and `--help` are all generated from it.
+// The `Options` type, the parser (parse.ts), per-command scoping (registry.ts lists each command's options) and
+// `--help` are all derived from it. To add an option, append an entry at the end of OPTIONS (in a block with a
+// comment naming your area) and list its name in the `options` of the commands that take it (registry.ts).
 
 export type OptionType = 'flag' | 'string' | 'int' | 'float' | 'count';
 
+export type OptionGroup =
+  | 'global'
+  | 'run'
+  | 'upload'
+  | 'verify'
+  | 'other'
+  | 'snapshots'
+  | 'serve'
+  | 'dtl'
+  | 'connector'
+  | 'ignored';
+
 export interface OptionSpec {
-  /** Long GNU name without dashes, e.g. `whitelist-file` (`--whitelist-file`). */
-  name: string;
-  type: OptionType;
-  help: string;
-  /** sesam-py spellings accepted as-is, e.g. `-whitelist-file`. */
-  legacy?: string[];
-  short?: string;
-  metavar?: string;
-  default?: string | number | boolean;
-  /** Help section. */
-  group: 'global' | 'run' | 'upload' | 'verify' | 'other' | 'snapshots' | 'serve' | 'dtl' | 'connector' | 'ignored';
-  /** Accepted for sesam-py compatibility but meaningless here: ignored with a note at -v. */
-  ignored?: string;
+  /** Long GNU name without dashes, e.g. `whitelist-file` (`--whitelist-file`); camelCased in Options. */
+  readonly name: string;
+  readonly type: OptionType;
+  /** Help text; a command may describe the option its own way (`optionHelp` in registry.ts). */
+  readonly help: string;
+  /** sesam-py spellings accepted as-is, e.g. `-whitelist-file` (unique prefixes too, as argparse does). */
+  readonly legacy?: readonly string[];
+  readonly short?: string;
+  readonly metavar?: string;
+  readonly default?: string | number | boolean;
+  /** Help section. Options in 'global' (and 'ignored') are accepted with every command. */
+  readonly group: OptionGroup;
+  /** Accepted with every command although listed in another help section (sesam-py applies it after any command). */
+  readonly global?: boolean;
+  /** Accepted for sesam-py compatibility but meaningless here: ignored with a note at -v; not in Options. */
+  readonly ignored?: string;
 }
 
 const ignoredScheduler = 'the microservice scheduler was removed from sesam-py 2.0; the node runs pipes itself';
 const connectorOnly = 'connector projects are not supported by this client';
 
-export const OPTIONS: OptionSpec[] = [
+export const OPTIONS = [
   // global
   {
     name: 'verbose',
@@ -112,7 +129,7 @@ export const OPTIONS: OptionSpec[] = [
     group: 'global',
     help: 'upload/download to a non-developer node; upload config that has validation errors',
   },
-  { name: 'exit-code', type: 'flag', group: 'other', help: 'status: exit 1 when the node is not in sync' },
+  { name: 'exit-code', type: 'flag', group: 'other', help: 'exit 1 when there are differences' },
   // run
   {
     name: 'print-scheduler-log',
@@ -202,7 +219,7 @@ export const OPTIONS: OptionSpec[] = [
     default: 1,
     legacy: ['-runs'],
     group: 'run',
-    help: 'test: number of runs before verifying',
+    help: 'number of runs before verifying',
   },
   // upload
   {
@@ -269,7 +286,7 @@ export const OPTIONS: OptionSpec[] = [
     metavar: 'PIPE',
     legacy: ['-single'],
     group: 'verify',
-    help: 'verify or update only this pipe',
+    help: 'verify only this pipe',
   },
   {
     name: 'no-large-int-bugs',
@@ -297,20 +314,20 @@ export const OPTIONS: OptionSpec[] = [
     type: 'string',
     metavar: 'FILE',
     group: 'verify',
-    help: 'verify/test: also write a JUnit XML report',
+    help: 'also write a JUnit XML report',
   },
   {
     name: 'bisect-exit-codes',
     type: 'flag',
     group: 'verify',
-    help: 'verify/test: exit 125 when the node could not be tested (for git bisect run)',
+    help: 'exit 125 when the node could not be tested (for git bisect run)',
   },
   {
     name: 'at',
     type: 'string',
     metavar: 'REV',
     group: 'verify',
-    help: 'verify: compare with expected/ as stored at this git revision',
+    help: 'compare with expected/ as stored at this git revision',
   },
   {
     name: 'run-pytest',
@@ -318,6 +335,7 @@ export const OPTIONS: OptionSpec[] = [
     metavar: 'DIR',
     legacy: ['-run-pytest'],
     group: 'verify',
+    global: true,
     help: 'run pytest on DIR after the command',
   },
   {
@@ -327,6 +345,7 @@ export const OPTIONS: OptionSpec[] = [
     default: '-rP -v',
     legacy: ['-pytest-args'],
     group: 'verify',
+    global: true,
     help: 'arguments for pytest',
   },
   // other sesam-py commands
@@ -337,28 +356,28 @@ export const OPTIONS: OptionSpec[] = [
     default: 900,
     legacy: ['-restart-timeout'],
     group: 'other',
-    help: 'restart/reset: how long to wait for the node',
+    help: 'how long to wait for the node',
   },
   {
     name: 'diff',
     type: 'flag',
     legacy: ['-diff'],
     group: 'other',
-    help: 'status: show a unified diff of each differing file',
+    help: 'show a unified diff of each differing file',
   },
   {
     name: 'add-test-entities',
     type: 'flag',
     legacy: ['-add-test-entities'],
     group: 'other',
-    help: 'init: fill test sources with up to 10 entities from the node',
+    help: 'fill test sources with up to 10 entities from the node',
   },
   {
     name: 'force-add',
     type: 'flag',
     legacy: ['-force-add'],
     group: 'other',
-    help: 'init: overwrite existing test entities',
+    help: 'overwrite existing test entities',
   },
   {
     name: 'template',
@@ -366,35 +385,35 @@ export const OPTIONS: OptionSpec[] = [
     metavar: 'NAME',
     default: 'skeleton',
     group: 'other',
-    help: 'new: the template: skeleton or example',
+    help: 'the template: skeleton or example',
   },
   // snapshots
-  { name: 'no-snapshot', type: 'flag', group: 'snapshots', help: 'download/update/restore: record no snapshot' },
+  { name: 'no-snapshot', type: 'flag', group: 'snapshots', help: 'record no snapshot' },
   {
     name: 'good',
     type: 'string',
     metavar: 'REV',
     group: 'snapshots',
-    help: 'bisect: a snapshot whose output was right',
+    help: 'a snapshot whose output was right',
   },
   {
     name: 'bad',
     type: 'string',
     metavar: 'REV',
     group: 'snapshots',
-    help: 'bisect: a snapshot whose output was wrong',
+    help: 'a snapshot whose output was wrong',
   },
   {
     name: 'expected-at',
     type: 'string',
     metavar: 'REV',
     group: 'snapshots',
-    help: 'bisect: the revision whose expected/ is the truth (default: --good)',
+    help: 'the revision whose expected/ is the truth (default: --good)',
   },
-  { name: 'yes', short: 'y', type: 'flag', group: 'snapshots', help: "restore: don't ask" },
-  { name: 'dry-run', type: 'flag', group: 'snapshots', help: 'restore: only show what would change' },
-  { name: 'write', type: 'flag', group: 'snapshots', help: 'restore: also write the restored files to the work tree' },
-  { name: 'limit', type: 'int', metavar: 'N', group: 'snapshots', help: 'log: show at most N snapshots' },
+  { name: 'yes', short: 'y', type: 'flag', group: 'snapshots', help: "don't ask for confirmation" },
+  { name: 'dry-run', type: 'flag', group: 'snapshots', help: 'only show what would change' },
+  { name: 'write', type: 'flag', group: 'snapshots', help: 'also write the restored files to the work tree' },
+  { name: 'limit', type: 'int', metavar: 'N', group: 'snapshots', help: 'show at most N snapshots' },
   // serve
   {
     name: 'port',
@@ -402,7 +421,7 @@ export const OPTIONS: OptionSpec[] = [
     metavar: 'N',
     default: 9042,
     group: 'serve',
-    help: 'serve: the loopback port (0 picks a free one)',
+    help: 'the loopback port (0 picks a free one)',
   },
   {
     name: 'host',
@@ -410,24 +429,24 @@ export const OPTIONS: OptionSpec[] = [
     metavar: 'ADDR',
     default: '127.0.0.1',
     group: 'serve',
-    help: 'serve: the address to listen on',
+    help: 'the address to listen on',
   },
   {
     name: 'data',
     type: 'string',
     metavar: 'DIR',
     group: 'serve',
-    help: 'serve: keep the node state in DIR (default .sesam/local-node)',
+    help: 'keep the node state in DIR (default .sesam/local-node)',
   },
-  { name: 'memory', type: 'flag', group: 'serve', help: 'serve: keep the node state in memory only' },
+  { name: 'memory', type: 'flag', group: 'serve', help: 'keep the node state in memory only' },
   // dtl
-  { name: 'source', type: 'string', metavar: 'JSON', group: 'dtl', help: 'dtl eval: the source entity _S' },
+  { name: 'source', type: 'string', metavar: 'JSON', group: 'dtl', help: 'the source entity _S' },
   {
     name: 'batch',
     type: 'string',
     metavar: 'FILE',
     group: 'dtl',
-    help: 'dtl eval/transform: JSON lines from FILE (- for stdin)',
+    help: 'JSON lines from FILE (- for stdin)',
   },
   // accepted for compatibility, meaningless here
   {
@@ -520,7 +539,6 @@ export const OPTIONS: OptionSpec[] = [
     type: 'string',
     metavar: 'DIR',
     group: 'connector',
-
     help: 'the connector folder (a folder with manifest.json; default: the current folder)',
   },
   {
@@ -537,7 +555,6 @@ export const OPTIONS: OptionSpec[] = [
     type: 'string',
     metavar: 'ID',
     group: 'connector',
-
     help: 'the system _id placeholder in connector templates (default xxxxxx)',
   },
   {
@@ -545,24 +562,21 @@ export const OPTIONS: OptionSpec[] = [
     type: 'string',
     metavar: 'ID',
     group: 'connector',
-
-    help: 'OAuth2 client id (connector authenticate; else from .authconfig)',
+    help: 'OAuth2 client id (else from .authconfig)',
   },
   {
     name: 'client_secret',
     type: 'string',
     metavar: 'SECRET',
     group: 'connector',
-
-    help: 'OAuth2 client secret (connector authenticate; else from .authconfig)',
+    help: 'OAuth2 client secret (else from .authconfig)',
   },
   {
     name: 'account_id',
     type: 'string',
     metavar: 'ID',
     group: 'connector',
-
-    help: "override the OAuth2 account_id put in the node's env (connector authenticate)",
+    help: "override the OAuth2 account_id put in the node's env",
   },
   {
     name: 'ignore-refresh-token',
@@ -575,15 +589,13 @@ export const OPTIONS: OptionSpec[] = [
     type: 'string',
     metavar: 'KEY',
     group: 'connector',
-
-    help: 'api_key secret (connector authenticate; else from .authconfig)',
+    help: 'api_key secret (else from .authconfig)',
   },
   {
     name: 'service_url',
     type: 'string',
     metavar: 'URL',
     group: 'connector',
-
     help: "the service API URL stored for connectors that need it (default: the node's URL)",
   },
   {
@@ -591,7 +603,6 @@ export const OPTIONS: OptionSpec[] = [
     type: 'string',
     metavar: 'JWT',
     group: 'connector',
-
     help: 'the service API JWT stored for connectors that need it (default: the JWT in use)',
   },
   {
@@ -599,24 +610,21 @@ export const OPTIONS: OptionSpec[] = [
     type: 'string',
     metavar: 'TOKEN',
     group: 'connector',
-
-    help: 'Tripletex consumer token (connector authenticate; else from .authconfig)',
+    help: 'Tripletex consumer token (else from .authconfig)',
   },
   {
     name: 'employee_token',
     type: 'string',
     metavar: 'TOKEN',
     group: 'connector',
-
-    help: 'Tripletex employee token (connector authenticate; else from .authconfig)',
+    help: 'Tripletex employee token (else from .authconfig)',
   },
   {
     name: 'base_url',
     type: 'string',
     metavar: 'URL',
     group: 'connector',
-
-    help: "the external service's base URL put in the node's env (Tripletex default https://api.tripletex.io; OAuth2: the token URL's origin)",
+    help: "the service's base URL for the node's env (Tripletex: https://api.tripletex.io; OAuth2: the token URL's origin)",
   },
   { name: 'days', type: 'int', metavar: 'N', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
   {
@@ -630,132 +638,89 @@ export const OPTIONS: OptionSpec[] = [
     type: 'string',
     metavar: 'SCHEME',
     group: 'connector',
-
-    help: 'connector-init: the auth scheme of the new connector (oauth2, api_key or jwt; default oauth2)',
+    help: 'the auth scheme of the new connector: oauth2, api_key or jwt (default oauth2)',
   },
   {
     name: 'datatype',
     type: 'string',
     metavar: 'NAME',
     group: 'connector',
-
-    help: 'add-datatype: the datatype to add (or give names as arguments)',
+    help: 'the datatype to add (or give names as arguments)',
   },
-  {
-    name: 'share',
-    type: 'flag',
-    group: 'connector',
-    help: 'add-datatype: also generate a -share pipe and its operations',
-  },
+  { name: 'share', type: 'flag', group: 'connector', help: 'also generate a -share pipe and its operations' },
+  // connectors: authenticate
   {
     name: 'callback-port',
     type: 'int',
     metavar: 'PORT',
     default: 5010,
     group: 'connector',
-    help: 'authenticate: the loopback port of the OAuth2 redirect (http://localhost:PORT/login_callback), as registered with the service',
+    help: 'the loopback port of the OAuth2 redirect (http://localhost:PORT/login_callback), as registered with the service',
   },
-];
+] as const satisfies readonly OptionSpec[];
+
+/** The table as plain specs, for code that walks it (parser, help). */
+export const OPTION_SPECS: readonly OptionSpec[] = OPTIONS;
+
+type Spec = (typeof OPTIONS)[number];
+
+/** Every option's long name; registry.ts lists them per command, so a typo there is a type error. */
+export type OptionName = Spec['name'];
+
+/** `whitelist-file` -> `whitelistFile` (as a type; camelCase() below does it at run time). */
+type CamelCase<S extends string> = S extends `${infer H}-${infer T}`
+  ? `${H}${Capitalize<CamelCase<T>>}`
+  : S extends `${infer H}_${infer T}`
+    ? `${H}${Capitalize<CamelCase<T>>}`
+    : S;
+
+type ValueOf<T extends OptionType> = T extends 'flag' ? boolean : T extends 'string' ? string : number;
+type Active = Exclude<Spec, { ignored: string }>;
+/** Flags, counts and options with a default always have a value; the others are undefined when not given. */
+type AlwaysSet = Extract<Active, { type: 'flag' | 'count' } | { default: string | number | boolean }>;
+type SometimesSet = Exclude<Active, AlwaysSet>;
 
 /** Parsed options, camelCased from the table (`whitelist-file` -> `whitelistFile`). */
-export interface Options {
-  verbose: number;
-  version: boolean;
-  node?: string;
-  jwt?: string;
-  syncConfigFile: string;
-  whitelistFile?: string;
-  profile: string;
-  skipTlsVerification: boolean;
-  logformat: string;
-  dump: boolean;
-  json: boolean;
-  color: boolean;
-  noColor: boolean;
-  force: boolean;
-  exitCode: boolean;
-  printSchedulerLog: boolean;
-  outputRunStatistics: boolean;
-  schedulerMode?: string;
-  schedulerRequestMode: string;
-  schedulerZeroRuns: number;
-  schedulerMaxRuns: number;
-  schedulerMaxRunTime: number;
-  schedulerCheckInputPipes: boolean;
-  schedulerDontResetPipesOrDeleteSinkDatasets: boolean;
-  schedulerPollFrequency: number;
-  runs: number;
-  enableUserPipes: boolean;
-  enableEagerMs: boolean;
-  disableCppExtensions: boolean;
-  uploadDeleteSinkDatasets: boolean;
-  singleThreadUpload: boolean;
-  uploadWorkers: number;
-  uploadRate: number;
-  doFloatAsDecimal: boolean;
-  single?: string;
-  noLargeIntBugs: boolean;
-  unicodeEncoding: boolean;
-  disableJsonHtmlEscape: boolean;
-  junitXml?: string;
-  bisectExitCodes: boolean;
-  at?: string;
-  runPytest?: string;
-  pytestArgs: string;
-  restartTimeout: number;
-  diff: boolean;
-  addTestEntities: boolean;
-  forceAdd: boolean;
-  template: string;
-  noSnapshot: boolean;
-  good?: string;
-  bad?: string;
-  expectedAt?: string;
-  yes: boolean;
-  dryRun: boolean;
-  write: boolean;
-  limit?: number;
-  port: number;
-  host: string;
-  data?: string;
-  memory: boolean;
-  source?: string;
-  batch?: string;
-  // connectors
-  connectorDir?: string;
-  systemPlaceholder?: string;
-  clientId?: string;
-  clientSecret?: string;
-  accountId?: string;
-  ignoreRefreshToken: boolean;
-  apiKey?: string;
-  serviceUrl?: string;
-  serviceJwt?: string;
-  consumerToken?: string;
-  employeeToken?: string;
-  baseUrl?: string;
-  useClientSecret: boolean;
-  auth?: string;
-  datatype?: string;
-  share: boolean;
-  callbackPort: number;
+export type Options = { [S in AlwaysSet as CamelCase<S['name']>]: ValueOf<S['type']> } & {
+  [S in SometimesSet as CamelCase<S['name']>]?: ValueOf<S['type']>;
+} & {
   /** Ignored compatibility options that were given, by name, for the -v note. */
   ignoredGiven: string[];
-}
+};
 
 export function camelCase(name: string): string {
   return name.replace(/[-_]([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** Accepted with every command: sesam-py's global flags, the compatibility flags it ignores, and `global: true`. */
+export function isGlobal(spec: OptionSpec): boolean {
+  return spec.group === 'global' || spec.group === 'ignored' || spec.global === true;
+}
+
+export function takesValue(spec: OptionSpec): boolean {
+  return spec.type !== 'flag' && spec.type !== 'count';
+}
+
+/** The value an option has when it is not given. */
+export function defaultValue(spec: OptionSpec): string | number | boolean | undefined {
+  if (spec.default !== undefined) return spec.default;
+  if (spec.type === 'flag') return false;
+  if (spec.type === 'count') return 0;
+  return undefined;
+}
+
+/** Options from given values (by long name) plus every default, for main and for commands called in tests. */
+export function buildOptions(given: ReadonlyMap<string, string | number | boolean> = new Map()): Options {
+  const out: Record<string, unknown> = { ignoredGiven: [] };
+  for (const spec of OPTION_SPECS) {
+    if (spec.ignored) continue;
+    out[camelCase(spec.name)] = given.get(spec.name) ?? defaultValue(spec);
+  }
+  // The one place the table's values meet the derived type: every key above comes from the same OPTIONS.
+  return out as Options;
+}
+
 /** Options with every default filled in, for commands called directly (tests) rather than through main. */
 export function defaultOptions(overrides: Partial<Options> = {}): Options {
-  const out: Record<string, unknown> = { ignoredGiven: [] };
-  for (const spec of OPTIONS) {
-    if (spec.ignored) continue;
-    const key = camelCase(spec.name);
-    if (spec.default !== undefined) out[key] = spec.default;
-    else if (spec.type === 'flag') out[key] = false;
-    else if (spec.type === 'count') out[key] = 0;
-  }
-  return { ...(out as unknown as Options), ...overrides };
+  return { ...buildOptions(), ...overrides };
 }

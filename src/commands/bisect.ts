@@ -39,7 +39,7 @@ export interface BisectDeps {
   ): Promise<{ failed: number; missing?: string[] }>;
 }
 
-export async function bisect(ctx: CommandContext): Promise<number | void> {
+export async function bisect(ctx: CommandContext): Promise<number | undefined> {
   const { connectNode } = await import('./connect.js');
   const { runPipes } = await import('./run.js');
   const { verifyProject } = await import('./verify.js');
@@ -49,7 +49,7 @@ export async function bisect(ctx: CommandContext): Promise<number | void> {
 /** Failures that mean "this step could not be tested" rather than "this configuration is bad". */
 const UNTESTABLE = new Set(['node', 'untestable', 'input']);
 
-export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise<number | void> {
+export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise<number | undefined> {
   const { good: goodRev, bad: badRev } = ctx.options;
   if (!goodRev || !badRev) throw usageError('bisect needs --good REV and --bad REV');
   if (ctx.args.length) throw usageError(`bisect takes no arguments; unexpected '${ctx.args[0]}'`);
@@ -105,27 +105,41 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
       writeState(path, state);
       outcome = await search(ctx, deps, store, api, state, path, expected);
     } finally {
-      try {
-        if (original) {
-          if (ctx.signal.aborted) await api.stopRunner().catch(() => undefined);
-          await putBack(api, original);
-          if (state) writeState(path, { ...state, nodeRestored: true });
-          ctx.log.info(`Put the original configuration and env back on ${api.label}.`);
-        }
-      } catch (err) {
-        ctx.log.error(`Could not put the original configuration back on ${api.label}; it is kept in ${path}.`);
-        throw nodeError(`Could not put the original configuration back on ${api.label}`, {
-          reason: isSesamError(err) ? `${err.message}${err.reason ? `: ${err.reason}` : ''}` : (err as Error).message,
-          hint: 'run the same sesam bisect command again: it puts the saved configuration back',
-        });
-      } finally {
-        await api.close();
-      }
+      // A node that could not be put back matters more than how the search ended: its error wins.
+      const markRestored = () => {
+        if (state) writeState(path, { ...state, nodeRestored: true });
+      };
+      await putBackAndClose(ctx, api, original, markRestored, path);
     }
     removeState(path);
     return await report(ctx, store, candidates, good, state.verdicts, outcome!, profile);
   } finally {
     await store.close();
+  }
+}
+
+/** Put the node's original configuration back (if it was saved) and close the connection. */
+async function putBackAndClose(
+  ctx: CommandContext,
+  api: ConnectedNode,
+  original: NodeSnapshot | undefined,
+  markRestored: () => void,
+  statePath: string,
+): Promise<void> {
+  try {
+    if (!original) return;
+    if (ctx.signal.aborted) await api.stopRunner().catch(() => undefined);
+    await putBack(api, original);
+    markRestored();
+    ctx.log.info(`Put the original configuration and env back on ${api.label}.`);
+  } catch (err) {
+    ctx.log.error(`Could not put the original configuration back on ${api.label}; it is kept in ${statePath}.`);
+    throw nodeError(`Could not put the original configuration back on ${api.label}`, {
+      reason: isSesamError(err) ? `${err.message}${err.reason ? `: ${err.reason}` : ''}` : (err as Error).message,
+      hint: 'run the same sesam bisect command again: it puts the saved configuration back',
+    });
+  } finally {
+    await api.close();
   }
 }
 
@@ -214,7 +228,7 @@ async function report(
   verdicts: Record<string, VerdictRecord>,
   outcome: { firstBad: number } | { between: number[] },
   profile: string,
-): Promise<number | void> {
+): Promise<number | undefined> {
   const steps = candidates.filter((c) => verdicts[c]).map((c) => ({ commit: c, ...verdicts[c] }));
   if ('between' in outcome) {
     const list = outcome.between.map((i) => candidates[i]!);

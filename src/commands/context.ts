@@ -5,11 +5,17 @@ import type { Logger, Output } from '../log.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Questions to the person at the terminal (on stderr; stdout stays results). Without a terminal every question is
+ * a usage error that names `flag`, the way to give the answer in a script. Ctrl-C at a question interrupts the
+ * command (exit 130) before anything is written.
+ */
 export interface Prompter {
   /** True when a person can answer (stdin and stderr are terminals). */
   readonly interactive: boolean;
-  ask(question: string, options?: { secret?: boolean; defaultValue?: string }): Promise<string>;
-  confirm(question: string, defaultValue?: boolean): Promise<boolean>;
+  /** A line of text; `secret` shows `*` for each character typed, never the text. */
+  ask(question: string, options?: { secret?: boolean; defaultValue?: string; flag?: string }): Promise<string>;
+  confirm(question: string, defaultValue?: boolean, options?: { flag?: string }): Promise<boolean>;
 }
 
 export interface CommandContext {
@@ -33,4 +39,4 @@ export interface CommandContext {
 }
 
 /** A command returns its exit code (0 when it returns nothing) or throws a SesamError. */
-export type Command = (ctx: CommandContext) => Promise<number | void>;
+export type Command = (ctx: CommandContext) => Promise<number | undefined> | Promise<void>;

@@ -31,7 +31,9 @@ export async function init(ctx: CommandContext): Promise<void> {
     }
     ctx.log.info('No node and JWT configured yet; logging in.');
     await loginFlow(ctx);
-    return;
+    const hasPipes = listFiles(ctx.cwd, 'pipes', { match: (n) => n.endsWith('.conf.json') }).length > 0;
+    if (!hasPipes || ctx.options.json) return;
+    if (!(await ctx.prompt.confirm('Add conditional test sources to the input pipes now?', true))) return;
   }
   await addConditionalSources(ctx);
 }
@@ -57,17 +59,25 @@ async function loginFlow(ctx: CommandContext): Promise<void> {
       hint: 'in scripts and CI give --node URL and --jwt TOKEN (or set NODE and JWT) instead',
     });
   }
-  if (!node) node = await prompt.ask('Node URL (e.g. datahub-1a2b3c.sesam.cloud)');
-  if (!node.trim()) throw usageError('No node URL given.');
+  if (!node) node = await prompt.ask('Node URL (e.g. datahub-1a2b3c.sesam.cloud)', { flag: '--node URL' });
+  if (!node.trim()) throw usageError('No node URL given.', { hint: 'type the URL, or give --node URL' });
   const nodeUrl = normalizeNodeUrl(node);
   if (isLocalNode(nodeUrl))
     throw usageError("The embedded node needs no login: use '--node local' or put node=local in .syncconfig.");
   if (!jwt) {
-    const email = (await prompt.ask('Email')).trim();
-    const password = await prompt.ask('Password', { secret: true });
-    ctx.log.redact(password);
-    if (!email || !password) throw usageError('Email and password are both needed to log in.');
-    jwt = await requestJwt({ nodeUrl, email, password, log: ctx.log, signal: ctx.signal });
+    ctx.log.info('Log in with your Sesam email and password, or leave the email empty to paste a JWT instead.');
+    const email = (await prompt.ask('Email', { flag: '--jwt TOKEN' })).trim();
+    if (email) {
+      const password = await prompt.ask('Password', { secret: true, flag: '--jwt TOKEN' });
+      ctx.log.redact(password);
+      if (!password) throw usageError('Email and password are both needed to log in.');
+      jwt = await requestJwt({ nodeUrl, email, password, log: ctx.log, signal: ctx.signal });
+    } else {
+      const pasted = await prompt.ask('JWT', { secret: true, flag: '--jwt TOKEN' });
+      ctx.log.redact(pasted);
+      if (!pasted.trim()) throw usageError('No JWT given.', { hint: 'paste the JWT, or give --jwt TOKEN' });
+      jwt = normalizeJwt(pasted);
+    }
   }
   ctx.log.redact(jwt);
   const path = join(ctx.cwd, '.syncconfig');

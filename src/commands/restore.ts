@@ -25,7 +25,7 @@ export interface RestoreDeps {
   connect(ctx: CommandContext): Promise<ConnectedNode>;
 }
 
-export async function restore(ctx: CommandContext): Promise<number | void> {
+export async function restore(ctx: CommandContext): Promise<number | undefined> {
   const { connectNode } = await import('./connect.js');
   return restoreWith(ctx, { connect: (c) => connectNode(c) });
 }
@@ -44,7 +44,7 @@ export async function jinjaVarsOf(projectDir: string): Promise<Record<string, st
   return readJinjaVars(projectDir);
 }
 
-export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promise<number | void> {
+export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promise<number | undefined> {
   const [rev, ...extra] = ctx.args;
   if (!rev) throw usageError('restore needs a snapshot or revision: sesam restore REF');
   if (extra.length) throw usageError(`restore takes one revision; unexpected '${extra[0]}'`);

@@ -90,9 +90,12 @@ export function compileDtl(
       // The source is decoded lazily, value by value, by the paths that read it (compiler.ts).
       const S = source as DtlDict;
       const T: DtlDict = ctx.target ? { ...(decodeTransit(ctx.target) as DtlDict) } : {};
+      if (ctx.now !== lastNow || !lastCall) {
+        lastNow = ctx.now;
+        lastCall = callContext(pipe, ctx.now ?? realNow);
+      }
       const run: RunState = {
-        call:
-          ctx.now === lastNow && lastCall ? lastCall : (lastCall = callContext(pipe, (lastNow = ctx.now) ?? realNow)),
+        call: lastCall,
         created: [],
         idRequired,
         indexes,

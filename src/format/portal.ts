@@ -77,7 +77,11 @@ export function formatJson(value: JsonValue): string {
   const newLines: string[] = [];
   const newLine = (offset = 0) => {
     const n = Math.max(0, indent + offset);
-    return (newLines[n] ??= `\n${UNIT.repeat(n)}`);
+    const cached = newLines[n];
+    if (cached !== undefined) return cached;
+    const line = `\n${UNIT.repeat(n)}`;
+    newLines[n] = line;
+    return line;
   };
   const flush = (end: number) => {
     if (end > runStart) out.push(minimal.slice(runStart, end));

@@ -9,7 +9,9 @@ export const insecureFetch: typeof fetch = async (input, init) => {
   const body = req.body ? new Uint8Array(await req.arrayBuffer()) : undefined;
   const url = new URL(req.url);
   const headers: Record<string, string> = {};
-  req.headers.forEach((v, k) => (headers[k] = v));
+  req.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
   if (body) headers['content-length'] = String(body.byteLength);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<Response>((resolve, reject) => {
@@ -22,7 +24,7 @@ export const insecureFetch: typeof fetch = async (input, init) => {
       res.on('end', () => {
         const h = new Headers();
         for (const [k, v] of Object.entries(res.headers)) {
-          if (Array.isArray(v)) v.forEach((x) => h.append(k, x));
+          if (Array.isArray(v)) for (const x of v) h.append(k, x);
           else if (v !== undefined) h.set(k, v);
         }
         const status = res.statusCode ?? 502;

@@ -2,7 +2,7 @@
 // lacks done here — `commondir` for linked worktrees (it would write objects where git never looks), a
 // compare-and-swap ref update under git's own `<ref>.lock` protocol, the reflog, and the global identity.
 import * as fs from 'node:fs';
-import { appendFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { appendFile, type FileHandle, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import * as git from 'isomorphic-git';
 import { gitError } from '../errors.js';
@@ -129,7 +129,7 @@ class IsomorphicStore implements SnapshotStore {
     }
     // Peel annotated tags down to the commit.
     for (let depth = 0; oid && depth < 10; depth++) {
-      let object;
+      let object: git.ReadObjectResult;
       try {
         object = await git.readObject({ fs, gitdir: this.gitdir, oid, format: 'parsed', cache: this.cache });
       } catch {
@@ -162,7 +162,7 @@ class IsomorphicStore implements SnapshotStore {
   async readCommit(commit: string): Promise<CommitInfo> {
     const cached = this.commits.get(commit);
     if (cached) return cached;
-    let object;
+    let object: git.ReadObjectResult;
     try {
       object = await git.readObject({ fs, gitdir: this.gitdir, oid: commit, format: 'content', cache: this.cache });
     } catch (err) {
@@ -260,7 +260,7 @@ class IsomorphicStore implements SnapshotStore {
     const refPath = join(this.gitdir, ref);
     const lockPath = `${refPath}.lock`;
     await mkdir(dirname(refPath), { recursive: true });
-    let lock;
+    let lock: FileHandle | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
         lock = await open(lockPath, 'wx');

@@ -99,7 +99,7 @@ export function parseIni(text: string, displayPath: string): Record<string, stri
 
 function interpolate(value: string, values: Map<string, string>, file: string, key: string, depth: number): string {
   if (depth > 10) throw inputError(`Invalid ${file}: '${key}' refers to itself through %(...)s`, { file });
-  return value.replace(/%(%|\(([^)]*)\)s|)/g, (match, what: string, ref: string | undefined) => {
+  return value.replace(/%(%|\(([^)]*)\)s|)/g, (_match, what: string, ref: string | undefined) => {
     if (what === '%') return '%';
     if (ref !== undefined) {
       const target = values.get(ref.toLowerCase());

@@ -36,7 +36,7 @@ export function validateProject(root: string, options: { profile: string }): Val
   const warnings: Problem[] = [];
   let filesChecked = 0;
 
-  const at = (file: string, text: string | undefined, needle: string | undefined): Pick<Problem, 'line' | 'column'> =>
+  const at = (text: string | undefined, needle: string | undefined): Pick<Problem, 'line' | 'column'> =>
     text !== undefined && needle !== undefined ? locate(text, needle) : {};
   const error = (file: string, message: string, where: Pick<Problem, 'line' | 'column'> = {}) =>
     errors.push({ file, ...where, message });
@@ -108,28 +108,24 @@ export function validateProject(root: string, options: { profile: string }): Val
       }
       const id = item._id;
       if (typeof id !== 'string' || id === '') {
-        error(file, 'The configuration has no string "_id"', at(file, loaded.text, '"_id"'));
+        error(file, 'The configuration has no string "_id"', at(loaded.text, '"_id"'));
         continue;
       }
       const type = item.type;
       if (kind === 'pipe' && type !== 'pipe') {
-        error(
-          file,
-          `'${id}' is in pipes/ but its "type" is ${describe(type)}, not "pipe"`,
-          at(file, loaded.text, '"type"'),
-        );
+        error(file, `'${id}' is in pipes/ but its "type" is ${describe(type)}, not "pipe"`, at(loaded.text, '"type"'));
         continue;
       }
       if (kind === 'system' && !(typeof type === 'string' && type.startsWith('system:'))) {
         error(
           file,
           `'${id}' is in systems/ but its "type" is ${describe(type)}, not "system:<kind>"`,
-          at(file, loaded.text, '"type"'),
+          at(loaded.text, '"type"'),
         );
         continue;
       }
       if (kind === 'metadata' && type !== 'metadata') {
-        error(file, `The node metadata's "type" is ${describe(type)}, not "metadata"`, at(file, loaded.text, '"type"'));
+        error(file, `The node metadata's "type" is ${describe(type)}, not "metadata"`, at(loaded.text, '"type"'));
         continue;
       }
       if (kind !== 'metadata' && !Array.isArray(loaded.value)) {
@@ -138,7 +134,7 @@ export function validateProject(root: string, options: { profile: string }): Val
           warn(
             file,
             `The file name does not match the ${kind}'s _id '${id}' (expected ${kind}s/${id}.conf.json)`,
-            at(file, loaded.text, JSON.stringify(id)),
+            at(loaded.text, JSON.stringify(id)),
           );
         }
       }
@@ -157,11 +153,7 @@ export function validateProject(root: string, options: { profile: string }): Val
       const id = entry.config._id as string;
       const seen = first.get(id);
       if (seen)
-        error(
-          entry.file,
-          `Duplicate ${kind} _id '${id}' (also in ${seen})`,
-          at(entry.file, entry.text, JSON.stringify(id)),
-        );
+        error(entry.file, `Duplicate ${kind} _id '${id}' (also in ${seen})`, at(entry.text, JSON.stringify(id)));
       else first.set(id, entry.file);
     }
   }
@@ -180,7 +172,7 @@ export function validateProject(root: string, options: { profile: string }): Val
       warn(
         pipe.file,
         `Pipe '${pipe.config._id}' writes to dataset '${resolved}', as pipe '${other}' does`,
-        at(pipe.file, pipe.text, JSON.stringify(dataset)),
+        at(pipe.text, JSON.stringify(dataset)),
       );
     } else produced.set(resolved, pipe.config._id as string);
   }
@@ -195,7 +187,7 @@ export function validateProject(root: string, options: { profile: string }): Val
       error(
         pipe.file,
         `Pipe '${id}': ${ref.what} '${resolved}' is not written by any pipe`,
-        at(pipe.file, pipe.text, JSON.stringify(ref.quoted ?? ref.dataset)),
+        at(pipe.text, JSON.stringify(ref.quoted ?? ref.dataset)),
       );
     }
     for (const system of refs.systems) {
@@ -204,7 +196,7 @@ export function validateProject(root: string, options: { profile: string }): Val
       error(
         pipe.file,
         `Pipe '${id}': ${system.what} '${resolved}' is not defined in systems/`,
-        at(pipe.file, pipe.text, JSON.stringify(system.id)),
+        at(pipe.text, JSON.stringify(system.id)),
       );
     }
     for (const problem of refs.problems) warn(pipe.file, `Pipe '${id}': ${problem}`);
@@ -240,7 +232,7 @@ export function validateProject(root: string, options: { profile: string }): Val
     const name = file.slice(0, -'.test.json'.length);
     const pipeId = spec.pipe ?? name.slice(name.lastIndexOf('/') + 1);
     if (typeof pipeId !== 'string') {
-      error(file, 'The test spec\'s "pipe" must be a string', at(file, loaded.text, '"pipe"'));
+      error(file, 'The test spec\'s "pipe" must be a string', at(loaded.text, '"pipe"'));
       continue;
     }
     const target = pipes.find((p) => p.config._id === pipeId);
@@ -248,7 +240,7 @@ export function validateProject(root: string, options: { profile: string }): Val
       error(
         file,
         `The test spec refers to pipe '${pipeId}', which is not in pipes/`,
-        at(file, loaded.text, JSON.stringify(pipeId)),
+        at(loaded.text, JSON.stringify(pipeId)),
       );
       continue;
     }
@@ -258,7 +250,7 @@ export function validateProject(root: string, options: { profile: string }): Val
     const ignored = spec.ignore === true;
     const rawFile = spec.file ?? `${name.slice(name.lastIndexOf('/') + 1)}.json`;
     if (typeof rawFile !== 'string') {
-      error(file, 'The test spec\'s "file" must be a string', at(file, loaded.text, '"file"'));
+      error(file, 'The test spec\'s "file" must be a string', at(loaded.text, '"file"'));
       continue;
     }
     const expectedFile = rawFile.startsWith('expected/') ? rawFile : `expected/${rawFile}`;
@@ -266,7 +258,7 @@ export function validateProject(root: string, options: { profile: string }): Val
       error(
         file,
         `The test spec refers to '${expectedFile}', which does not exist`,
-        at(file, loaded.text, JSON.stringify(rawFile)),
+        at(loaded.text, JSON.stringify(rawFile)),
       );
     }
   }

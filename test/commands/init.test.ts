@@ -27,9 +27,23 @@ function interactiveCtx(cwd: string, argv: string[], answers: string[], env: Rec
     options,
     cwd,
     env,
-    out: createOutput({ write: (s: string) => ((stdout += s), true) }, redactor, false),
+    out: createOutput(
+      {
+        write: (s: string) => {
+          stdout += s;
+          return true;
+        },
+      },
+      redactor,
+      false,
+    ),
     log: createLogger({
-      stream: { write: (s: string) => ((stderr += s), true) },
+      stream: {
+        write: (s: string) => {
+          stderr += s;
+          return true;
+        },
+      },
       verbosity: 3,
       color: false,
       redactor,
@@ -37,7 +51,10 @@ function interactiveCtx(cwd: string, argv: string[], answers: string[], env: Rec
     signal: new AbortController().signal,
     prompt: {
       interactive: true,
-      ask: async (q) => (asked.push(q), answers.shift() ?? ''),
+      ask: async (q) => {
+        asked.push(q);
+        return answers.shift() ?? '';
+      },
       confirm: async () => true,
     },
   };

@@ -29,7 +29,16 @@ async function startServe(cwd: string, options: Partial<Options>) {
     new Redactor(),
     false,
   );
-  const log = createLogger({ stream: { write: (s: string) => ((stderr += s), true) }, verbosity: 1, color: false });
+  const log = createLogger({
+    stream: {
+      write: (s: string) => {
+        stderr += s;
+        return true;
+      },
+    },
+    verbosity: 1,
+    color: false,
+  });
   const ctx: CommandContext = {
     command: 'serve',
     args: [],

@@ -299,7 +299,12 @@ describe('printVerifyResult', () => {
     const { createLogger } = await import('../../src/log.js');
     let err = '';
     t.ctx.log = createLogger({
-      stream: { write: (s: string) => ((err += s), true) },
+      stream: {
+        write: (s: string) => {
+          err += s;
+          return true;
+        },
+      },
       verbosity: 0,
       color: false,
       format: 'azure',

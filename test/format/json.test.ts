@@ -87,6 +87,7 @@ describe('pyFloatRepr', () => {
     [-2.5, '-2.5'],
     [1.7976931348623157e308, '1.7976931348623157e+308'],
     [-0, '-0.0'],
+    // biome-ignore lint/correctness/noPrecisionLoss: the case is a big integer that became a lossy double
     [12345678901234567890, '1.2345678901234567e+19'],
   ])('%s -> %s', (n, text) => expect(pyFloatRepr(n)).toBe(text));
 });

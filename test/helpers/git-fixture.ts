@@ -137,9 +137,23 @@ export function commandContext(
   let stdout = '';
   let stderr = '';
   const redactor = new Redactor();
-  const out = createOutput({ write: (s: string) => ((stdout += s), true) }, redactor, false);
+  const out = createOutput(
+    {
+      write: (s: string) => {
+        stdout += s;
+        return true;
+      },
+    },
+    redactor,
+    false,
+  );
   const log = createLogger({
-    stream: { write: (s: string) => ((stderr += s), true) },
+    stream: {
+      write: (s: string) => {
+        stderr += s;
+        return true;
+      },
+    },
     verbosity: options.verbose ?? 0,
     color: false,
     redactor,

@@ -31,9 +31,23 @@ export function makeContext(
     options: o,
     cwd,
     env,
-    out: createOutput({ write: (s: string) => ((out += s), true) }, redactor, false),
+    out: createOutput(
+      {
+        write: (s: string) => {
+          out += s;
+          return true;
+        },
+      },
+      redactor,
+      false,
+    ),
     log: createLogger({
-      stream: { write: (s: string) => ((err += s), true) },
+      stream: {
+        write: (s: string) => {
+          err += s;
+          return true;
+        },
+      },
       verbosity: o.verbose,
       color: false,
       redactor,

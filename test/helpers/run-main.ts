@@ -19,8 +19,20 @@ export async function runMain(argv: string[], options: RunOptions = {}): Promise
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
-    stdout: { write: (s: string) => ((stdout += s), true), isTTY: options.stdoutIsTTY ?? false },
-    stderr: { write: (s: string) => ((stderr += s), true), isTTY: options.stderrIsTTY ?? false },
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+        return true;
+      },
+      isTTY: options.stdoutIsTTY ?? false,
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        return true;
+      },
+      isTTY: options.stderrIsTTY ?? false,
+    },
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     signal: options.signal,

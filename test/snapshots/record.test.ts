@@ -11,7 +11,12 @@ import { tempProject } from '../helpers/tmp.js';
 function capture() {
   let text = '';
   const log = createLogger({
-    stream: { write: (s: string) => ((text += s), true) },
+    stream: {
+      write: (s: string) => {
+        text += s;
+        return true;
+      },
+    },
     verbosity: 1,
     color: false,
     redactor: new Redactor(),

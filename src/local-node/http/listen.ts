@@ -41,7 +41,9 @@ async function serveRequest(
   try {
     const response = await handler(toRequest(req, method));
     res.statusCode = response.status;
-    response.headers.forEach((value, name) => res.setHeader(name, value));
+    response.headers.forEach((value, name) => {
+      res.setHeader(name, value);
+    });
     if (response.body && method !== 'HEAD') {
       for await (const chunk of response.body) res.write(chunk);
     }

@@ -41,7 +41,7 @@ function field(text: string, quoteIt: boolean, d: CsvDialect): string {
   let quoted = quoteIt;
   let out = '';
   for (const c of text) {
-    let escape = false;
+    let escapeIt = false;
     if (
       c === d.delimiter ||
       c === d.escapechar ||
@@ -50,16 +50,16 @@ function field(text: string, quoteIt: boolean, d: CsvDialect): string {
       c === '\r' ||
       d.lineterminator.includes(c)
     ) {
-      if (d.quoting === 'none') escape = true;
+      if (d.quoting === 'none') escapeIt = true;
       else {
         if (c === d.quotechar) {
           if (d.doublequote) {
             out += d.quotechar;
-          } else escape = true;
-        } else if (c === d.escapechar) escape = true;
-        if (!escape) quoted = true;
+          } else escapeIt = true;
+        } else if (c === d.escapechar) escapeIt = true;
+        if (!escapeIt) quoted = true;
       }
-      if (escape) {
+      if (escapeIt) {
         if (d.escapechar === null) throw new Error('csv_endpoint: need to escape, but no escapechar set');
         out += d.escapechar;
       }

@@ -225,7 +225,10 @@ export function readMerge(ctx: SourceContext, plan: MergePlan, datasets: Dataset
   members.forEach((m, i) => {
     const root = find(i);
     let g = groups.get(root);
-    if (!g) groups.set(root, (g = []));
+    if (!g) {
+      g = [];
+      groups.set(root, g);
+    }
     g.push(m);
   });
   const identity = (group: Member[]) =>

@@ -10,6 +10,7 @@ export interface Answer {
   /** The body parsed as lossless JSON (undefined when it is not JSON). */
   json: JsonValue | undefined;
   /** The body parsed with JSON.parse, for easy deep equality. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests index into and deep-compare arbitrary response bodies
   plain: any;
 }
 

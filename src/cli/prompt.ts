@@ -1,0 +1,45 @@
+// The Prompter port (commands/context.ts) over @inquirer/prompts: raw-mode prompts on the terminal, masked secrets,
+// Ctrl-C mapped to the command's interruption (exit 130), and a usage error naming the flag when there is no terminal.
+import { confirm, input, password } from '@inquirer/prompts';
+import type { Prompter } from '../commands/context.js';
+import { usageError } from '../errors.js';
+
+/** The terminal a person answers on; absent when stdin or stderr is not a TTY. */
+export interface Terminal {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}
+
+export function createPrompter(terminal: Terminal | undefined, interrupt: () => void, signal: AbortSignal): Prompter {
+  const needTerminal = (question: string, flag: string | undefined) => {
+    if (terminal) return terminal;
+    throw usageError(`'${question}' needs an answer, and there is no terminal to ask on.`, {
+      hint: flag ? `give ${flag} instead` : 'run the command in a terminal',
+    });
+  };
+  /** Run one prompt; Ctrl-C (inquirer's ExitPromptError) interrupts the command like SIGINT does. */
+  async function prompt<T>(term: Terminal, run: (context: Terminal & { signal: AbortSignal }) => Promise<T>) {
+    try {
+      return await run({ ...term, signal });
+    } catch (err) {
+      if (err instanceof Error && err.name === 'ExitPromptError') interrupt();
+      throw err;
+    }
+  }
+  return {
+    interactive: terminal !== undefined,
+    async ask(question, options = {}) {
+      const term = needTerminal(question, options.flag);
+      const answer = await prompt(term, (context) =>
+        options.secret
+          ? password({ message: question, mask: '*', toggleMask: false }, context)
+          : input({ message: question, default: options.defaultValue }, context),
+      );
+      return answer.trim() || options.defaultValue || '';
+    },
+    async confirm(question, defaultValue = false, options = {}) {
+      const term = needTerminal(question, options.flag);
+      return prompt(term, (context) => confirm({ message: question, default: defaultValue }, context));
+    },
+  };
+}
