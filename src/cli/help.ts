@@ -8,6 +8,7 @@ const GROUP_TITLES: Record<CommandSpec['group'], string> = {
   snapshots: 'Snapshots (git history of the node config)',
   local: 'Embedded node',
   tools: 'Tools',
+  connector: 'Connector development',
 };
 
 const OPTION_TITLES: Record<Exclude<OptionGroup, 'ignored'>, string> = {

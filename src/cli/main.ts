@@ -8,7 +8,7 @@ import { VERSION } from '../version.js';
 import { ArgError, type ParsedArgs, parseArgs } from './args.js';
 import { renderHelp } from './help.js';
 import { isGlobal, OPTION_SPECS } from './options.js';
-import { COMMANDS, CONNECTOR_COMMANDS, type CommandSpec, findCommand } from './registry.js';
+import { COMMANDS, type CommandSpec, findCommand } from './registry.js';
 import { createPrompter, type Terminal } from './prompt.js';
 import { closest } from './suggest.js';
 
@@ -99,11 +99,6 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
   partialIo.signal?.addEventListener('abort', () => controller.abort(partialIo.signal?.reason));
 
   try {
-    if (CONNECTOR_COMMANDS.includes(name)) {
-      throw usageError(
-        `'${name}' is a sesam-py connector command that this build does not have (expand, upload, download, status and validate work on connectors).`,
-      );
-    }
     const spec = findCommand(name);
     if (!spec) {
       const guess = closest(name, [...COMMANDS.map((c) => c.name), 'help']);

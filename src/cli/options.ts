@@ -37,7 +37,7 @@ export interface OptionSpec {
 }
 
 const ignoredScheduler = 'the microservice scheduler was removed from sesam-py 2.0; the node runs pipes itself';
-const connectorOnly = 'connector authentication and scaffolding are not available in this build';
+const connectorOnly = 'sesam-py accepts it, but none of its connector flows reads it';
 
 export const OPTIONS = [
   // global
@@ -529,94 +529,93 @@ export const OPTIONS = [
     name: 'client_id',
     type: 'string',
     metavar: 'ID',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: 'OAuth2 client id (else from .authconfig)',
   },
   {
     name: 'client_secret',
     type: 'string',
     metavar: 'SECRET',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: 'OAuth2 client secret (else from .authconfig)',
   },
   {
     name: 'account_id',
     type: 'string',
     metavar: 'ID',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: "override the OAuth2 account_id put in the node's env",
   },
-  { name: 'ignore-refresh-token', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  {
+    name: 'ignore-refresh-token',
+    type: 'flag',
+    group: 'connector',
+    help: 'do not store an OAuth2 refresh token (for services that issue none)',
+  },
   {
     name: 'api_key',
     type: 'string',
     metavar: 'KEY',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: 'api_key secret (else from .authconfig)',
   },
   {
     name: 'service_url',
     type: 'string',
     metavar: 'URL',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: "the service API URL stored for connectors that need it (default: the node's URL)",
   },
   {
     name: 'service_jwt',
     type: 'string',
     metavar: 'JWT',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: 'the service API JWT stored for connectors that need it (default: the JWT in use)',
   },
   {
     name: 'consumer_token',
     type: 'string',
     metavar: 'TOKEN',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: 'Tripletex consumer token (else from .authconfig)',
   },
   {
     name: 'employee_token',
     type: 'string',
     metavar: 'TOKEN',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: 'Tripletex employee token (else from .authconfig)',
   },
   {
     name: 'base_url',
     type: 'string',
     metavar: 'URL',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: "the service's base URL for the node's env (Tripletex: https://api.tripletex.io; OAuth2: the token URL's origin)",
   },
   { name: 'days', type: 'int', metavar: 'N', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
-  { name: 'use-client-secret', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  {
+    name: 'use-client-secret',
+    type: 'flag',
+    group: 'connector',
+    help: 'also send the client_secret in the OAuth2 authorize URL',
+  },
   {
     name: 'auth',
     type: 'string',
     metavar: 'SCHEME',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: 'the auth scheme of the new connector: oauth2, api_key or jwt (default oauth2)',
   },
   {
     name: 'datatype',
     type: 'string',
     metavar: 'NAME',
-    group: 'ignored',
-    ignored: connectorOnly,
-    help: 'connectors only',
+    group: 'connector',
+    help: 'the datatype to add (or give names as arguments)',
   },
-  { name: 'share', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  { name: 'share', type: 'flag', group: 'connector', help: 'also generate a -share pipe and its operations' },
   // reports, progress and watch (issue 12)
   {
     name: 'html-report',
@@ -670,6 +669,15 @@ export const OPTIONS = [
     group: 'connector',
     help: 'upload in a connector: skip the authentication step',
   },
+  // connectors: authenticate
+  {
+    name: 'callback-port',
+    type: 'int',
+    metavar: 'PORT',
+    default: 5010,
+    group: 'connector',
+    help: 'the loopback port of the OAuth2 redirect (http://localhost:PORT/login_callback), as registered with the service',
+  },
 ] as const satisfies readonly OptionSpec[];
 
 /** The table as plain specs, for code that walks it (parser, help). */
@@ -681,7 +689,11 @@ type Spec = (typeof OPTIONS)[number];
 export type OptionName = Spec['name'];
 
 /** `whitelist-file` -> `whitelistFile` (as a type; camelCase() below does it at run time). */
-type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+type CamelCase<S extends string> = S extends `${infer H}-${infer T}`
+  ? `${H}${Capitalize<CamelCase<T>>}`
+  : S extends `${infer H}_${infer T}`
+    ? `${H}${Capitalize<CamelCase<T>>}`
+    : S;
 
 type ValueOf<T extends OptionType> = T extends 'flag' ? boolean : T extends 'string' ? string : number;
 type Active = Exclude<Spec, { ignored: string }>;

@@ -8,7 +8,7 @@ export interface CommandSpec {
   name: string;
   summary: string;
   usage?: string;
-  group: 'sesam-py' | 'snapshots' | 'local' | 'tools';
+  group: 'sesam-py' | 'snapshots' | 'local' | 'tools' | 'connector';
   /** The options this command takes besides the global ones, in the order its --help lists them. */
   options: readonly OptionName[];
   /** How this command's --help describes an option, where the table's text does not fit it. */
@@ -259,11 +259,59 @@ export const COMMANDS: CommandSpec[] = [
     options: ['connector-dir', 'expanded-dir', 'system-placeholder'],
     load: async () => (await import('../commands/expand.js')).expand,
   },
+  // connectors: authentication, scaffolding and schemas
+  {
+    name: 'authenticate',
+    group: 'connector',
+    summary: "log in to the connector's service and store its secrets and env on the node",
+    options: [
+      'connector-dir',
+      'system-placeholder',
+      'client_id',
+      'client_secret',
+      'account_id',
+      'ignore-refresh-token',
+      'use-client-secret',
+      'api_key',
+      'consumer_token',
+      'employee_token',
+      'base_url',
+      'service_url',
+      'service_jwt',
+      'callback-port',
+    ],
+    load: async () => (await import('../commands/authenticate.js')).authenticate,
+  },
+  {
+    name: 'connector-init',
+    group: 'connector',
+    summary: 'start a connector: manifest.json, templates/system.json and a README',
+    usage: 'connector-init [-d DIR] [--auth oauth2|api_key|jwt]',
+    options: ['connector-dir', 'auth'],
+    load: async () => (await import('../commands/connector-init.js')).connectorInit,
+  },
+  {
+    name: 'add-datatype',
+    group: 'connector',
+    summary: "add datatypes to a connector: templates, manifest entries and the system's operations",
+    usage: 'add-datatype NAME... [--share]',
+    options: ['connector-dir', 'datatype', 'share', 'force'],
+    optionHelp: { force: "generate an existing datatype's template again" },
+    load: async () => (await import('../commands/connector-init.js')).addDatatype,
+  },
+  {
+    name: 'update-schemas',
+    group: 'connector',
+    summary: "write schemas/ and schema.csv from the node's inferred entity types of the collect pipes",
+    options: ['connector-dir', 'system-placeholder'],
+    load: async () => (await import('../commands/update-schemas.js')).updateSchemas,
+  },
 ];
 
-/** sesam-py connector commands this build does not have yet (expand is in COMMANDS). */
-export const CONNECTOR_COMMANDS = ['connector-init', 'authenticate', 'add-datatype', 'update-schemas'];
+/** sesam-py's help text spells `connector-init` as `connector_init`; both are accepted. */
+const ALIASES: Record<string, string> = { connector_init: 'connector-init' };
 
 export function findCommand(name: string): CommandSpec | undefined {
-  return COMMANDS.find((c) => c.name === name);
+  const canonical = ALIASES[name] ?? name;
+  return COMMANDS.find((c) => c.name === canonical);
 }

@@ -169,7 +169,7 @@ export async function uploadConfig(
 }
 
 /** Poll GET /pipes until no user pipe is Deploying; returns the last listing. */
-async function waitForDeploy(ctx: CommandContext, api: NodeApi, progress: ProgressTask): Promise<PipeInfo[]> {
+export async function waitForDeploy(ctx: CommandContext, api: NodeApi, progress: ProgressTask): Promise<PipeInfo[]> {
   const started = Date.now();
   let pipes = (await api.getPipes()).filter(isUserPipe);
   let deploying = pipes.filter(isDeploying);

@@ -125,16 +125,7 @@ export async function connectorUpload(ctx: CommandContext): Promise<UploadSummar
   return withNode(ctx, { allowNonDeveloper: ctx.options.force }, async (api) => {
     const summary = await uploadProjectDetailed(inExpanded(ctx, expandedDir), api);
     if (!ctx.options.skipAuth) {
-      await runAuthenticationStep({
-        connectorDir,
-        manifest,
-        api,
-        options: ctx.options,
-        log: ctx.log,
-        env: ctx.env,
-        prompt: ctx.prompt,
-        signal: ctx.signal,
-      });
+      await runAuthenticationStep(ctx, api, connectorDir, manifest);
     }
     return summary;
   });

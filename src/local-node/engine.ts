@@ -20,6 +20,7 @@ import { runUntilStable, type RunParams } from './runner.js';
 import { renderCsv } from './sinks/csv.js';
 import { renderXml } from './sinks/xml.js';
 import { sourceQueue } from './sources/index.js';
+import { inferEntityType } from './entity-types.js';
 import { EngineError } from './engine-error.js';
 import { NodeStore } from './store.js';
 
@@ -211,6 +212,7 @@ export class NodeEngine {
     const { errors } = this.validate(entities, this.store.getEnv());
     if (errors.length && !options.force) return errors;
     this.store.replaceConfig(entities);
+    this.store.dropSystemSecretsExcept(this.listSystems().map((s) => String(s._id)));
     this.rebuild();
     return errors;
   }
@@ -264,6 +266,29 @@ export class NodeEngine {
   deleteSecret(name: string): void {
     if (!this.store.deleteSecret(name)) throw new EngineError(404, `No secret named '${name}'`);
     this.rebuild();
+  }
+
+  getSystemSecretNames(system: string): string[] {
+    this.requireSystem(system);
+    return this.store.getSystemSecretNames(system);
+  }
+
+  putSystemSecrets(system: string, values: Record<string, string>, replace: boolean): void {
+    this.requireSystem(system);
+    for (const [k, v] of Object.entries(values)) {
+      if (typeof v !== 'string') throw new EngineError(400, `The secret '${k}' must be a string`);
+    }
+    this.store.putSystemSecrets(system, values, replace);
+  }
+
+  deleteSystemSecret(system: string, name: string): void {
+    this.requireSystem(system);
+    if (!this.store.deleteSystemSecret(system, name))
+      throw new EngineError(404, `The system '${system}' has no secret named '${name}'`);
+  }
+
+  private requireSystem(id: string): void {
+    if (!this.getSystem(id)) throw new EngineError(404, `No system with the id '${id}'`);
   }
 
   // --- pipes and systems --------------------------------------------------------------------------------------
@@ -441,6 +466,21 @@ export class NodeEngine {
       if (err instanceof EngineError) throw err;
       throw new EngineError(500, `Pipe '${id}' failed to compute its entities: ${describe(err)}`);
     }
+  }
+
+  /**
+   * The entity type inferred from the pipe's entities at `stage` (`/pipes/{id}/entity-types/{stage}`), when the
+   * pipe or the node metadata's global_defaults turn `infer_pipe_entity_types` on; `{}` otherwise, as on a
+   * developer node where inference is off by default.
+   */
+  pipeEntityTypes(id: string, stage: 'source' | 'sink'): JsonObject {
+    const def = this.def(id);
+    const defaults = this.metadata().global_defaults;
+    const own = def.effective.infer_pipe_entity_types;
+    const enabled =
+      typeof own === 'boolean' ? own : isJsonObject(defaults) && defaults.infer_pipe_entity_types === true;
+    if (!enabled) return {};
+    return inferEntityType(id, stage, this.pipeEntities(id, { stage }));
   }
 
   publish(

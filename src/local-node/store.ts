@@ -11,6 +11,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS config (id TEXT PRIMARY KEY, position INTEGER NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS env (name TEXT PRIMARY KEY, position INTEGER NOT NULL, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS system_secrets (system TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (system, name)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS datasets (id TEXT PRIMARY KEY, next_offset INTEGER NOT NULL, populated INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS versions (
   dataset TEXT NOT NULL, offset INTEGER NOT NULL, id TEXT NOT NULL, deleted INTEGER NOT NULL,
@@ -198,10 +200,48 @@ export class NodeStore {
     return this.db.prepare('DELETE FROM secrets WHERE name = ?').run(name).changes > 0;
   }
 
+  /** Names of a system's secrets (`/systems/{id}/secrets`), sorted. */
+  getSystemSecretNames(system: string): string[] {
+    const rows = this.db.prepare('SELECT name FROM system_secrets WHERE system = ? ORDER BY name').all(system) as {
+      name: string;
+    }[];
+    return rows.map((r) => r.name);
+  }
+
+  putSystemSecrets(system: string, values: Record<string, string>, replace: boolean): void {
+    this.transaction(() => {
+      if (replace) this.db.prepare('DELETE FROM system_secrets WHERE system = ?').run(system);
+      const insert = this.db.prepare('INSERT OR REPLACE INTO system_secrets (system, name, value) VALUES (?, ?, ?)');
+      for (const [name, value] of Object.entries(values)) insert.run(system, name, value);
+    });
+  }
+
+  deleteSystemSecret(system: string, name: string): boolean {
+    return this.db.prepare('DELETE FROM system_secrets WHERE system = ? AND name = ?').run(system, name).changes > 0;
+  }
+
+  /** System secrets die with their system. */
+  dropSystemSecretsExcept(systems: string[]): void {
+    const keep = new Set(systems);
+    const owners = this.db.prepare('SELECT DISTINCT system FROM system_secrets').all() as { system: string }[];
+    for (const { system } of owners) {
+      if (!keep.has(system)) this.db.prepare('DELETE FROM system_secrets WHERE system = ?').run(system);
+    }
+  }
+
   /** Wipe everything (node reset). */
   wipe(): void {
     this.transaction(() => {
-      for (const table of ['config', 'env', 'secrets', 'datasets', 'versions', 'latest', 'pipe_state']) {
+      for (const table of [
+        'config',
+        'env',
+        'secrets',
+        'system_secrets',
+        'datasets',
+        'versions',
+        'latest',
+        'pipe_state',
+      ]) {
         this.db.prepare(`DELETE FROM ${table}`).run();
       }
     });

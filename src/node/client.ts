@@ -353,6 +353,33 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
     async putSecrets(secrets) {
       await call({ method: 'PUT', path: '/secrets', body: jsonBody(secrets), contentType: JSON_TYPE, expect: 'none' });
     },
+
+    async getSystems() {
+      const list = await array({ method: 'GET', path: '/systems' });
+      return list.filter(isJsonObject);
+    },
+    async putSystemSecrets(systemId, secrets) {
+      await call({
+        method: 'PUT',
+        path: `/systems/${enc(systemId)}/secrets`,
+        query: [['encrypt', 'true']],
+        body: jsonBody(secrets),
+        contentType: JSON_TYPE,
+        expect: 'none',
+      });
+    },
+    getMetadata: () => object({ method: 'GET', path: '/metadata' }),
+    async putMetadata(metadata) {
+      await call({
+        method: 'PUT',
+        path: '/metadata',
+        body: jsonBody(metadata),
+        contentType: JSON_TYPE,
+        expect: 'none',
+      });
+    },
+    getPipeEntityTypes: (id, stage = 'sink') =>
+      object({ method: 'GET', path: `/pipes/${enc(id)}/entity-types/${stage}`, timeout: 'long' }),
   };
 }
 

@@ -79,4 +79,16 @@ export interface NodeApi {
 
   getSecrets(): Promise<string[]>;
   putSecrets(secrets: Record<string, string>): Promise<void>;
+
+  // Connector tooling (authenticate, update-schemas).
+  /** GET /systems: the node's systems (each with its `_id`). */
+  getSystems(): Promise<JsonObject[]>;
+  /** PUT /systems/{id}/secrets?encrypt=true: the system's secrets (names to values). */
+  putSystemSecrets(systemId: string, secrets: Record<string, string>): Promise<void>;
+  /** GET /metadata: `{"_id": "node", "config": {"original", "effective"}}`. */
+  getMetadata(): Promise<JsonObject>;
+  /** PUT /metadata with the metadata entity. */
+  putMetadata(metadata: JsonObject): Promise<void>;
+  /** GET /pipes/{id}/entity-types/{stage}: the JSON schema the node inferred for the pipe's entities. */
+  getPipeEntityTypes(id: string, stage?: 'sink' | 'source'): Promise<JsonObject>;
 }

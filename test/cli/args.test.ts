@@ -3,10 +3,10 @@ import { ArgError, parseArgs } from '../../src/cli/args.js';
 
 describe('parseArgs (commander over the option table)', () => {
   it('lists the options given once each, in order of first appearance, under their table names', () => {
-    const r = parseArgs(['-v', '--color', 'status', '--no-color', '--client_id', 'c', '-y', '-v', '--color']);
-    expect(r.given).toEqual(['verbose', 'color', 'no-color', 'client_id', 'yes']);
-    expect(r.options).toMatchObject({ verbose: 2, color: true, noColor: true, yes: true });
-    expect(r.options.ignoredGiven).toEqual(['client_id']);
+    const r = parseArgs(['-v', '--color', 'status', '--no-color', '--client_id', 'c', '-y', '-v', '--days', '3']);
+    expect(r.given).toEqual(['verbose', 'color', 'no-color', 'client_id', 'yes', 'days']);
+    expect(r.options).toMatchObject({ verbose: 2, color: true, noColor: true, yes: true, clientId: 'c' });
+    expect(r.options.ignoredGiven).toEqual(['days']);
     expect(r.words).toEqual(['status']);
   });
 

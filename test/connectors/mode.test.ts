@@ -3,12 +3,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { connectLocalNode } from '../../src/local-node/index.js';
+import { createLogger } from '../../src/log.js';
 import { runMain } from '../helpers/run-main.js';
 import { readTree, tempDir, writeTree } from '../helpers/tmp.js';
 
 const tpl = (value: unknown) => JSON.stringify(value, null, 2);
 
 /** A small REST connector the embedded node accepts. */
+const silentLogger = () => createLogger({ stream: { write: () => true }, verbosity: 0, color: false });
+
 function widgetConnector(manifestExtra: Record<string, unknown> = {}, root = tempDir('sesam-connector-')): string {
   return writeTree(root, {
     'manifest.json': {
@@ -199,21 +203,29 @@ describe('upload, download and status in a connector (embedded node)', () => {
     );
   });
 
-  it('the authentication step: none for no auth or api_key without .authconfig, a loud failure otherwise', async () => {
+  it("the authentication step: none for no auth or api_key without .authconfig, the manifest's flow otherwise", async () => {
     for (const manifest of [{}, { auth: 'api_key' }]) {
       const r = await runMain([...local, 'upload'], { cwd: widgetConnector(manifest) });
       expect(r.code, r.stderr).toBe(0);
     }
-    for (const [manifest, authconfig] of [
-      [{ auth: 'api_key' }, true],
-      [{ auth: 'oauth2', oauth2: {} }, false],
-      [{ auth: 'api_key', auth_variant: 'Tripletex' }, false],
+    const keyed = widgetConnector({ auth: 'api_key' });
+    writeTree(keyed, { '.authconfig': 'api_key=secret-key\n' });
+    const stored = await runMain([...local, 'upload'], { cwd: keyed });
+    expect(stored.code, stored.stderr).toBe(0);
+    expect(stored.stderr).toContain('Config uploaded successfully');
+    expect(stored.stderr).toContain('now go and do your development!');
+    expect(stored.stderr).not.toContain('secret-key');
+    const node = await connectLocalNode({ projectDir: keyed, log: silentLogger() });
+    expect(node.engine.getSystemSecretNames('xxxxxx')).toEqual(['api_key']);
+    await node.close();
+    for (const [manifest, message] of [
+      [{ auth: 'oauth2', oauth2: {} }, 'Missing client_id and/or client_secret.'],
+      [{ auth: 'api_key', auth_variant: 'Tripletex' }, 'Missing consumer_token and/or employee_token.'],
     ] as const) {
       const dir = widgetConnector(manifest);
-      if (authconfig) writeTree(dir, { '.authconfig': 'api_key=secret\n' });
       const r = await runMain([...local, 'upload'], { cwd: dir });
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain('authentication is not available in this build');
+      expect(r.stderr).toContain(message);
       expect(r.stderr).toContain('Config uploaded successfully');
       const skipped = await runMain([...local, 'upload', '-skip-auth'], { cwd: dir });
       expect(skipped.code, skipped.stderr).toBe(0);

@@ -84,4 +84,9 @@ export class FakeNode implements NodeApi {
   deleteDataset = () => this.unexpected('deleteDataset');
   getSecrets = () => this.unexpected('getSecrets');
   putSecrets = () => this.unexpected('putSecrets');
+  getSystems = () => this.unexpected('getSystems');
+  putSystemSecrets = () => this.unexpected('putSystemSecrets');
+  getMetadata = () => this.unexpected('getMetadata');
+  putMetadata = () => this.unexpected('putMetadata');
+  getPipeEntityTypes = () => this.unexpected('getPipeEntityTypes');
 }

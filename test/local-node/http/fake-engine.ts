@@ -95,6 +95,19 @@ export class FakeEngine implements EngineApi {
   deleteSecret(name: string): void {
     delete this.secrets[name];
   }
+  systemSecrets = new Map<string, Record<string, string>>();
+  getSystemSecretNames(system: string): string[] {
+    return Object.keys(this.systemSecrets.get(system) ?? {}).sort();
+  }
+  putSystemSecrets(system: string, values: Record<string, string>, replace: boolean): void {
+    this.systemSecrets.set(system, replace ? { ...values } : { ...this.systemSecrets.get(system), ...values });
+  }
+  deleteSystemSecret(system: string, name: string): void {
+    delete this.systemSecrets.get(system)?.[name];
+  }
+  pipeEntityTypes(): JsonObject {
+    return {};
+  }
 
   listPipes(): PipeInfo[] {
     return this.config.filter((e) => e.type === 'pipe').map((e) => this.pipeInfo(e));

@@ -313,10 +313,14 @@ describe('/api/env and /api/secrets', () => {
 
 describe('/api/metadata', () => {
   it('GET returns the stored metadata or an empty one; PUT replaces it', async () => {
-    expect((await call(handler, 'GET', '/api/metadata')).plain).toEqual({ _id: 'node', type: 'metadata' });
+    const empty = { _id: 'node', type: 'metadata' };
+    expect((await call(handler, 'GET', '/api/metadata')).plain).toEqual({
+      _id: 'node',
+      config: { original: empty, effective: empty },
+    });
     engine.config = [pipeA];
     const r = await call(handler, 'PUT', '/api/metadata', jsonBody({ namespaced_identifiers: true }));
-    expect(r.plain).toEqual(metadata);
+    expect(r.plain).toEqual({ _id: 'node', config: { original: metadata, effective: metadata } });
     expect(engine.config).toEqual([pipeA, metadata]);
     await call(handler, 'DELETE', '/api/metadata');
     expect(engine.config).toEqual([pipeA]);

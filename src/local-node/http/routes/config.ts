@@ -105,7 +105,7 @@ function decodeConfig(bytes: Uint8Array, type: string): JsonObject[] {
   return configEntities(parseJsonBody(text, 'the uploaded config'));
 }
 
-async function secretValues(ctx: RouteContext): Promise<Record<string, string>> {
+export async function secretValues(ctx: RouteContext): Promise<Record<string, string>> {
   const body = await readJsonObject(ctx.request, 'the secrets');
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) {

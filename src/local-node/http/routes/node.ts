@@ -18,18 +18,17 @@ export function nodeRoutes(router: Router, engine: EngineApi): void {
   router.add('GET', '/ping', () => probe(engine, { status: 'running' }));
   router.add('GET', '/health', () => probe(engine, { status: 'ok' }));
 
-  router.add('GET', '/metadata', () =>
-    jsonResponse(findComponent(engine, 'metadata', 'node') ?? { _id: 'node', type: 'metadata' }),
-  );
+  // A node answers with the metadata entity under `config` (connector tooling reads `config.effective`).
+  router.add('GET', '/metadata', () => jsonResponse(metadataEntity(engine)));
   router.add('PUT', '/metadata', async (ctx) => {
     const body = await readJsonObject(ctx.request, 'the node metadata');
     const metadata: JsonObject = { ...body, _id: 'node', type: 'metadata' };
     applyComponents(engine, [metadata], forceParam(ctx.query));
-    return jsonResponse(findComponent(engine, 'metadata', 'node') ?? metadata);
+    return jsonResponse(metadataEntity(engine));
   });
   router.add('DELETE', '/metadata', () => {
     removeComponent(engine, 'metadata', 'node');
-    return jsonResponse({ _id: 'node', type: 'metadata' });
+    return jsonResponse(metadataEntity(engine));
   });
 
   router.add('POST', '/jwt', async (ctx) => {
@@ -38,6 +37,11 @@ export function nodeRoutes(router: Router, engine: EngineApi): void {
     if (!email) throw badRequest("Log in with the form fields 'email' and 'password'.");
     return jsonResponse(localJwt(email));
   });
+}
+
+function metadataEntity(engine: EngineApi): JsonObject {
+  const stored = findComponent(engine, 'metadata', 'node') ?? { _id: 'node', type: 'metadata' };
+  return { _id: 'node', config: { original: stored, effective: stored } };
 }
 
 async function admin(ctx: RouteContext, engine: EngineApi): Promise<Response> {

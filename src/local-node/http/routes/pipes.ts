@@ -71,6 +71,12 @@ export function pipeRoutes(router: Router, engine: EngineApi): void {
     return jsonResponse(engine.pumpOperation(id, operation, params));
   });
 
+  router.add('GET', '/pipes/:id/entity-types/:stage', ({ params }) => {
+    pipeOr404(engine, params.id!);
+    const stage = params.stage;
+    if (stage !== 'source' && stage !== 'sink') throw notFound(`No entity types for the stage '${stage}'.`);
+    return jsonResponse(engine.pipeEntityTypes(params.id!, stage));
+  });
   router.add('GET', '/pipes/:id/entities', ({ params, query }) => {
     pipeOr404(engine, params.id!);
     const stage = stringParam(query, 'stage');

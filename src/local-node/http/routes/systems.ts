@@ -7,6 +7,7 @@ import { applyComponents, removeComponent } from '../config-edit.js';
 import type { EngineApi } from '../engine-api.js';
 import { badRequest, HttpError, jsonResponse, notFound } from '../responses.js';
 import type { Router } from '../router.js';
+import { secretValues } from './config.js';
 
 export function systemRoutes(router: Router, engine: EngineApi): void {
   router.add('GET', '/systems', () => jsonResponse(engine.listSystems()));
@@ -45,6 +46,20 @@ export function systemRoutes(router: Router, engine: EngineApi): void {
       forceParam(ctx.query),
     );
     return jsonResponse(systemOr404(engine, id));
+  });
+  // System secrets (connector `authenticate` writes them): write-only values, names listed; PUT replaces, POST adds.
+  router.add('GET', '/systems/:id/secrets', ({ params }) => jsonResponse(engine.getSystemSecretNames(params.id!)));
+  router.add('PUT', '/systems/:id/secrets', async (ctx) => {
+    engine.putSystemSecrets(ctx.params.id!, await secretValues(ctx), true);
+    return jsonResponse(engine.getSystemSecretNames(ctx.params.id!));
+  });
+  router.add('POST', '/systems/:id/secrets', async (ctx) => {
+    engine.putSystemSecrets(ctx.params.id!, await secretValues(ctx), false);
+    return jsonResponse(engine.getSystemSecretNames(ctx.params.id!));
+  });
+  router.add('DELETE', '/systems/:id/secrets/:key', ({ params }) => {
+    engine.deleteSystemSecret(params.id!, params.key!);
+    return jsonResponse(engine.getSystemSecretNames(params.id!));
   });
   router.add('GET', '/systems/:id/status', ({ params }) => {
     systemOr404(engine, params.id!);
