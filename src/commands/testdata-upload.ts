@@ -62,7 +62,7 @@ export async function uploadTestdata(
   const progress = log.progress('Test data upload');
 
   const pushOne = async (job: TestdataJob): Promise<void> => {
-    const text = readText(join(ctx.cwd, job.path));
+    const text = readText(join(ctx.cwd, job.path), job.path);
     const value = parseJsonText(text, job.path);
     if (value === null) return; // sesam-py skips a file holding null and counts it as uploaded
     if (!knownPipes.has(job.pipeId)) throw new SesamError('input', `Pipe '${job.pipeId}' doesn't exist on the node`);

@@ -9,7 +9,7 @@ import { validationErrorLines } from '../node/http-errors.js';
 import { isDeploying, isUserPipe } from '../node/pipes.js';
 import type { NodeApi, PipeInfo } from '../node/types.js';
 import { localConfigEntries } from '../workspace/config-zip.js';
-import { parseJsonText, readText, writeFileAtomic } from '../workspace/files.js';
+import { duplicateKeyWarning, parseJsonText, readText, writeFileAtomic } from '../workspace/files.js';
 import { readJinjaVars } from '../workspace/jinja.js';
 import { injectNodeMetadata } from '../workspace/node-metadata.js';
 import { isFile, NODE_METADATA_FILE, readProfileEnv, testdataFiles } from '../workspace/project.js';
@@ -63,13 +63,16 @@ export async function uploadProjectDetailed(ctx: CommandContext, api: NodeApi): 
   const { options, log } = ctx;
   const whitelist = whitelistOf(ctx);
   const env = readProfileEnv(root, options.profile);
+  const entries = localConfigEntries(root, { whitelist, jinjaVars: readJinjaVars(root) });
+  // sesam-py uploads the bytes unchecked; a broken file is caught here, before anything reaches the node.
+  for (const entry of entries)
+    parseJsonText(entry.text, entry.path, (d) => log.warn(duplicateKeyWarning(entry.path, d)));
 
   if (options.uploadDeleteSinkDatasets) await deleteSinkDatasets(ctx, api);
 
   mergeAdditionalParameters(ctx, env);
   await api.putEnv(env);
 
-  const entries = localConfigEntries(root, { whitelist, jinjaVars: readJinjaVars(root) });
   if (options.dump) {
     writeFileAtomic(join(root, 'sesam-config.zip'), createZip(entries.map((e) => ({ path: e.path, data: e.text }))));
     log.info("Dumped local config to 'sesam-config.zip'");
