@@ -632,6 +632,22 @@ export const OPTIONS: OptionSpec[] = [
     help: 'connectors only',
   },
   { name: 'share', type: 'flag', group: 'ignored', ignored: connectorOnly, help: 'connectors only' },
+  // serve: trust (server-input)
+  {
+    name: 'token',
+    type: 'string',
+    metavar: 'TOKEN',
+    group: 'serve',
+    help: 'serve: require this bearer token from every client (default: env SESAM_SERVE_TOKEN); clients pass it as --jwt',
+  },
+  {
+    name: 'max-body-mb',
+    type: 'int',
+    metavar: 'N',
+    default: 128,
+    group: 'serve',
+    help: 'serve: answer 413 to request bodies above N MiB',
+  },
 ];
 
 /** Parsed options, camelCased from the table (`whitelist-file` -> `whitelistFile`). */
@@ -696,6 +712,8 @@ export interface Options {
   host: string;
   data?: string;
   memory: boolean;
+  token?: string;
+  maxBodyMb: number;
   source?: string;
   batch?: string;
   /** Ignored compatibility options that were given, by name, for the -v note. */

@@ -81,7 +81,10 @@ describe('receivers', () => {
   });
 
   it('keeps big integers exact', async () => {
-    await call(handler, 'POST', '/api/receivers/recv/entities', { body: '[{"_id": "1", "n": 98765432109876543210}]' });
+    await call(handler, 'POST', '/api/receivers/recv/entities', {
+      body: '[{"_id": "1", "n": 98765432109876543210}]',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(engine.received[0]!.entities[0]!.n).toBe(98765432109876543210n);
   });
 
