@@ -1,6 +1,6 @@
 // Faults of "Trust" (issue 10), as a user meets them: project files that are not what they seem (bytes that are
 // not UTF-8, repeated keys, broken JSON), and the embedded node as a server facing hostile requests.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { hostname } from 'node:os';
@@ -181,6 +181,10 @@ function send(
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
+// sesam-py speaks HTTP through the Python `requests` library: when it is installed, drive the node with it.
+const REQUESTS_CLIENT = join(import.meta.dirname, '..', 'local-node', 'http', 'fixtures', 'requests-client.py');
+const hasPythonRequests = spawnSync('python3', ['-c', 'import requests'], { stdio: 'ignore' }).status === 0;
+
 describe.skipIf(!hasBuild)('sesam serve facing hostile requests (needs npm run build)', () => {
   it('refuses a Host name a web page could rebind to us, and answers IP addresses and localhost', async () => {
     const { port } = await serve(['--memory'], tempDir());
@@ -294,6 +298,7 @@ describe.skipIf(!hasBuild)('sesam serve facing hostile requests (needs npm run b
     const total = 200 * 1024 * 1024;
     const chunk = Buffer.alloc(1024 * 1024, 0x20);
     let sent = 0;
+    let answered = false;
     const answer = await new Promise<Answer>((resolve, reject) => {
       const req = httpRequest(
         {
@@ -305,6 +310,7 @@ describe.skipIf(!hasBuild)('sesam serve facing hostile requests (needs npm run b
           agent: false,
         },
         (res) => {
+          answered = true;
           let text = '';
           res.on('data', (d: Buffer) => (text += d.toString()));
           // The server closes the connection after answering: the answer may end with a reset, not an 'end'.
@@ -313,6 +319,10 @@ describe.skipIf(!hasBuild)('sesam serve facing hostile requests (needs npm run b
       );
       // Once the server has answered and closed, writes fail: that is the point.
       req.on('error', (err) => (sent < total ? undefined : reject(err)));
+      // A connection closed before any answer must fail the test, not hang it.
+      req.on('close', () => {
+        if (!answered) resolve({ status: 0, text: 'connection closed without an answer' });
+      });
       const pump = () => {
         while (sent < total && !req.destroyed) {
           sent += chunk.length;
@@ -370,4 +380,20 @@ describe.skipIf(!hasBuild)('sesam serve facing hostile requests (needs npm run b
     });
     expect(server.stderr).toContain(`The node listens on http://0.0.0.0:${server.port} without authentication`);
   });
+
+  it.skipIf(!hasPythonRequests)(
+    "sesam-py's requests calls (JSON, multipart zip, forms, bare POSTs) pass the guard with a token",
+    async () => {
+      const token = 'eyJhbGciOiJub25lIn0.e30.cHl0aG9uLXRva2Vu';
+      const { url } = await serve(['--memory', '--token', token], tempDir());
+      const output = await new Promise<string>((resolve, reject) =>
+        execFile('python3', [REQUESTS_CLIENT, `${url}/api`, token], (err, stdout, stderr) =>
+          err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+        ),
+      );
+      const lines = output.trim().split('\n');
+      expect(lines).toHaveLength(8);
+      for (const line of lines) expect(line).toMatch(/ 200$/);
+    },
+  );
 });

@@ -64,26 +64,9 @@ class BodyTooLarge extends HttpError {
   }
 }
 
-function tooLarge(limit: number): BodyTooLarge {
+/** The 413 error a body stream fails with once it passes the limit. */
+export function tooLarge(limit: number): BodyTooLarge {
   return new BodyTooLarge(limit);
-}
-
-/** The body passed through with a byte count: past the limit the stream fails with a 413 HttpError. */
-export function limitBody(body: ReadableStream<Uint8Array>, maxBytes: number): ReadableStream<Uint8Array> {
-  let seen = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > maxBytes) controller.error(tooLarge(maxBytes));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-}
-
-export function isBodyTooLarge(err: unknown): boolean {
-  return err instanceof BodyTooLarge;
 }
 
 function sameOrigin(origin: string, host: string | null): boolean {

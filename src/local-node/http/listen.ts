@@ -2,10 +2,9 @@
 // back out. Bodies stream both ways and stay binary. Every request passes the guard first (guard.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { inputError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { DEFAULT_MAX_BODY_BYTES, type GuardOptions, limitBody, refuseRequest } from './guard.js';
+import { DEFAULT_MAX_BODY_BYTES, type GuardOptions, refuseRequest, tooLarge } from './guard.js';
 import type { NodeHandler } from './handler.js';
 
 export interface RunningServer {
@@ -84,10 +83,50 @@ function toRequest(req: IncomingMessage, method: string, maxBodyBytes: number): 
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
   if (hasBody) {
-    init.body = limitBody(Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>, maxBodyBytes);
+    init.body = bodyStream(req, maxBodyBytes);
     init.duplex = 'half'; // required by fetch's Request for a streamed body
   }
   return new Request(url, init);
+}
+
+/**
+ * The request body as a Web stream that fails with a 413 once it passes maxBytes. Reading stops there (the socket
+ * is paused, not destroyed, so the 413 still goes out; serveRequest then closes the connection).
+ */
+function bodyStream(req: IncomingMessage, maxBytes: number): ReadableStream<Uint8Array> {
+  let seen = 0;
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        if (done) return;
+        seen += chunk.length;
+        if (seen > maxBytes) {
+          done = true;
+          req.pause();
+          controller.error(tooLarge(maxBytes));
+          return;
+        }
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause(); // backpressure: wait for pull()
+      });
+      req.on('end', () => {
+        if (!done) controller.close();
+        done = true;
+      });
+      req.on('error', (err) => {
+        if (!done) controller.error(err);
+        done = true;
+      });
+    },
+    pull() {
+      if (!done) req.resume();
+    },
+    cancel() {
+      done = true;
+      req.pause();
+    },
+  });
 }
 
 function closeServer(server: Server): Promise<void> {
