@@ -644,7 +644,7 @@ export const OPTIONS: OptionSpec[] = [
     name: 'max-body-mb',
     type: 'int',
     metavar: 'N',
-    default: 128,
+    default: 64,
     group: 'serve',
     help: 'serve: answer 413 to request bodies above N MiB',
   },
