@@ -396,4 +396,14 @@ describe.skipIf(!hasBuild)('sesam serve facing hostile requests (needs npm run b
       for (const line of lines) expect(line).toMatch(/ 200$/);
     },
   );
+
+  it('keeps integer-like keys of received entities in their order in the dataset', async () => {
+    const { port } = await serve(['--memory'], tempDir());
+    const config = '[{"_id": "a", "type": "pipe", "source": {"type": "http_endpoint"}}]';
+    expect((await send(port, 'PUT', '/api/config', JSON_TYPE, config)).status).toBe(200);
+    const entities = '[{"_id": "x", "b": 1, "15": 2, "2": 3}]';
+    expect((await send(port, 'POST', '/api/receivers/a/entities', JSON_TYPE, entities)).status).toBe(200);
+    const text = (await send(port, 'GET', '/api/datasets/a/entities')).text;
+    expect(text).toContain('{"_id": "x", "b": 1, "15": 2, "2": 3, ');
+  });
 });
