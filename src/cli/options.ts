@@ -678,6 +678,22 @@ export const OPTIONS = [
     group: 'connector',
     help: 'the loopback port of the OAuth2 redirect (http://localhost:PORT/login_callback), as registered with the service',
   },
+  // serve: trust (server-input)
+  {
+    name: 'token',
+    type: 'string',
+    metavar: 'TOKEN',
+    group: 'serve',
+    help: 'serve: require this bearer token from every client (default: env SESAM_SERVE_TOKEN); clients pass it as --jwt',
+  },
+  {
+    name: 'max-body-mb',
+    type: 'int',
+    metavar: 'N',
+    default: 64,
+    group: 'serve',
+    help: 'serve: answer 413 to request bodies above N MiB',
+  },
 ] as const satisfies readonly OptionSpec[];
 
 /** The table as plain specs, for code that walks it (parser, help). */

@@ -2,9 +2,8 @@
 // `--node local`), then sesam-py's developer-mode gate. Every online command starts here.
 import { resolveSettings, nodeLabel, type Settings } from '../config/settings.js';
 import { nodeError } from '../errors.js';
-import { createNodeApi } from '../node/client.js';
+import { createNodeApi, insecureFetch } from '../node/client.js';
 import { registerUserInteraction } from '../node/analytics.js';
-import { insecureFetch } from '../node/insecure-fetch.js';
 import type { NodeApi } from '../node/types.js';
 import type { CommandContext } from './context.js';
 import { clientTuning } from './timing.js';

@@ -6,7 +6,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { inputError, usageError } from '../errors.js';
 import { formatExpected } from '../format/expected.js';
 import { formatJson } from '../format/portal.js';
-import { applyFileChanges, parseJsonText } from '../workspace/files.js';
+import { applyFileChanges, decodeText, duplicateKeyWarning, parseJsonText } from '../workspace/files.js';
 import { isFile, listFiles } from '../workspace/project.js';
 import type { CommandContext } from './context.js';
 
@@ -40,8 +40,8 @@ export async function format(ctx: CommandContext): Promise<number> {
   for (const target of targets) {
     const full = resolve(root, target.path);
     const before = readBytes(full, target.path);
-    const text = stripBom(before.toString('utf8'));
-    const value = parseJsonText(text, target.path);
+    const text = decodeText(before, target.path);
+    const value = parseJsonText(text, target.path, (d) => ctx.log.warn(duplicateKeyWarning(target.path, d)));
     const after = target.style === 'expected' ? formatExpected(value, expectedOptions) : formatJson(value);
     if (Buffer.compare(before, Buffer.from(after, 'utf8')) !== 0) {
       changes.set(relative(base, full), after);
@@ -105,10 +105,6 @@ function readBytes(full: string, display: string): Buffer {
   } catch (err) {
     throw inputError(`Cannot read ${display}`, { reason: (err as Error).message, file: display, cause: err });
   }
-}
-
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** A short note on what changed, for -v. */

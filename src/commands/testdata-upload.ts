@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describeError, isSesamError, SesamError } from '../errors.js';
 import { stringifyJson } from '../format/json.js';
 import type { NodeApi } from '../node/types.js';
-import { parseJsonText, readText } from '../workspace/files.js';
+import { duplicateKeyWarning, parseJsonText, readText } from '../workspace/files.js';
 import type { CommandContext } from './context.js';
 import { progressOf } from '../progress.js';
 import { pollTiming, sleep } from './timing.js';
@@ -63,8 +63,8 @@ export async function uploadTestdata(
   const progress = progressOf(ctx).start('Uploading test data', total);
 
   const pushOne = async (job: TestdataJob): Promise<void> => {
-    const text = readText(join(ctx.cwd, job.path));
-    const value = parseJsonText(text, job.path);
+    const text = readText(join(ctx.cwd, job.path), job.path);
+    const value = parseJsonText(text, job.path, (d) => log.warn(duplicateKeyWarning(job.path, d)));
     if (value === null) return; // sesam-py skips a file holding null and counts it as uploaded
     if (!knownPipes.has(job.pipeId)) throw new SesamError('input', `Pipe '${job.pipeId}' doesn't exist on the node`);
     // --do-float-as-decimal sends the numbers as written; otherwise as Python re-serialises them (float repr).

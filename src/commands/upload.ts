@@ -10,7 +10,7 @@ import { validationErrorLines } from '../node/http-errors.js';
 import { isDeploying, isUserPipe } from '../node/pipes.js';
 import type { NodeApi, PipeInfo } from '../node/types.js';
 import { localConfigEntries } from '../workspace/config-zip.js';
-import { parseJsonText, readText, writeFileAtomic } from '../workspace/files.js';
+import { duplicateKeyWarning, parseJsonText, readText, writeFileAtomic } from '../workspace/files.js';
 import { readJinjaVars } from '../workspace/jinja.js';
 import { injectNodeMetadata } from '../workspace/node-metadata.js';
 import { isFile, NODE_METADATA_FILE, readProfileEnv, testdataFiles } from '../workspace/project.js';
@@ -66,13 +66,15 @@ export async function uploadProjectDetailed(ctx: CommandContext, api: NodeApi): 
   const { options, log } = ctx;
   const whitelist = whitelistOf(ctx);
   const env = readProfileEnv(root, options.profile);
+  // sesam-py uploads the bytes unchecked; a broken file is caught here, before anything reaches the node.
+  const entries = checkedConfigEntries(ctx);
 
   if (options.uploadDeleteSinkDatasets) await deleteSinkDatasets(ctx, api);
 
   mergeAdditionalParameters(ctx, env);
   await api.putEnv(env);
 
-  const { pipes, systems, nodePipes } = await uploadConfig(ctx, api);
+  const { pipes, systems, nodePipes } = await uploadConfig(ctx, api, entries);
   log.info('Config uploaded successfully');
 
   const summary: UploadSummary = { pipes, systems, testdataPushed: false };
@@ -121,15 +123,22 @@ function mergeAdditionalParameters(ctx: CommandContext, env: JsonObject): void {
   }
 }
 
+/** The config files taking part in an upload, each parsed (an input error names a broken one; duplicate keys warn). */
+function checkedConfigEntries(ctx: CommandContext): ReturnType<typeof localConfigEntries> {
+  const entries = localConfigEntries(ctx.cwd, { whitelist: whitelistOf(ctx), jinjaVars: readJinjaVars(ctx.cwd) });
+  for (const entry of entries)
+    parseJsonText(entry.text, entry.path, (d) => ctx.log.warn(duplicateKeyWarning(entry.path, d)));
+  return entries;
+}
+
 /** PUT /config (the whole local config, node metadata injected) and wait for the deploy; no env, no test data. */
 export async function uploadConfig(
   ctx: CommandContext,
   api: NodeApi,
+  entries = checkedConfigEntries(ctx),
 ): Promise<{ pipes: number; systems: number; nodePipes: PipeInfo[] }> {
   const root = ctx.cwd;
   const { options, log } = ctx;
-  const whitelist = whitelistOf(ctx);
-  const entries = localConfigEntries(root, { whitelist, jinjaVars: readJinjaVars(root) });
   if (options.dump) {
     writeFileAtomic(join(root, 'sesam-config.zip'), createZip(entries.map((e) => ({ path: e.path, data: e.text }))));
     log.info("Dumped local config to 'sesam-config.zip'");

@@ -6,6 +6,9 @@
 //   float    -> JsonFloat (always, even when integral: 1.0 stays 1.0)
 //   string, boolean, null, arrays and plain objects as usual.
 // Objects are plain objects; duplicate keys keep the first position and the last value, as in Python.
+// Key order is data (sesam-py keeps it), but a JS object lists integer-like keys ("2", "15") first, in numeric
+// order. So an object that has such a key carries its real order under a hidden symbol (see KEY_ORDER), and
+// every writer asks objectKeys() for the order instead of Object.keys(). Objects without such keys need nothing.
 
 export class JsonFloat {
   constructor(readonly value: number) {}
@@ -17,6 +20,62 @@ export class JsonFloat {
 export type JsonValue = null | boolean | number | bigint | JsonFloat | string | JsonValue[] | JsonObject;
 export interface JsonObject {
   [key: string]: JsonValue;
+}
+
+/** The insertion order of an object's keys, kept only where it differs from Object.keys (integer-like keys). */
+const KEY_ORDER = Symbol('sesam.keyOrder');
+
+type Ordered = JsonObject & { [KEY_ORDER]?: string[] };
+
+/** A key that JS orders before all others (an array index: "0", "15", not "015" or "-1"). */
+export function isIndexLikeKey(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (!(c >= 48 && c <= 57) || (c === 48 && key.length > 1) || key.length > 10) return false;
+  return /^\d+$/.test(key) && Number(key) < 4294967295;
+}
+
+/**
+ * An object's keys in their real order: the order they were parsed or set in (see setKeyOrder), with keys added
+ * later appended and deleted ones left out. Use it instead of Object.keys wherever the order reaches a user.
+ */
+export function objectKeys(obj: JsonObject): string[] {
+  const order = (obj as Ordered)[KEY_ORDER];
+  const keys = Object.keys(obj);
+  if (order === undefined) return keys;
+  if (order.length === keys.length && order.every((k) => Object.hasOwn(obj, k))) return order;
+  const listed = new Set(order);
+  return [...order.filter((k) => Object.hasOwn(obj, k)), ...keys.filter((k) => !listed.has(k))];
+}
+
+/** [key, value] pairs in objectKeys order. */
+export function objectEntries(obj: JsonObject): [string, JsonValue][] {
+  return objectKeys(obj).map((k) => [k, obj[k]!]);
+}
+
+/** Record `keys` (the object's own keys) as its order, when JS would list them differently. Returns obj. */
+export function setKeyOrder<T extends JsonObject>(obj: T, keys: string[]): T {
+  if (keys.some(isIndexLikeKey)) {
+    Object.defineProperty(obj, KEY_ORDER, { value: keys, enumerable: false, writable: true, configurable: true });
+  }
+  return obj;
+}
+
+/** A new object with the given entries in this order (duplicates: first position, last value). */
+export function orderedObject(entries: Iterable<readonly [string, JsonValue]>): JsonObject {
+  const out: JsonObject = {};
+  const keys: string[] = [];
+  for (const [key, value] of entries) {
+    if (!Object.hasOwn(out, key)) keys.push(key);
+    setOwn(out, key, value);
+  }
+  return setKeyOrder(out, keys);
+}
+
+/** out[key] = value, with '__proto__' as an own property rather than the prototype. */
+export function setOwn(out: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 export class JsonSyntaxError extends Error {
@@ -46,9 +105,23 @@ export function stripBom(text: string): string {
   return text.startsWith(BOM) ? text.slice(1) : text;
 }
 
+export interface DuplicateKey {
+  key: string;
+  /** 1-based position of the repeated key's opening quote. */
+  line: number;
+  column: number;
+}
+
+export interface ParseOptions {
+  /** Called for each key that repeats an earlier key of the same object (the later value wins, as in Python). */
+  onDuplicateKey?: (duplicate: DuplicateKey) => void;
+}
+
 /** Parse JSON text losslessly (Python json.loads semantics, including NaN/Infinity). A leading BOM is accepted. */
-export function parseJson(text: string): JsonValue {
+export function parseJson(text: string, options: ParseOptions = {}): JsonValue {
   const parser = new Parser(stripBom(text));
+  const report = options.onDuplicateKey;
+  if (report) parser.onDuplicateKey = (key, at) => report({ key, ...parser.position(at) });
   parser.ws();
   const value = parser.value();
   parser.ws();
@@ -78,7 +151,9 @@ class Parser {
     this.cacheMask = slots - 1;
   }
 
-  fail(reason: string, at = this.pos): never {
+  onDuplicateKey?: (key: string, at: number) => void;
+
+  position(at: number): { line: number; column: number } {
     let line = 1;
     let lineStart = 0;
     for (let i = 0; i < at; i++) {
@@ -87,7 +162,12 @@ class Parser {
         lineStart = i + 1;
       }
     }
-    throw new JsonSyntaxError(reason, line, at - lineStart + 1, at);
+    return { line, column: at - lineStart + 1 };
+  }
+
+  fail(reason: string, at = this.pos): never {
+    const { line, column } = this.position(at);
+    throw new JsonSyntaxError(reason, line, column, at);
   }
 
   ws(): void {
@@ -288,6 +368,9 @@ class Parser {
   object(): JsonObject {
     this.pos++;
     const out: JsonObject = {};
+    // Only objects with an integer-like key need their order written down (Object.keys is right for the rest):
+    // the list starts at the first such key, from the keys so far, which Object.keys still has in order.
+    let order: string[] | undefined;
     this.ws();
     if (this.text.charCodeAt(this.pos) === 125) {
       this.pos++;
@@ -296,15 +379,20 @@ class Parser {
     for (;;) {
       this.ws();
       if (this.text.charCodeAt(this.pos) !== 34) this.fail('Expecting property name enclosed in double quotes');
+      const keyAt = this.pos;
       const key = this.string();
       this.ws();
       if (this.text.charCodeAt(this.pos) !== 58) this.fail("Expecting ':' delimiter");
       this.pos++;
       this.ws();
       const value = this.value();
-      if (key === '__proto__')
-        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      else out[key] = value;
+      // Object.hasOwn only where it matters: plain objects without duplicates are the hot path of big exports.
+      const check = order !== undefined || this.onDuplicateKey !== undefined || isIndexLikeKey(key);
+      const seen = check && Object.hasOwn(out, key);
+      if (seen) this.onDuplicateKey?.(key, keyAt);
+      else if (order !== undefined) order.push(key);
+      else if (isIndexLikeKey(key)) order = [...Object.keys(out), key];
+      setOwn(out, key, value);
       this.ws();
       const c = this.text.charCodeAt(this.pos);
       if (c === 44) {
@@ -313,7 +401,7 @@ class Parser {
       }
       if (c === 125) {
         this.pos++;
-        return out;
+        return order === undefined ? out : setKeyOrder(out, order);
       }
       this.fail("Expecting ',' delimiter");
     }
@@ -387,12 +475,11 @@ export function stringifyJson(value: JsonValue, options: StringifyOptions = {}):
       if (indent !== undefined) parts.push(`\n${indent.repeat(level)}`);
       parts.push(']');
     } else {
-      const keys = Object.keys(v);
+      const keys = sortKeys ? Object.keys(v).sort(compareCodePoints) : objectKeys(v);
       if (keys.length === 0) {
         parts.push('{}');
         return;
       }
-      if (sortKeys) keys.sort(compareCodePoints);
       parts.push('{');
       const inner = indent === undefined ? '' : `\n${indent.repeat(level + 1)}`;
       for (let i = 0; i < keys.length; i++) {

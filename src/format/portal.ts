@@ -3,7 +3,7 @@
 //   1. order keys by a conventional weight (`_id`, `type`, `name`, ... first; other keys by code point;
 //      internal `_x` keys, `$audit` and `$principals-from-user` last);
 //   2. dump compactly, then re-layout character by character with its small state machine.
-import { compareCodePoints, isJsonObject, stringifyJson, type JsonObject, type JsonValue } from './json.js';
+import { compareCodePoints, isJsonObject, orderedObject, stringifyJson, type JsonValue } from './json.js';
 
 /** Keys that come first, in this order (pipes, sources/sinks, hops, DTL). */
 const LEADING_KEYS = [
@@ -43,15 +43,8 @@ export function portalOrder(value: JsonValue): JsonValue {
   if (!isJsonObject(value)) return value;
   const weighted = Object.keys(value).map((key) => ({ key, weight: keyWeight(key) }));
   weighted.sort((a, b) => compareCodePoints(a.weight, b.weight));
-  const out: JsonObject = {};
-  for (const { key } of weighted) {
-    const child = portalOrder(value[key]!);
-    // '__proto__' must become an own property, not the prototype.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
-    else out[key] = child;
-  }
-  return out;
+  // orderedObject keeps this order even for integer-like keys ("15" before "2"), which JS would move first.
+  return orderedObject(weighted.map(({ key }) => [key, portalOrder(value[key]!)]));
 }
 
 const DICT = 0;

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { readJsonFile } from '../workspace/files.js';
 import { createNodeApi } from '../node/client.js';
 import type { NodeApi } from '../node/types.js';
+import { acquireDataLock } from './data-lock.js';
 import { NodeEngine } from './engine.js';
 import { createNodeHandler } from './http/handler.js';
 
@@ -53,7 +54,16 @@ function readLocalSecrets(path: string): Record<string, string> {
 export async function openLocalNode(options: LocalNodeOptions): Promise<LocalNode> {
   const secrets =
     options.secretsFile && existsSync(options.secretsFile) ? readLocalSecrets(options.secretsFile) : undefined;
-  const engine = NodeEngine.open({ dir: options.memory ? undefined : options.dir, memory: options.memory });
+  const dir = options.memory ? undefined : options.dir;
+  // One process per data folder (sesam serve and --node local alike); see data-lock.ts.
+  const lock = dir !== undefined ? acquireDataLock(dir) : undefined;
+  let engine: NodeEngine;
+  try {
+    engine = NodeEngine.open({ dir, memory: options.memory });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   if (secrets) engine.putSecrets(secrets, false);
   const handle = createNodeHandler(engine, { log: options.log });
   let closed = false;
@@ -63,7 +73,11 @@ export async function openLocalNode(options: LocalNodeOptions): Promise<LocalNod
     async close() {
       if (closed) return;
       closed = true;
-      engine.close();
+      try {
+        engine.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

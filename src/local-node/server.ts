@@ -15,6 +15,10 @@ export interface ServerOptions {
   secretsFile?: string;
   /** Requests are logged at -v (debug). */
   log?: Logger;
+  /** Bearer token every request must carry (guard.ts); undefined: none. */
+  token?: string;
+  /** Largest request body in bytes (default DEFAULT_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -27,7 +31,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     const server = await listen(node.fetch, options);
     return {
-      url: server.url,
+      ...server,
       async close() {
         await server.close();
         await node.close();

@@ -4,7 +4,15 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseJson, stringifyJson, isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
+import {
+  isJsonObject,
+  objectKeys,
+  parseJson,
+  setKeyOrder,
+  stringifyJson,
+  type JsonObject,
+  type JsonValue,
+} from '../format/json.js';
 import { entityHash } from './entity-hash.js';
 
 const SCHEMA = `
@@ -74,11 +82,14 @@ function toEntity(row: VersionRow): JsonObject {
 /** Root `_` fields other than `_id` are dropped when writing to a dataset; nested ones stay. */
 function storedBody(entity: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const key of Object.keys(entity)) {
+  const keys: string[] = [];
+  // objectKeys/setKeyOrder: integer-like keys ("15", "2") keep their place (see format/json.ts).
+  for (const key of objectKeys(entity)) {
     if (key.startsWith('_') && key !== '_id') continue;
     out[key] = entity[key]!;
+    keys.push(key);
   }
-  return out;
+  return setKeyOrder(out, keys);
 }
 
 export class NodeStore {

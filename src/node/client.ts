@@ -1,6 +1,7 @@
 // The Sesam API client: the only module that speaks HTTP to a node. It adds auth and Accept headers, encodes ids,
 // bounds every call with a timeout, retries what is safe to retry, parses bodies losslessly and turns every
 // failure into a SesamError of kind 'node' with a message a person can act on.
+import { Agent, fetch as undiciFetch } from 'undici';
 import { isJsonObject, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import type { Logger } from '../log.js';
 import {
@@ -53,6 +54,29 @@ interface CallSpec {
   /** Custom handling of a failed response before the generic mapping (e.g. config validation errors). */
   onError?: (status: number, body: string) => Error | undefined;
 }
+
+let insecureAgent: Agent | undefined;
+
+/**
+ * fetch without TLS certificate checks, for --skip-tls-verification (sesam-py's `verify=False`): undici's own
+ * fetch with an Agent that does not verify. (Node's global fetch bundles another undici, whose dispatcher
+ * interface an npm undici Agent does not reliably fit.)
+ */
+export const insecureFetch: typeof fetch = async (input, init) => {
+  insecureAgent ??= new Agent({ connect: { rejectUnauthorized: false } });
+  // undici's fetch does not know the global Request and FormData classes: let a global Request serialise the
+  // body (a FormData gets its multipart boundary) and pass the bytes, so the request has a Content-Length.
+  const request = new Request(input, init);
+  const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+  const response = await undiciFetch(request.url, {
+    method: request.method,
+    headers: [...request.headers],
+    body,
+    signal: init?.signal ?? undefined,
+    dispatcher: insecureAgent,
+  });
+  return response as unknown as Response;
+};
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_LONG_TIMEOUT_MS = 600_000;

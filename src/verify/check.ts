@@ -2,7 +2,7 @@
 import { inputError } from '../errors.js';
 import type { JsonValue } from '../format/json.js';
 import { unifiedDiff } from '../format/unified-diff.js';
-import { parseJsonText } from '../workspace/files.js';
+import { decodeText as decodeProjectText, parseJsonText } from '../workspace/files.js';
 import { compareEntities } from './compare.js';
 import { summarizeDiff } from './report.js';
 import type { SpecDiff, SpecStatus } from './result.js';
@@ -21,7 +21,7 @@ function verdict(diff: SpecDiff | undefined): Verdict {
 
 /** The expected entities of a json/excel spec; invalid JSON or a non-list is an input error naming the file. */
 export function parseExpectedEntities(spec: TestSpec, bytes: Uint8Array): JsonValue[] {
-  const value = parseJsonText(new TextDecoder().decode(bytes), spec.file);
+  const value = parseJsonText(decodeProjectText(bytes, spec.file), spec.file);
   if (!Array.isArray(value)) {
     throw inputError(`Expected file ${spec.file} must hold a JSON list of entities`, {
       file: spec.file,

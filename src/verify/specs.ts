@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
 import { isJsonObject, JsonFloat, type JsonValue } from '../format/json.js';
-import { parseJsonText } from '../workspace/files.js';
+import { decodeText, parseJsonText } from '../workspace/files.js';
 import type { PipeStage } from '../node/types.js';
 
 /** Where the files of `expected/` come from: the work tree, or a git revision. */
@@ -70,7 +70,7 @@ export function parseTestSpec(specName: string, files: ExpectedFiles): TestSpec 
   const specFile = files.describe(specName);
   const bytes = files.read(specName);
   if (bytes === undefined) throw inputError(`Test spec not found: ${specFile}`, { file: specFile });
-  const value = parseJsonText(new TextDecoder().decode(bytes), specFile);
+  const value = parseJsonText(decodeText(bytes, specFile), specFile);
   if (!isJsonObject(value)) {
     throw inputError(`Test spec '${specFile}' not in correct json format`, {
       reason: 'a test spec must be a JSON object',

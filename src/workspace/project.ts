@@ -29,7 +29,7 @@ export function configFiles(root: string, whitelist?: Whitelist): ConfigFile[] {
   if (isFile(join(root, NODE_METADATA_FILE))) paths.push(NODE_METADATA_FILE);
   return paths
     .filter((path) => !whitelist || whitelist.allowsFile(path))
-    .map((path) => ({ path, text: readText(join(root, path)) }));
+    .map((path) => ({ path, text: readText(join(root, path), path) }));
 }
 
 /** `<root>/<profile>-env.json`; the profile may contain '/' (`-profile profiles/prod`). */

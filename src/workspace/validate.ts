@@ -1,7 +1,14 @@
 // Offline project checks (`sesam validate`): every JSON file parses, configs are well-formed, ids are unique and
 // every dataset, system and $ENV reference resolves. sesam-py's validate only checks connector projects; this one
 // checks any project, so problems surface before an upload to a node.
-import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
+import {
+  type DuplicateKey,
+  isJsonObject,
+  JsonSyntaxError,
+  stringifyJson,
+  type JsonObject,
+  type JsonValue,
+} from '../format/json.js';
 import { isSesamError } from '../errors.js';
 import { join } from 'node:path';
 import { parseJsonText, readText } from './files.js';
@@ -48,11 +55,14 @@ export function validateProject(root: string, options: { profile: string }): Val
     filesChecked++;
     let text: string;
     try {
-      text = readText(join(root, file));
-      return { text, value: parseJsonText(text, file) };
+      text = readText(join(root, file), file);
+      const duplicate = (d: DuplicateKey) =>
+        warn(file, `Duplicate key '${d.key}' (the last value is used)`, { line: d.line, column: d.column });
+      return { text, value: parseJsonText(text, file, duplicate) };
     } catch (err) {
       if (!isSesamError(err)) throw err;
-      error(file, err.line !== undefined ? `Invalid JSON: ${err.reason ?? err.message}` : err.message, {
+      const what = err.cause instanceof JsonSyntaxError ? 'Invalid JSON' : 'Not UTF-8 text';
+      error(file, err.line !== undefined ? `${what}: ${err.reason ?? err.message}` : err.message, {
         line: err.line,
         column: err.column,
       });

@@ -1,11 +1,37 @@
 // Reading request bodies and query parameters. Every failure is a 400 that says what was wrong, because the
-// caller is usually a script or the CLI, which shows the message to a person.
+// caller is usually a script or the CLI, which shows the message to a person. A body must say what it is: JSON
+// bodies need a JSON Content-Type, forms a form type, so a web page's text/plain POST reaches nothing (415).
 import { isJsonObject, JsonSyntaxError, parseJson, type JsonObject, type JsonValue } from '../../format/json.js';
-import { multipartBoundary, parseMultipart, type FormPart } from './multipart.js';
-import { badRequest } from './responses.js';
+import { badRequest, HttpError } from './responses.js';
 
-export async function readBytes(request: Request): Promise<Uint8Array> {
-  return new Uint8Array(await request.arrayBuffer());
+export interface FormPart {
+  name: string;
+  filename?: string;
+  /** The part's Content-Type, lowercased without parameters; undefined when the part has none. */
+  contentType?: string;
+  data: Uint8Array;
+}
+
+/** The media types a config upload may have as a raw body (besides multipart/form-data). */
+export const CONFIG_BODY_TYPES = ['application/zip', 'application/x-zip-compressed', 'application/json'];
+
+/** The raw body, when its media type is one of `accepted` (or it is empty). */
+export async function readBytes(request: Request, accepted: readonly string[]): Promise<Uint8Array> {
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.length > 0) requireType(request, accepted);
+  return bytes;
+}
+
+function isJsonType(type: string): boolean {
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/** 415 unless the request's media type is one of `accepted` (JSON also as application/*+json). */
+function requireType(request: Request, accepted: readonly string[]): void {
+  const type = mediaType(request);
+  if (accepted.includes(type) || (accepted.includes('application/json') && isJsonType(type))) return;
+  const sent = type === '' ? 'no Content-Type' : `Content-Type ${type}`;
+  throw new HttpError(415, `Unsupported body type (${sent}): send ${accepted.join(' or ')}.`);
 }
 
 /** The media type of a request, lowercased without parameters ('' when absent). */
@@ -24,7 +50,9 @@ export function parseJsonBody(text: string, what = 'the request body'): JsonValu
 }
 
 export async function readJson(request: Request): Promise<JsonValue> {
-  return parseJsonBody(await request.text());
+  const text = await request.text();
+  if (text !== '') requireType(request, ['application/json']);
+  return parseJsonBody(text);
 }
 
 export async function readJsonObject(request: Request, what: string): Promise<JsonObject> {
@@ -33,10 +61,32 @@ export async function readJsonObject(request: Request, what: string): Promise<Js
   return value;
 }
 
+/** The parts of a multipart/form-data body (the platform's parser; file parts stay binary). */
 export async function readMultipart(request: Request): Promise<FormPart[]> {
-  const boundary = multipartBoundary(request.headers.get('content-type') ?? '');
-  if (!boundary) throw badRequest('The multipart/form-data request has no boundary in its Content-Type.');
-  return parseMultipart(await readBytes(request), boundary);
+  if (!/;\s*boundary=/i.test(request.headers.get('content-type') ?? ''))
+    throw badRequest('The multipart/form-data request has no boundary in its Content-Type.');
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch (err) {
+    if (err instanceof HttpError) throw err; // 413 from the size guard
+    throw badRequest(`The multipart/form-data body is malformed: ${err instanceof Error ? err.message : String(err)}.`);
+  }
+  const parts: FormPart[] = [];
+  for (const [name, value] of form) {
+    if (typeof value === 'string') {
+      parts.push({ name, data: new TextEncoder().encode(value) });
+      continue;
+    }
+    const type = value.type.split(';')[0]!.trim().toLowerCase();
+    parts.push({
+      name,
+      filename: value.name,
+      ...(type ? { contentType: type } : {}),
+      data: new Uint8Array(await value.arrayBuffer()),
+    });
+  }
+  return parts;
 }
 
 /**
@@ -48,7 +98,7 @@ export async function readForm(request: Request, query: URLSearchParams): Promis
   const type = mediaType(request);
   if (type === 'multipart/form-data') {
     for (const part of await readMultipart(request)) fields[part.name] = new TextDecoder().decode(part.data);
-  } else if (type === 'application/json') {
+  } else if (isJsonType(type)) {
     const text = await request.text();
     if (text.trim() !== '') {
       const value = parseJsonBody(text);
@@ -56,7 +106,10 @@ export async function readForm(request: Request, query: URLSearchParams): Promis
       for (const [key, v] of Object.entries(value)) fields[key] = typeof v === 'string' ? v : String(v);
     }
   } else {
-    for (const [key, value] of new URLSearchParams(await request.text())) fields[key] = value;
+    const text = await request.text();
+    if (text !== '')
+      requireType(request, ['application/x-www-form-urlencoded', 'multipart/form-data', 'application/json']);
+    for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
   }
   return fields;
 }

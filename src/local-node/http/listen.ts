@@ -1,24 +1,32 @@
 // The node API on a TCP port: node:http requests become Web Requests for the shared handler, and Responses go
-// back out. Bodies stream both ways and stay binary.
+// back out. Bodies stream both ways and stay binary. Every request passes the guard first (guard.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { inputError } from '../../errors.js';
 import type { Logger } from '../../log.js';
+import { DEFAULT_MAX_BODY_BYTES, type GuardOptions, refuseRequest, tooLarge } from './guard.js';
 import type { NodeHandler } from './handler.js';
 
 export interface RunningServer {
-  /** e.g. http://127.0.0.1:9042 (the API is below /api). */
+  /** A URL a client on this machine can use, e.g. http://127.0.0.1:9042 (the API is below /api). */
   url: string;
+  /** The address really listened on, e.g. http://0.0.0.0:9042 (all interfaces) or the same as url. */
+  address: string;
+  /** True when only this machine can connect (a loopback address). */
+  loopback: boolean;
   close(): Promise<void>;
 }
 
+export interface ListenOptions extends Partial<GuardOptions> {
+  port: number;
+  host: string;
+  log?: Logger;
+}
+
 /** Serve any node handler on host:port. Listening failures become one clear SesamError. */
-export async function listen(
-  handler: NodeHandler,
-  options: { port: number; host: string; log?: Logger },
-): Promise<RunningServer> {
-  const server = createServer((req, res) => void serveRequest(handler, req, res, options.log));
+export async function listen(handler: NodeHandler, options: ListenOptions): Promise<RunningServer> {
+  const guard: GuardOptions = { token: options.token, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+  const server = createServer((req, res) => void serveRequest(handler, guard, req, res, options.log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, options.host, options.port)));
     server.listen(options.port, options.host, () => resolve());
@@ -26,12 +34,15 @@ export async function listen(
   const address = server.address() as AddressInfo;
   return {
     url: `http://${connectableHost(address.address)}:${address.port}`,
+    address: `http://${bracketed(address.address)}:${address.port}`,
+    loopback: isLoopback(address.address),
     close: () => closeServer(server),
   };
 }
 
 async function serveRequest(
   handler: NodeHandler,
+  guard: GuardOptions,
   req: IncomingMessage,
   res: ServerResponse,
   log: Logger | undefined,
@@ -39,7 +50,10 @@ async function serveRequest(
   const started = performance.now();
   const method = req.method ?? 'GET';
   try {
-    const response = await handler(toRequest(req, method));
+    const request = toRequest(req, method, guard.maxBodyBytes);
+    const response = refuseRequest(request, guard) ?? (await handler(request));
+    // An answer before the whole body arrived (a refusal, 413): close the connection rather than read the rest.
+    if (!req.complete) res.setHeader('connection', 'close');
     res.statusCode = response.status;
     response.headers.forEach((value, name) => {
       res.setHeader(name, value);
@@ -48,6 +62,7 @@ async function serveRequest(
       for await (const chunk of response.body) res.write(chunk);
     }
     res.end();
+    if (!req.complete) res.once('finish', () => req.destroy());
   } catch (err) {
     // The handler answers every error itself; this is a broken connection or a body that failed mid-stream.
     log?.debug(`Embedded node: ${method} ${req.url} failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -60,7 +75,7 @@ async function serveRequest(
   log?.debug(`${method} ${req.url} -> ${res.statusCode} (${Math.round(performance.now() - started)} ms)`);
 }
 
-function toRequest(req: IncomingMessage, method: string): Request {
+function toRequest(req: IncomingMessage, method: string, maxBodyBytes: number): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
@@ -70,10 +85,50 @@ function toRequest(req: IncomingMessage, method: string): Request {
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
   if (hasBody) {
-    init.body = Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>;
+    init.body = bodyStream(req, maxBodyBytes);
     init.duplex = 'half'; // required by fetch's Request for a streamed body
   }
   return new Request(url, init);
+}
+
+/**
+ * The request body as a Web stream that fails with a 413 once it passes maxBytes. Reading stops there (the socket
+ * is paused, not destroyed, so the 413 still goes out; serveRequest then closes the connection).
+ */
+function bodyStream(req: IncomingMessage, maxBytes: number): ReadableStream<Uint8Array> {
+  let seen = 0;
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        if (done) return;
+        seen += chunk.length;
+        if (seen > maxBytes) {
+          done = true;
+          req.pause();
+          controller.error(tooLarge(maxBytes));
+          return;
+        }
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause(); // backpressure: wait for pull()
+      });
+      req.on('end', () => {
+        if (!done) controller.close();
+        done = true;
+      });
+      req.on('error', (err) => {
+        if (!done) controller.error(err);
+        done = true;
+      });
+    },
+    pull() {
+      if (!done) req.resume();
+    },
+    cancel() {
+      done = true;
+      req.pause();
+    },
+  });
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -107,5 +162,13 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
 function connectableHost(address: string): string {
   if (address === '0.0.0.0') return '127.0.0.1';
   if (address === '::') return '[::1]';
+  return bracketed(address);
+}
+
+function bracketed(address: string): string {
   return address.includes(':') ? `[${address}]` : address;
+}
+
+function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address === '::ffff:127.0.0.1';
 }

@@ -1,7 +1,7 @@
 // The xml_endpoint sink's serialiser (configuration-sinks-xml.rst): each entity has exactly one "<tag>"
 // property; its other non-`_` properties become attributes in key order; a tag value is text (a literal), a child
 // element (an object, rendered by the same rule) or several (a list of objects; other list items are ignored).
-import { isJsonObject, type JsonObject, type JsonValue } from '../../format/json.js';
+import { isJsonObject, objectEntries, objectKeys, type JsonObject, type JsonValue } from '../../format/json.js';
 import { valueText } from './values.js';
 
 function escapeText(s: string): string {
@@ -17,14 +17,14 @@ function attributes(attrs: [string, JsonValue][]): string {
 }
 
 function element(obj: JsonObject, where: string, rootAttrs: [string, JsonValue][] | null): string {
-  const tags = Object.keys(obj).filter((k) => k.startsWith('<') && k.endsWith('>') && k.length > 2);
+  const tags = objectKeys(obj).filter((k) => k.startsWith('<') && k.endsWith('>') && k.length > 2);
   if (tags.length !== 1) {
     throw new Error(`xml_endpoint: ${where} must have exactly one "<tag>" property (found ${tags.length})`);
   }
   const tagKey = tags[0]!;
   const tag = tagKey.slice(1, -1);
   const attrs: [string, JsonValue][] = [...(rootAttrs ?? [])];
-  for (const k of Object.keys(obj)) {
+  for (const k of objectKeys(obj)) {
     if (k === tagKey || k.startsWith('_')) continue;
     const v = obj[k]!;
     if (Array.isArray(v) || isJsonObject(v)) continue;
@@ -47,7 +47,7 @@ function content(value: JsonValue, where: string): string {
 export function renderXml(entities: JsonObject[], sink: JsonObject): Uint8Array {
   const skipDeleted = sink['skip-deleted-entities'] !== false;
   const rootAttrs: [string, JsonValue][] = isJsonObject(sink['root-attributes'])
-    ? Object.entries(sink['root-attributes'])
+    ? objectEntries(sink['root-attributes'])
     : [];
   const wrapper = typeof sink.wrapper === 'string' ? sink.wrapper : null;
   const parts: string[] = [];

@@ -1,7 +1,15 @@
 // Configuration, environment variables and secrets: what `sesam upload`, `download`, `status` and `wipe` use.
 import type { JsonObject } from '../../../format/json.js';
 import type { ValidationError } from '../../engine.js';
-import { forceParam, mediaType, parseJsonBody, readBytes, readJsonObject, readMultipart } from '../body.js';
+import {
+  CONFIG_BODY_TYPES,
+  forceParam,
+  mediaType,
+  parseJsonBody,
+  readBytes,
+  readJsonObject,
+  readMultipart,
+} from '../body.js';
 import { configEntities, configFromZip, configToZip, looksLikeZip } from '../config-archive.js';
 import { hasErrors, upsertComponents, validationFailure } from '../config-edit.js';
 import type { EngineApi } from '../engine-api.js';
@@ -85,7 +93,7 @@ async function uploadedConfig(ctx: RouteContext): Promise<JsonObject[]> {
     }
     return decodeConfig(file.data, file.contentType ?? '');
   }
-  return decodeConfig(await readBytes(ctx.request), type);
+  return decodeConfig(await readBytes(ctx.request, [...CONFIG_BODY_TYPES, 'application/octet-stream']), type);
 }
 
 function decodeConfig(bytes: Uint8Array, type: string): JsonObject[] {
