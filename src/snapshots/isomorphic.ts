@@ -129,7 +129,7 @@ class IsomorphicStore implements SnapshotStore {
     }
     // Peel annotated tags down to the commit.
     for (let depth = 0; oid && depth < 10; depth++) {
-      let object;
+      let object: git.ReadObjectResult;
       try {
         object = await git.readObject({ fs, gitdir: this.gitdir, oid, format: 'parsed', cache: this.cache });
       } catch {
@@ -162,7 +162,7 @@ class IsomorphicStore implements SnapshotStore {
   async readCommit(commit: string): Promise<CommitInfo> {
     const cached = this.commits.get(commit);
     if (cached) return cached;
-    let object;
+    let object: git.ReadObjectResult;
     try {
       object = await git.readObject({ fs, gitdir: this.gitdir, oid: commit, format: 'content', cache: this.cache });
     } catch (err) {
@@ -245,7 +245,8 @@ class IsomorphicStore implements SnapshotStore {
         committer: who,
       },
     });
-    const moved = await this.compareAndSwap(request.ref, request.parent, commit, request.author, request.date);
+    const before = request.refBefore !== undefined ? request.refBefore : request.parent;
+    const moved = await this.compareAndSwap(request.ref, before, commit, request.author, request.date);
     return moved ? { status: 'ok', commit, tree } : { status: 'conflict' };
   }
 
@@ -260,7 +261,7 @@ class IsomorphicStore implements SnapshotStore {
     const refPath = join(this.gitdir, ref);
     const lockPath = `${refPath}.lock`;
     await mkdir(dirname(refPath), { recursive: true });
-    let lock;
+    let lock: Awaited<ReturnType<typeof open>> | undefined;
     for (let attempt = 0; ; attempt++) {
       try {
         lock = await open(lockPath, 'wx');

@@ -70,7 +70,7 @@ describe('sesam bisect', () => {
     const node = originalNode();
     const originalZip = node.configZip;
     const { deps, seen } = fakeDeps(node);
-    const ctx = ctxFor(repo, snaps[0]!, 'sesam-snapshots/dev');
+    const ctx = ctxFor(repo, snaps[0]!, 'sesam-snapshots/dev.sesam.cloud');
     await bisectWith(ctx, deps);
     expect(seen.verifies).toBeLessThanOrEqual(5);
     expect(seen.expectedNames).toEqual(['p.json']); // expected/ of --good, not of the work tree
@@ -82,7 +82,7 @@ describe('sesam bisect', () => {
     // The node is exactly as before, and no snapshot was recorded by the bisect.
     expect(node.configZip).toBe(originalZip);
     expect(node.env).toEqual({ original: true });
-    expect(repo.git('rev-parse', 'sesam-snapshots/dev').trim()).toBe(snaps[16]);
+    expect(repo.git('rev-parse', 'sesam-snapshots/dev.sesam.cloud').trim()).toBe(snaps[16]);
     expect(existsSync(statePath(repo))).toBe(false);
     // Verdicts are git notes on the tested snapshots.
     const note = JSON.parse(repo.git('notes', '--ref=sesam-bisect', 'show', snaps[11]!));

@@ -68,7 +68,7 @@ describe.skipIf(!hasBuild)('snapshots of the example project over HTTP', () => {
     expect(repo.git('symbolic-ref', 'HEAD').trim()).toBe('refs/heads/main');
 
     const refs = snapshotRefs(repo);
-    expect(Object.keys(refs)).toEqual(['refs/heads/sesam-snapshots/127.0.0.1']);
+    expect(Object.keys(refs)).toEqual([`refs/heads/sesam-snapshots/127.0.0.1-${new URL(server.url).port}`]);
     branch = Object.keys(refs)[0]!;
     first = refs[branch]!;
     expect(doc.snapshot).toMatchObject({ commit: first });
@@ -260,7 +260,7 @@ describe.skipIf(!hasBuild)('bisect over 16 snapshots over HTTP', () => {
       if (step > 1) await node.put('/pipes/src/config', source(step));
       if (step === FIRST_BAD) await node.put('/pipes/out/config', output(2));
       ok(await cli('download', '--json'), `download ${step}`);
-      const tip = snapshotRefs(repo)['refs/heads/sesam-snapshots/127.0.0.1'];
+      const tip = snapshotRefs(repo)[`refs/heads/sesam-snapshots/127.0.0.1-${new URL(server.url).port}`];
       expect(tip, `snapshot ${step}`).toBeDefined();
       if (snapshots.length) expect(parentsOf(repo, tip!)).toEqual([snapshots[snapshots.length - 1]]);
       snapshots.push(tip!);

@@ -5,10 +5,14 @@
 import { deflateSync } from 'fflate';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
+import { nodeLabel } from '../../src/config/settings.js';
+import { recordSnapshot } from '../../src/snapshots/record.js';
 import { zipLimits } from '../../src/workspace/zip.js';
+import { createRepo, type FixtureRepo } from '../helpers/git-fixture.js';
 import { runMain, type MainResult } from '../helpers/run-main.js';
 import { readTree, tempProject } from '../helpers/tmp.js';
 import { FAKE_URL, useFakeNode, useFastTimings } from '../helpers/msw-node.js';
+import { quietLog, recordVersions } from '../snapshots/history-fixture.js';
 
 const node = useFakeNode();
 useFastTimings({ timeoutMs: 500 });
@@ -193,5 +197,81 @@ describe('a hostile node cannot exhaust memory with its config zip', () => {
     zipLimits.maxEntries = 50;
     const entries = Array.from({ length: 51 }, (_, i) => ({ name: `pipes/p${i}.conf.json`, data: PIPE }));
     await expectRefused(craftZip(entries), /too many entries \(51; at most 50\)/);
+  });
+});
+
+describe('snapshot branches never mix nodes', () => {
+  const versionA = { 'pipes/a.conf.json': '{"_id": "a", "type": "pipe"}\n' };
+  const versionB = { 'pipes/b.conf.json': '{"_id": "b", "type": "pipe"}\n' };
+  const quiet = quietLog();
+
+  async function record(repo: FixtureRepo, nodeUrl: string) {
+    return recordSnapshot({
+      projectDir: repo.dir,
+      command: 'download',
+      nodeLabel: nodeLabel(nodeUrl),
+      nodeUrl,
+      profile: 'test',
+      log: quiet,
+      env: repo.env,
+    });
+  }
+
+  it('two ports of one host, and two hosts sharing a first label, get a branch each', async () => {
+    const repo = createRepo({ 'README.md': 'x' });
+    const urls = [
+      'http://127.0.0.1:19042/api',
+      'http://127.0.0.1:19043/api',
+      'https://dev.a.com/api',
+      'https://dev.b.com/api',
+    ];
+    const branches = [];
+    for (const url of urls) {
+      repo.write({ 'pipes/a.conf.json': `{"_id": "a", "from": ${JSON.stringify(url)}}\n` });
+      branches.push((await record(repo, url)).branch);
+    }
+    expect(branches).toEqual([
+      'sesam-snapshots/127.0.0.1-19042',
+      'sesam-snapshots/127.0.0.1-19043',
+      'sesam-snapshots/dev.a.com',
+      'sesam-snapshots/dev.b.com',
+    ]);
+    // Each branch holds one snapshot: no node's history continues another's.
+    for (const branch of branches) expect(repo.git('rev-list', '--count', branch).trim()).toBe('1');
+  });
+
+  it("continues a node's history from the first release's branch, and log still finds it", async () => {
+    const repo = createRepo({ 'README.md': 'x' });
+    const url = 'https://dev.a.com/api';
+    // The first release recorded dev.a.com and dev.b.com on one branch, `dev`.
+    const [oldA] = await recordVersions(repo, [versionA], { label: 'dev', nodeUrl: url, legacyBranch: true });
+    const [oldB] = await recordVersions(repo, [versionB], {
+      label: 'dev',
+      nodeUrl: 'https://dev.b.com/api',
+      legacyBranch: true,
+      start: 5,
+    });
+    repo.write({ ...versionA, 'pipes/c.conf.json': '{"_id": "c", "type": "pipe"}\n' });
+    const next = await record(repo, url);
+    expect(next.branch).toBe('sesam-snapshots/dev.a.com');
+    // Parent: dev.a.com's own newest snapshot on `dev`, not dev.b.com's newer one.
+    expect(repo.git('rev-parse', `${next.commit}^`).trim()).toBe(oldA);
+    expect(repo.git('rev-parse', 'sesam-snapshots/dev').trim()).toBe(oldB);
+
+    const log = await runMain(['log', '--json', '--node', url], { cwd: repo.dir, env: repo.env });
+    expect(log.code, log.stderr).toBe(0);
+    expect(JSON.parse(log.stdout).snapshots.map((s: { commit: string }) => s.commit)).toEqual([next.commit, oldA]);
+    const logB = await runMain(['log', '--json', '--node', 'https://dev.b.com/api'], { cwd: repo.dir, env: repo.env });
+    expect(JSON.parse(logB.stdout).snapshots.map((s: { commit: string }) => s.commit)).toEqual([oldB]);
+  });
+
+  it('records nothing new when the files equal the last snapshot on the old branch', async () => {
+    const repo = createRepo({ 'README.md': 'x' });
+    const url = 'http://127.0.0.1:19042/api';
+    await recordVersions(repo, [versionA], { label: '127.0.0.1', nodeUrl: url, legacyBranch: true });
+    repo.write(versionA);
+    const result = await record(repo, url);
+    expect(result.commit).toBeUndefined();
+    expect(result.reason).toMatch(/no changes since snapshot/);
   });
 });
