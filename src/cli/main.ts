@@ -1,8 +1,10 @@
 // main(argv, io): the only place that touches `process`. It parses the command line (sesam-py's single-dash flags
 // included), builds the output channels, dispatches to a command and maps every error to one line and an exit code.
 import { Command as Commander, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { findProjectRoot } from '../config/project-root.js';
 import { exitCodeFor, isSesamError, usageError } from '../errors.js';
 import { createLogger, createOutput, Redactor, useColor, type LogFormat, type TextStream } from '../log.js';
 import type { CommandContext, Env, Prompter } from '../commands/context.js';
@@ -90,11 +92,15 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
     }
     const spec = findCommand(name);
     if (!spec) throw usageError(`Unknown command: '${word}'.`, { hint: "'sesam --help' lists the commands." });
+    // Started in a subfolder (pipes/, expected/), a command works on the project around it; `new` and `dtl` work
+    // where they are started.
+    const cwd = name === 'new' || name === 'dtl' ? io.cwd : findProjectRoot(io.cwd);
+    if (cwd !== resolvePath(io.cwd)) log.info(`Using ${cwd} as the project folder (found above ${io.cwd}).`);
     const ctx: CommandContext = {
       command: name,
       args,
       options,
-      cwd: io.cwd,
+      cwd,
       env: io.env,
       out,
       log,

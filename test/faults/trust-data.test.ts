@@ -5,7 +5,11 @@
 import { deflateSync } from 'fflate';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { findProjectRoot } from '../../src/config/project-root.js';
 import { nodeLabel } from '../../src/config/settings.js';
+import { formatJson } from '../../src/format/portal.js';
 import { recordSnapshot } from '../../src/snapshots/record.js';
 import { zipLimits } from '../../src/workspace/zip.js';
 import { createRepo, type FixtureRepo } from '../helpers/git-fixture.js';
@@ -273,5 +277,47 @@ describe('snapshot branches never mix nodes', () => {
     const result = await record(repo, url);
     expect(result.commit).toBeUndefined();
     expect(result.reason).toMatch(/no changes since snapshot/);
+  });
+});
+
+describe('a command started in a subfolder works on the project around it', () => {
+  const pipeA = { _id: 'a', type: 'pipe', source: { type: 'embedded', entities: [] } };
+
+  it('download in pipes/ writes pipes/ at the project root and snapshots the whole project', async () => {
+    const repo = createRepo({
+      'pipes/a.conf.json': formatJson(pipeA),
+      'node-metadata.conf.json': '{"_id": "node", "type": "metadata"}\n',
+      'expected/a.json': '[]\n',
+      'test-env.json': '{}\n',
+    });
+    node.setConfig([pipeA, { _id: 'b', type: 'pipe' }]);
+    const r = await runMain(['download'], { cwd: join(repo.dir, 'pipes'), env: { ...repo.env, ...node.env() } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Using ${repo.dir} as the project folder`);
+    const tree = readTree(repo.dir);
+    expect(Object.keys(tree).filter((p) => p.startsWith('pipes/pipes'))).toEqual([]);
+    expect(tree['pipes/b.conf.json']).toBeDefined();
+    const files = repo.git('ls-tree', '-r', '--name-only', 'sesam-snapshots/datahub-fake0001.sesam.cloud');
+    expect(files.split('\n')).toContain('expected/a.json');
+  });
+
+  it('status in expected/ compares the project config', async () => {
+    const cwd = tempProject({
+      'pipes/a.conf.json': formatJson(pipeA),
+      'expected/a.json': '[]\n',
+      'test-env.json': '{}\n',
+    });
+    node.setConfig([pipeA]);
+    const r = await runMain(['status', '--exit-code'], { cwd: join(cwd, 'expected'), env: node.env() });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Sesam config is up-to-date with local config!');
+  });
+
+  it('never climbs out of the git work tree it starts in', async () => {
+    const outer = tempProject({ 'pipes/outer.conf.json': '{"_id": "outer", "type": "pipe"}\n' });
+    const inner = join(outer, 'inner');
+    mkdirSync(join(inner, '.git'), { recursive: true });
+    expect(findProjectRoot(inner)).toBe(inner);
+    expect(findProjectRoot(join(outer, 'pipes'))).toBe(outer);
   });
 });
