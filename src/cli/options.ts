@@ -110,7 +110,7 @@ export const OPTIONS: OptionSpec[] = [
     type: 'flag',
     legacy: ['-force'],
     group: 'global',
-    help: 'upload/download to a non-developer node; upload config that has validation errors',
+    help: 'upload/download to a non-developer node; upload config that has validation errors; download and restore --write: overwrite local edits that are in no commit and no snapshot',
   },
   { name: 'exit-code', type: 'flag', group: 'other', help: 'status: exit 1 when the node is not in sync' },
   // run
@@ -393,7 +393,12 @@ export const OPTIONS: OptionSpec[] = [
   },
   { name: 'yes', short: 'y', type: 'flag', group: 'snapshots', help: "restore: don't ask" },
   { name: 'dry-run', type: 'flag', group: 'snapshots', help: 'restore: only show what would change' },
-  { name: 'write', type: 'flag', group: 'snapshots', help: 'restore: also write the restored files to the work tree' },
+  {
+    name: 'write',
+    type: 'flag',
+    group: 'snapshots',
+    help: 'restore: also write the restored files to the work tree (refuses to overwrite unsaved edits without --force)',
+  },
   { name: 'limit', type: 'int', metavar: 'N', group: 'snapshots', help: 'log: show at most N snapshots' },
   // serve
   {

@@ -1,6 +1,7 @@
 // `sesam restore <ref> [--yes] [--dry-run] [--write]`: upload the configuration of an earlier revision (a snapshot
 // or any commit) and record that as a NEW snapshot with Sesam-Restored-From — the branch only moves forward.
-// The work tree stays as it is unless --write.
+// The work tree stays as it is unless --write; --write refuses to overwrite local edits that are in no commit and no
+// snapshot unless --force.
 import { isSesamError, usageError } from '../errors.js';
 import type { NodeApi } from '../node/types.js';
 import { showJson, toPlain } from '../snapshots/json-diff.js';
@@ -108,6 +109,9 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
       report({ dryRun: true, uploaded: false, snapshot: null });
       return;
     }
+    // Before anything changes on the node: the work tree must not lose edits that exist nowhere else.
+    const { refuseToOverwriteEdits } = await import('../snapshots/local-edits.js');
+    await refuseToOverwriteEdits('restore --write', ctx.cwd, writes.keys(), { force: ctx.options.force, env: ctx.env });
     if (!ctx.options.yes && !unchanged) {
       if (!ctx.prompt.interactive) {
         throw usageError(`restore would change the configuration of ${api.label}; pass --yes to confirm`, {

@@ -110,10 +110,11 @@ describe('sesam restore', () => {
   it('--write makes the managed files of the work tree match the revision (keeping the env file), in one step', async () => {
     const { repo, node } = await setup();
     repo.write({ 'pipes/extra.conf.json': pipe('extra'), 'expected/x.json': '[]' });
+    // Those two files are in no commit and no snapshot: --force says they may go (test/faults covers the refusal).
     const ctx = commandContext(
       repo.dir,
       repo.env,
-      { yes: true, write: true, noSnapshot: true },
+      { yes: true, write: true, noSnapshot: true, force: true },
       { args: ['sesam-snapshots/dev.sesam.cloud'] },
     );
     const head = repo.git('rev-parse', 'sesam-snapshots/dev.sesam.cloud').trim();

@@ -321,3 +321,87 @@ describe('a command started in a subfolder works on the project around it', () =
     expect(findProjectRoot(join(outer, 'pipes'))).toBe(outer);
   });
 });
+
+describe('download and restore --write never overwrite unsaved local work', () => {
+  const pipeA = { _id: 'a', type: 'pipe', source: { type: 'embedded', entities: [] } };
+  const pipeA2 = { ...pipeA, description: 'edited in the portal' };
+  const committed = {
+    'pipes/a.conf.json': formatJson(pipeA),
+    'node-metadata.conf.json': '{"_id": "node", "type": "metadata"}\n',
+    'test-env.json': '\uFEFF{}\n',
+  };
+  const edit = '{"_id": "a", "type": "pipe", "my": "unsaved work"}\n';
+
+  async function download(repo: FixtureRepo, ...flags: string[]) {
+    return runMain(['download', '--logformat', 'log', ...flags], {
+      cwd: repo.dir,
+      env: { ...repo.env, ...node.env() },
+    });
+  }
+
+  it('download refuses to overwrite an edited file that is in no commit and no snapshot, naming it', async () => {
+    const repo = createRepo(committed);
+    repo.write({ 'pipes/a.conf.json': edit });
+    node.setConfig([pipeA2]);
+    const before = readTree(repo.dir);
+    const r = await download(repo);
+    expect(r.code, r.stderr).toBe(2);
+    expect(errorLines(r)).toHaveLength(1);
+    expect(errorLines(r)[0]).toContain(
+      'download would overwrite local edits that are in no commit and no snapshot: pipes/a.conf.json',
+    );
+    expect(r.stderr).toContain('--force');
+    expect(readTree(repo.dir)).toEqual(before);
+  });
+
+  it('download refuses to delete a staged new file the node does not have', async () => {
+    const repo = createRepo(committed);
+    repo.write({ 'pipes/new.conf.json': '{"_id": "new", "type": "pipe"}\n' });
+    repo.git('add', 'pipes/new.conf.json');
+    node.setConfig([pipeA]);
+    const r = await download(repo);
+    expect(r.code, r.stderr).toBe(2);
+    expect(errorLines(r)[0]).toMatch(/no snapshot: pipes\/new\.conf\.json; nothing was changed/);
+    expect(readTree(repo.dir)['pipes/new.conf.json']).toBeDefined();
+  });
+
+  it('download --force overwrites them', async () => {
+    const repo = createRepo(committed);
+    repo.write({ 'pipes/a.conf.json': edit });
+    node.setConfig([pipeA2]);
+    const r = await download(repo, '--force');
+    expect(r.code, r.stderr).toBe(0);
+    expect(readTree(repo.dir)['pipes/a.conf.json']).toBe(formatJson(pipeA2));
+  });
+
+  it('download replaces files that an earlier snapshot holds, committed or not', async () => {
+    const repo = createRepo({ 'README.md': 'x' });
+    node.setConfig([pipeA]);
+    expect((await download(repo)).code).toBe(0); // nothing committed, but now in a snapshot
+    node.setConfig([pipeA2]);
+    const r = await download(repo);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readTree(repo.dir)['pipes/a.conf.json']).toBe(formatJson(pipeA2));
+  });
+
+  it('restore --write refuses before uploading anything', async () => {
+    const repo = createRepo({ 'README.md': 'x' });
+    node.setConfig([pipeA]);
+    expect((await download(repo)).code).toBe(0);
+    const first = repo.git('rev-parse', 'sesam-snapshots/datahub-fake0001.sesam.cloud').trim();
+    node.setConfig([pipeA2]);
+    expect((await download(repo)).code).toBe(0);
+    repo.write({ 'pipes/a.conf.json': edit });
+    const uploads = node.configUploads.length;
+    const before = readTree(repo.dir);
+    const r = await runMain(['restore', first, '--write', '--yes', '--logformat', 'log'], {
+      cwd: repo.dir,
+      env: { ...repo.env, ...node.env() },
+    });
+    expect(r.code, r.stderr).toBe(2);
+    expect(errorLines(r)[0]).toContain('restore --write would overwrite local edits');
+    expect(errorLines(r)[0]).toContain('pipes/a.conf.json');
+    expect(node.configUploads.length).toBe(uploads);
+    expect(readTree(repo.dir)).toEqual(before);
+  });
+});
