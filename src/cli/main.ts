@@ -80,8 +80,16 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
   }
 
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
-  if (isProcess) process.once('SIGINT', onSigint);
+  // The first Ctrl-C aborts the command, which then puts things back (bisect restores the node); a second one must
+  // not kill it half-way through that, so only a third quits at once.
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) controller.abort(new Error('interrupted'));
+    else if (interrupts === 2) log.warn('Still putting things back after Ctrl-C; press Ctrl-C again to quit at once.');
+    else process.exit(130);
+  };
+  if (isProcess) process.on('SIGINT', onSigint);
   partialIo.signal?.addEventListener('abort', () => controller.abort(partialIo.signal?.reason));
 
   try {

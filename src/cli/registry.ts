@@ -151,7 +151,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'bisect',
     group: 'snapshots',
     summary: 'find the snapshot that broke an output',
-    usage: 'bisect --good REV --bad REV',
+    usage: 'bisect --good REV --bad REV | bisect reset',
     load: async () => (await import('../commands/bisect.js')).bisect,
   },
   {

@@ -5,18 +5,35 @@
 import { deflateSync } from 'fflate';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bisectWith, type BisectDeps } from '../../src/commands/bisect.js';
 import { findProjectRoot } from '../../src/config/project-root.js';
 import { nodeLabel } from '../../src/config/settings.js';
+import { nodeError } from '../../src/errors.js';
+import { encodeOriginal } from '../../src/snapshots/bisect.js';
+import { projectFilesAt } from '../../src/snapshots/project-files.js';
+import { pushConfig, revisionConfig } from '../../src/snapshots/restore.js';
+import { openStore } from '../../src/snapshots/store.js';
 import { formatJson } from '../../src/format/portal.js';
 import { recordSnapshot } from '../../src/snapshots/record.js';
 import { zipLimits } from '../../src/workspace/zip.js';
-import { createRepo, type FixtureRepo } from '../helpers/git-fixture.js';
+import { commandContext, createRepo, type FixtureRepo } from '../helpers/git-fixture.js';
 import { runMain, type MainResult } from '../helpers/run-main.js';
 import { readTree, tempProject } from '../helpers/tmp.js';
 import { FAKE_URL, useFakeNode, useFastTimings } from '../helpers/msw-node.js';
-import { quietLog, recordVersions } from '../snapshots/history-fixture.js';
+import { FakeNode as SnapshotFakeNode } from '../snapshots/fake-node.js';
+import { pipe, quietLog, recordVersions } from '../snapshots/history-fixture.js';
+
+/** A commit's project files. */
+async function filesOf(repo: FixtureRepo, commit: string) {
+  const store = await openStore(repo.dir, { env: repo.env });
+  try {
+    return await projectFilesAt(store, commit, repo.dir, 'test');
+  } finally {
+    await store.close();
+  }
+}
 
 const node = useFakeNode();
 useFastTimings({ timeoutMs: 500 });
@@ -403,5 +420,138 @@ describe('download and restore --write never overwrite unsaved local work', () =
     expect(errorLines(r)[0]).toContain('pipes/a.conf.json');
     expect(node.configUploads.length).toBe(uploads);
     expect(readTree(repo.dir)).toEqual(before);
+  });
+});
+
+describe('bisect trusts neither its endpoints nor an uninterrupted run', () => {
+  const expectedFile = '[{"_id": "1", "v": "ok"}]';
+
+  /** Snapshots 0..count-1 of pipe p; from `firstBad` on it is broken. */
+  async function bisectRepo(firstBad: number, count = 6) {
+    const repo = createRepo({ 'README.md': 'x', 'expected/p.json': expectedFile, 'expected/p.test.json': '{}' });
+    const versions = Array.from({ length: count }, (_, i) => ({
+      'pipes/p.conf.json': pipe('p', { version: i, ...(i >= firstBad ? { broken: true } : {}) }),
+      'expected/p.json': expectedFile,
+      'test-env.json': JSON.stringify({ version: String(i) }),
+    }));
+    return { repo, snaps: await recordVersions(repo, versions, { label: 'dev' }) };
+  }
+
+  /** A node holding pipe `original`; verify fails while a broken p is on it. Records the config of every run. */
+  function bisectNode() {
+    const fake = new SnapshotFakeNode('dev', { 'pipes/original.conf.json': pipe('original') }, { original: true });
+    const runs: string[][] = [];
+    const deps: BisectDeps = {
+      connect: async () => fake,
+      runPipes: async () => {
+        runs.push([...fake.config().keys()]);
+        return {};
+      },
+      verifyProject: async () => ({ failed: fake.pipe('p')?.broken === true ? 1 : 0, missing: [] }),
+    };
+    return { fake, deps, runs, original: fake.configZip };
+  }
+
+  const noFlags = { enableUserPipes: false, disableCppExtensions: false, enableEagerMs: false };
+  const bisectCtx = (repo: FixtureRepo, good: string, bad: string, args: string[] = []) =>
+    commandContext(repo.dir, repo.env, { good, bad }, { args });
+
+  it('stops when --good fails verify, puts the node back and forgets the bisect', async () => {
+    const { repo, snaps } = await bisectRepo(0);
+    const { fake, deps, original } = bisectNode();
+    const error = await bisectWith(bisectCtx(repo, snaps[0]!, snaps.at(-1)!), deps).catch((e) => e);
+    expect(error).toMatchObject({ kind: 'usage' });
+    expect(error.message).toBe(
+      `--good ${snaps[0]} (${snaps[0]!.slice(0, 7)}) is not good: 1 test fails against expected/ at ${snaps[0]!.slice(0, 7)}; the bisect stopped`,
+    );
+    expect(fake.configZip).toBe(original);
+    expect(existsSync(join(repo.dir, '.git', 'sesam-bisect.json'))).toBe(false);
+  });
+
+  it('stops when --bad passes verify', async () => {
+    const { repo, snaps } = await bisectRepo(99);
+    const { fake, deps, original } = bisectNode();
+    await expect(bisectWith(bisectCtx(repo, snaps[0]!, snaps.at(-1)!), deps)).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringMatching(/^--bad .* is not bad: every test passes against expected\/ at/),
+    });
+    expect(fake.configZip).toBe(original);
+  });
+
+  it('stops when --good cannot be tested', async () => {
+    const { repo, snaps } = await bisectRepo(3);
+    const { fake, deps } = bisectNode();
+    fake.rejectConfig = (entries) =>
+      Buffer.from(entries.get('pipes/p.conf.json') ?? [])
+        .toString()
+        .includes('"version": 0')
+        ? 'invalid'
+        : undefined;
+    await expect(bisectWith(bisectCtx(repo, snaps[0]!, snaps.at(-1)!), deps)).rejects.toMatchObject({
+      kind: 'untestable',
+      message: expect.stringContaining('Could not test --good'),
+    });
+  });
+
+  it('runs the pipes again after putting the original configuration back, so the datasets match it', async () => {
+    const { repo, snaps } = await bisectRepo(3);
+    const { fake, deps, runs, original } = bisectNode();
+    const ctx = bisectCtx(repo, snaps[0]!, snaps.at(-1)!);
+    await bisectWith(ctx, deps);
+    expect(ctx.stdout()).toContain(`First bad snapshot: ${snaps[3]!.slice(0, 7)}`);
+    expect(fake.configZip).toBe(original);
+    expect(runs.at(-1)).toEqual(['pipes/original.conf.json']);
+  });
+
+  it('exits non-zero and says so when the pipes cannot run after the put-back', async () => {
+    const { repo, snaps } = await bisectRepo(3);
+    const { fake, deps, original } = bisectNode();
+    const run = deps.runPipes;
+    deps.runPipes = async (ctx, api) => {
+      if (fake.configZip === original) throw nodeError('pipe original failed');
+      return run(ctx, api);
+    };
+    await expect(bisectWith(bisectCtx(repo, snaps[0]!, snaps.at(-1)!), deps)).rejects.toMatchObject({
+      kind: 'node',
+      message: expect.stringContaining('running its pipes failed'),
+      hint: "run 'sesam run' to refresh them",
+    });
+    expect(fake.configZip).toBe(original);
+  });
+
+  it("other commands warn while an interrupted bisect left the node on a candidate; 'bisect reset' repairs it", async () => {
+    const { repo, snaps } = await bisectRepo(3);
+    const { fake, deps, runs, original } = bisectNode();
+    // A bisect killed while snapshot 2 was on the node.
+    await pushConfig(fake, revisionConfig(await filesOf(repo, snaps[2]!), { profile: 'test', flags: noFlags }), {
+      force: true,
+    });
+    const state = {
+      version: 1,
+      good: snaps[0],
+      bad: snaps.at(-1),
+      expectedAt: snaps[0],
+      node: 'datahub-fake0001',
+      candidates: snaps.slice(1),
+      verdicts: {},
+      original: encodeOriginal({ configZip: original, env: { original: true } }),
+      nodeRestored: false,
+      current: snaps[2],
+    };
+    writeFileSync(join(repo.dir, '.git', 'sesam-bisect.json'), JSON.stringify(state));
+    node.setConfig([{ _id: 'p', type: 'pipe' }]);
+    const status = await runMain(['status'], { cwd: repo.dir, env: { ...repo.env, ...node.env() } });
+    expect(status.stderr).toContain(
+      `An interrupted bisect left datahub-fake0001 with the configuration of snapshot ${snaps[2]!.slice(0, 7)}; run 'sesam bisect reset' to put its original configuration back.`,
+    );
+
+    writeFileSync(join(repo.dir, '.git', 'sesam-bisect.json'), JSON.stringify({ ...state, node: 'dev' }));
+    const ctx = commandContext(repo.dir, repo.env, {}, { args: ['reset'] });
+    await bisectWith(ctx, deps);
+    expect(Buffer.from(fake.configZip).equals(Buffer.from(original))).toBe(true);
+    expect(fake.env).toEqual({ original: true });
+    expect(runs.at(-1)).toEqual(['pipes/original.conf.json']);
+    expect(existsSync(join(repo.dir, '.git', 'sesam-bisect.json'))).toBe(false);
+    expect(ctx.stderr()).toContain('Ended the bisect; dev has its original configuration back.');
   });
 });
