@@ -3,9 +3,12 @@
 // whose endpoints lie. Every case states what must not happen (a file written, work lost, histories mixed) and
 // that the user gets one clear error line.
 import { deflateSync } from 'fflate';
-import { http, HttpResponse } from 'msw';
-import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { HttpResponse, http, passthrough } from 'msw';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bisectWith, type BisectDeps } from '../../src/commands/bisect.js';
 import { findProjectRoot } from '../../src/config/project-root.js';
@@ -22,6 +25,8 @@ import { commandContext, createRepo, type FixtureRepo } from '../helpers/git-fix
 import { runMain, type MainResult } from '../helpers/run-main.js';
 import { readTree, tempProject } from '../helpers/tmp.js';
 import { FAKE_URL, useFakeNode, useFastTimings } from '../helpers/msw-node.js';
+import { BIN, type CliResult, DUMMY_JWT, hasBuild, sesam, startServe } from '../e2e/cli.js';
+import { nodeHttp, projectRepo } from '../e2e/fixtures-snapshots.js';
 import { FakeNode as SnapshotFakeNode } from '../snapshots/fake-node.js';
 import { pipe, quietLog, recordVersions } from '../snapshots/history-fixture.js';
 
@@ -554,4 +559,147 @@ describe('bisect trusts neither its endpoints nor an uninterrupted run', () => {
     expect(existsSync(join(repo.dir, '.git', 'sesam-bisect.json'))).toBe(false);
     expect(ctx.stderr()).toContain('Ended the bisect; dev has its original configuration back.');
   });
+});
+
+/** A loopback HTTP proxy to `target` that calls `hold` before forwarding each request. */
+async function forwardTo(
+  target: string,
+  hold: (req: IncomingMessage) => Promise<void>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    await hold(req);
+    const headers: Record<string, string> = {};
+    for (const name of ['authorization', 'accept', 'content-type'])
+      if (req.headers[name]) headers[name] = String(req.headers[name]);
+    const body = chunks.length ? Buffer.concat(chunks) : undefined;
+    const answer = await fetch(`${target}${req.url}`, { method: req.method, headers, body });
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** This file's fake node (msw) would intercept the test's own requests to a real node on loopback. */
+function letThrough(url: string): void {
+  node.server.use(http.all(`${url}/*`, () => passthrough()));
+}
+
+describe.skipIf(!hasBuild)('bisect over HTTP with the built CLI: datasets and a second Ctrl-C', () => {
+  let server: Awaited<ReturnType<typeof startServe>>;
+  let repo: FixtureRepo;
+  let api: ReturnType<typeof nodeHttp>;
+  let cli: (...args: string[]) => Promise<CliResult>;
+  const snapshots: string[] = [];
+  const source = {
+    _id: 'src',
+    type: 'pipe',
+    source: { type: 'embedded', entities: [{ _id: 'a' }, { _id: 'b' }] },
+  };
+  // `mid` writes a dataset that `out` publishes: stale datasets show in what verify reads.
+  const mid = (v: number) => ({
+    _id: 'mid',
+    type: 'pipe',
+    source: { type: 'dataset', dataset: 'src' },
+    transform: {
+      type: 'dtl',
+      rules: {
+        default: [
+          ['copy', '*'],
+          ['add', 'v', v],
+        ],
+      },
+    },
+  });
+  const output = (v: number) => [
+    mid(v),
+    { _id: 'out', type: 'pipe', source: { type: 'dataset', dataset: 'mid' }, sink: { type: 'http_endpoint' } },
+  ];
+
+  beforeAll(async () => {
+    repo = projectRepo();
+    server = await startServe(repo.dir);
+    letThrough(server.url);
+    api = nodeHttp(server.url);
+    cli = (...args) => sesam(['--node', server.url, '--jwt', DUMMY_JWT, ...args], { cwd: repo.dir, env: repo.env });
+    await api.put('/env', {});
+    for (const [i, v] of [1, 2, 2].entries()) {
+      await api.put('/config', [{ ...source, description: `edit ${i}` }, ...output(v)]);
+      if (i === 0) {
+        expect((await cli('run')).code).toBe(0);
+        expect((await cli('update', '--no-snapshot')).code).toBe(0);
+      }
+      const r = await cli('download', '--json');
+      expect(r.code, r.stderr).toBe(0);
+      snapshots.push(JSON.parse(r.stdout).snapshot.commit);
+    }
+    // The node runs the good configuration, and verify passes, before any bisect.
+    await api.put('/config', [{ ...source, description: 'edit 0' }, ...output(1)]);
+    expect((await cli('run')).code).toBe(0);
+  }, 120_000);
+  afterAll(async () => server?.stop());
+  beforeEach(() => letThrough(server.url));
+
+  it('leaves the datasets as they were: verify passes after a bisect as it did before', async () => {
+    expect((await cli('verify')).code).toBe(0);
+    const r = await cli('bisect', '--good', snapshots[0]!, '--bad', snapshots[2]!);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`First bad snapshot: ${snapshots[1]!.slice(0, 7)}`);
+    const verify = await cli('verify');
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  }, 60_000);
+
+  it('a second Ctrl-C does not stop the bisect from putting the node back', async () => {
+    await api.put('/config', [{ ...source, description: 'original' }, ...output(1)]);
+    const zipBefore = await api.configZip();
+    // Between the CLI and the node: holds the second PUT /config (the put-back) until the second Ctrl-C is handled.
+    let putBackArrived: () => void = () => {};
+    const putBack = new Promise<void>((resolve) => (putBackArrived = resolve));
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const proxy = await forwardTo(server.url, async (req) => {
+      if (req.method === 'PUT' && req.url?.split('?')[0] === '/api/config' && ++puts === 2) {
+        putBackArrived();
+        await released;
+      }
+    });
+    let puts = 0;
+    const child = spawn(
+      process.execPath,
+      [BIN, '--node', proxy.url, '--jwt', DUMMY_JWT, 'bisect', '--good', snapshots[0]!, '--bad', snapshots[2]!],
+      { cwd: repo.dir, env: { ...repo.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const seen = (pattern: RegExp) =>
+      new Promise<void>((resolve) => {
+        const check = () => pattern.test(stderr) && resolve();
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          check();
+        });
+        check();
+      });
+    await seen(/Checking --good|Step 1: testing/);
+    child.kill('SIGINT');
+    await putBack;
+    child.kill('SIGINT');
+    await Promise.race([seen(/Still putting things back/), exited]);
+    release();
+    const { code, signal } = await exited;
+    await proxy.close();
+    expect({ code, signal }, stderr).toEqual({ code: 130, signal: null });
+    expect((await api.configZip()).equals(zipBefore)).toBe(true);
+    // Interrupted, the bisect is kept for resuming; the node is not left on a candidate.
+    const state = JSON.parse(readFileSync(join(repo.dir, '.git', 'sesam-bisect.json'), 'utf8'));
+    expect(state.nodeRestored).toBe(true);
+  }, 60_000);
 });
