@@ -25,7 +25,7 @@ import { writeNote } from '../snapshots/notes.js';
 import { openProjectStore } from '../snapshots/open.js';
 import { diffProjects, diffToJson, renderDiff, summaryLine } from '../snapshots/project-diff.js';
 import { projectFilesAt, resolveRevision } from '../snapshots/project-files.js';
-import { BISECT_NOTES_REF, shortOid } from '../snapshots/refs.js';
+import { BISECT_NOTES_REF, branchLabel, shortOid } from '../snapshots/refs.js';
 import { putBack, pushConfig, revisionConfig, saveNode, type NodeSnapshot } from '../snapshots/restore.js';
 import type { SnapshotStore } from '../snapshots/store.js';
 import type { CommandContext } from './context.js';
@@ -84,8 +84,8 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
     let outcome: Awaited<ReturnType<typeof search>> | undefined;
     let abandoned = false;
     try {
-      if (state && state.node !== api.label) {
-        throw usageError(`The bisect in progress runs against ${state.node}, not ${api.label}`, {
+      if (state && !isNodeOf(state, api)) {
+        throw usageError(`The bisect in progress runs against ${state.node}, not ${nodeName(api)}`, {
           hint: `use that node, or delete ${path}`,
         });
       }
@@ -100,7 +100,7 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
         good,
         bad,
         expectedAt,
-        node: api.label,
+        node: nodeName(api),
         candidates,
         verdicts: state?.verdicts ?? {},
         original: encodeOriginal(original),
@@ -282,6 +282,16 @@ async function restoreNode(
 
 const RESET_COMMAND = "'sesam bisect reset'";
 
+/** The node as the bisect state names it: its snapshot branch label, collision-free (`dev.a.com`, `127.0.0.1-9042`). */
+function nodeName(api: Pick<NodeApi, 'baseUrl'>): string {
+  return branchLabel(api.baseUrl);
+}
+
+/** Is the bisect's node this one? (The first release named it by its short label.) */
+export function isNodeOf(state: Pick<BisectState, 'node'>, api: Pick<NodeApi, 'baseUrl' | 'label'>): boolean {
+  return state.node === nodeName(api) || state.node === api.label;
+}
+
 function describe(err: unknown): string {
   return isSesamError(err) ? `${err.message}${err.reason ? `: ${err.reason}` : ''}` : (err as Error).message;
 }
@@ -303,8 +313,8 @@ async function resetBisect(ctx: CommandContext, deps: BisectDeps): Promise<void>
     }
     const api = await deps.connect({ ...ctx, signal: new AbortController().signal });
     try {
-      if (api.label !== state.node)
-        throw usageError(`The interrupted bisect left ${state.node} on a candidate, not ${api.label}`, {
+      if (!isNodeOf(state, api))
+        throw usageError(`The interrupted bisect left ${state.node} on a candidate, not ${nodeName(api)}`, {
           hint: `run sesam bisect reset with --node for ${state.node}`,
         });
       await restoreNode(ctx, deps, api, decodeOriginal(state.original), state, path);

@@ -49,7 +49,7 @@ export async function connectNode(ctx: CommandContext, opts: ConnectOptions = {}
     // Fire and forget, like sesam-py: keeps a developer subscription awake; never fails the command.
     if (settings.jwt) void registerUserInteraction({ jwt: settings.jwt, log: ctx.log, fetch: opts.fetch });
   }
-  if (ctx.command !== 'bisect') await warnInterruptedBisect(ctx, api.label);
+  if (ctx.command !== 'bisect') await warnInterruptedBisect(ctx, api);
   try {
     if (!opts.allowNonDeveloper) await requireDeveloperMode(ctx, api);
   } catch (err) {
@@ -60,10 +60,11 @@ export async function connectNode(ctx: CommandContext, opts: ConnectOptions = {}
 }
 
 /** While a bisect that was cut short has left this node on a candidate, every command says so and how to repair it. */
-async function warnInterruptedBisect(ctx: CommandContext, label: string): Promise<void> {
+async function warnInterruptedBisect(ctx: CommandContext, api: NodeApi): Promise<void> {
   const { interruptedBisect } = await import('../snapshots/bisect.js');
   const state = interruptedBisect(ctx.cwd);
-  if (!state || state.node !== label) return;
+  if (!state || !(await import('./bisect.js')).isNodeOf(state, api)) return;
+  const label = api.label;
   const on = state.current
     ? `the configuration of snapshot ${state.current.slice(0, 7)}`
     : "a bisect candidate's configuration";

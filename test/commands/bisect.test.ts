@@ -86,7 +86,7 @@ describe('sesam bisect', () => {
     expect(existsSync(statePath(repo))).toBe(false);
     // Verdicts are git notes on the tested snapshots.
     const note = JSON.parse(repo.git('notes', '--ref=sesam-bisect', 'show', snaps[11]!));
-    expect(note).toMatchObject({ verdict: 'bad', failed: 1, expectedAt: snaps[0], node: 'dev' });
+    expect(note).toMatchObject({ verdict: 'bad', failed: 1, expectedAt: snaps[0], node: 'dev.sesam.cloud' });
     expect(repo.git('notes', '--ref=sesam-bisect', 'list').trim().split('\n')).toHaveLength(seen.verifies);
   });
 

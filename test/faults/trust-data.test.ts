@@ -536,7 +536,7 @@ describe('bisect trusts neither its endpoints nor an uninterrupted run', () => {
       good: snaps[0],
       bad: snaps.at(-1),
       expectedAt: snaps[0],
-      node: 'datahub-fake0001',
+      node: 'datahub-fake0001.sesam.cloud',
       candidates: snaps.slice(1),
       verdicts: {},
       original: encodeOriginal({ configZip: original, env: { original: true } }),
@@ -550,14 +550,14 @@ describe('bisect trusts neither its endpoints nor an uninterrupted run', () => {
       `An interrupted bisect left datahub-fake0001 with the configuration of snapshot ${snaps[2]!.slice(0, 7)}; run 'sesam bisect reset' to put its original configuration back.`,
     );
 
-    writeFileSync(join(repo.dir, '.git', 'sesam-bisect.json'), JSON.stringify({ ...state, node: 'dev' }));
+    writeFileSync(join(repo.dir, '.git', 'sesam-bisect.json'), JSON.stringify({ ...state, node: 'dev.sesam.cloud' }));
     const ctx = commandContext(repo.dir, repo.env, {}, { args: ['reset'] });
     await bisectWith(ctx, deps);
     expect(Buffer.from(fake.configZip).equals(Buffer.from(original))).toBe(true);
     expect(fake.env).toEqual({ original: true });
     expect(runs.at(-1)).toEqual(['pipes/original.conf.json']);
     expect(existsSync(join(repo.dir, '.git', 'sesam-bisect.json'))).toBe(false);
-    expect(ctx.stderr()).toContain('Ended the bisect; dev has its original configuration back.');
+    expect(ctx.stderr()).toContain('Ended the bisect; dev.sesam.cloud has its original configuration back.');
   });
 });
 
