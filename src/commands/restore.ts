@@ -73,6 +73,7 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
   });
 
   const api = await deps.connect(ctx);
+  let uploading = false;
   try {
     const plan = await planNodeChange(api, target);
     const unchanged = isEmptyDiff(plan.config) && !plan.env?.length;
@@ -126,7 +127,9 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
     }
     if (unchanged) ctx.log.info(`${api.label} already has this configuration; nothing to upload.`);
     else {
+      uploading = true;
       await pushConfig(api, target, { force: ctx.options.force });
+      uploading = false;
       ctx.log.success(`Restored the configuration of ${shortOid(commit)} to ${api.label}.`);
     }
     if (writes.size) {
@@ -142,7 +145,7 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
     });
     report({ dryRun: false, uploaded: !unchanged, snapshot: snapshot?.commit ?? null });
   } catch (err) {
-    if (isSesamError(err) && err.kind === 'node')
+    if (uploading && isSesamError(err) && err.kind === 'node')
       ctx.log.error(`Restore of ${shortOid(commit)} failed; ${api.label} may hold part of it.`);
     throw err;
   } finally {

@@ -703,3 +703,30 @@ describe.skipIf(!hasBuild)('bisect over HTTP with the built CLI: datasets and a 
     expect(state.nodeRestored).toBe(true);
   }, 60_000);
 });
+
+describe('restore reads the node config zip as untrusted too', () => {
+  it('refuses a node config zip with a duplicate entry before uploading anything', async () => {
+    const repo = createRepo({ 'README.md': 'x' });
+    node.setConfig([{ _id: 'a', type: 'pipe' }]);
+    const first = await runMain(['download'], { cwd: repo.dir, env: { ...repo.env, ...node.env() } });
+    expect(first.code, first.stderr).toBe(0);
+    serveConfigZip(
+      craftZip([
+        { name: 'pipes/a.conf.json', data: PIPE },
+        { name: 'pipes/a.conf.json', data: PIPE },
+      ]),
+    );
+    const uploads = node.configUploads.length;
+    const r = await runMain(
+      ['restore', 'sesam-snapshots/datahub-fake0001.sesam.cloud', '--yes', '--logformat', 'log'],
+      {
+        cwd: repo.dir,
+        env: { ...repo.env, ...node.env() },
+      },
+    );
+    expect(r.code, r.stderr).toBe(3);
+    expect(errorLines(r)).toHaveLength(1);
+    expect(r.stderr).toContain("duplicate entry 'pipes/a.conf.json'");
+    expect(node.configUploads.length).toBe(uploads);
+  });
+});
