@@ -1,7 +1,7 @@
 // A revision's files as the node receives them: the config zip exactly as `upload` builds it (pipes, systems,
 // node-metadata with the injected task-manager settings, `.jinja_vars` substituted) and the profile's env.
 import { inputError, nodeError } from '../errors.js';
-import { isJsonObject, parseJson, stringifyJson, type JsonObject } from '../format/json.js';
+import { isJsonObject, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import { injectNodeMetadata, type MetadataFlags } from '../workspace/node-metadata.js';
 import { substituteJinja } from '../workspace/jinja.js';
 import { createZip, readZip } from '../workspace/zip.js';
@@ -36,7 +36,7 @@ export function uploadEntries(
   }
   const meta = files.get(NODE_METADATA);
   if (meta) {
-    let value;
+    let value: JsonValue;
     try {
       value = parseJson(vars ? substituteJinja(text(meta), vars) : text(meta));
     } catch (err) {
@@ -71,7 +71,7 @@ export function envOf(
   const name = envFileName(profile);
   const data = files.get(name);
   if (!data) return undefined;
-  let value;
+  let value: JsonValue;
   try {
     value = parseJson(text(data));
   } catch (err) {
