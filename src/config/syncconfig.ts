@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { inputError } from '../errors.js';
-import { isJsonObject, parseJson, stripBom } from '../format/json.js';
+import { isJsonObject, parseJson, stripBom, type JsonValue } from '../format/json.js';
 
 export interface SyncConfig {
   /** Lowercased keys (JSON keys as written), values with surrounding quotes removed. */
@@ -35,7 +35,7 @@ export function parseSyncConfig(text: string, path: string): Record<string, stri
   const body = stripBom(text);
   const trimmed = body.trim();
   if (trimmed.startsWith('{')) {
-    let value;
+    let value: JsonValue;
     try {
       value = parseJson(trimmed);
     } catch (err) {

@@ -3,7 +3,7 @@
 import { gitError } from '../errors.js';
 import { projectFilesAt, resolveRevision } from './project-files.js';
 import { shortOid } from './refs.js';
-import { NotARepositoryError, openStore, type Env } from './store.js';
+import { NotARepositoryError, openStore, type Env, type SnapshotStore } from './store.js';
 import type { ExpectedFiles } from '../verify/specs.js';
 
 export type { ExpectedFiles };
@@ -13,7 +13,7 @@ export async function expectedFilesAt(
   rev: string,
   options: { env?: Env } = {},
 ): Promise<ExpectedFiles> {
-  let store;
+  let store: SnapshotStore;
   try {
     store = await openStore(projectDir, { env: options.env });
   } catch (err) {

@@ -61,7 +61,8 @@ export function buildTree(blobs: Map<string, string>): TreeNode {
       let next = node.dirs.get(dir);
       if (!next) {
         if (node.files.has(dir)) throw new Error(`'${path}' needs '${dir}' to be a folder, but it is a file`);
-        node.dirs.set(dir, (next = { files: new Map(), dirs: new Map() }));
+        next = { files: new Map(), dirs: new Map() };
+        node.dirs.set(dir, next);
       }
       node = next;
     }
