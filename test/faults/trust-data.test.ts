@@ -730,3 +730,35 @@ describe('restore reads the node config zip as untrusted too', () => {
     expect(node.configUploads.length).toBe(uploads);
   });
 });
+
+describe('interrupted and concurrent downloads', () => {
+  const pipeA = { _id: 'a', type: 'pipe', source: { type: 'embedded', entities: [] } };
+
+  it('Ctrl-C while the config zip arrives leaves every local file as it was', async () => {
+    const cwd = project();
+    const before = readTree(cwd);
+    const controller = new AbortController();
+    node.server.use(
+      http.get(`${FAKE_URL}/config`, async () => {
+        controller.abort();
+        await new Promise((r) => setTimeout(r, 50));
+        return new HttpResponse(craftZip([{ name: 'pipes/a.conf.json', data: PIPE }]) as Uint8Array<ArrayBuffer>, {
+          headers: { 'Content-Type': 'application/zip' },
+        });
+      }),
+    );
+    const r = await runMain(['download', '--no-snapshot'], { cwd, env: node.env(), signal: controller.signal });
+    expect(r.code, r.stderr).toBe(130);
+    expect(readTree(cwd)).toEqual(before);
+  });
+
+  it('two downloads at once leave the node config on disk and one snapshot', async () => {
+    const repo = createRepo({ 'README.md': 'x' });
+    node.setConfig([pipeA, { _id: 'b', type: 'pipe' }]);
+    const env = { ...repo.env, ...node.env() };
+    const results = await Promise.all([1, 2].map(() => runMain(['download'], { cwd: repo.dir, env })));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    expect(readTree(repo.dir)['pipes/a.conf.json']).toBe(formatJson(pipeA));
+    expect(repo.git('rev-list', '--count', 'sesam-snapshots/datahub-fake0001.sesam.cloud').trim()).toBe('1');
+  });
+});
