@@ -30,14 +30,15 @@ export function shortOid(oid: string): string {
 
 /**
  * The snapshot branch label of a node: its whole host, plus `-<port>` for a port that is not the scheme's default
- * (`datahub-1a2b3c.sesam.cloud`, `127.0.0.1-9042`, `[::1]:9042` -> `--1-9042`), or `local` for the embedded node.
+ * (`datahub-1a2b3c.sesam.cloud`, `127.0.0.1-9042`, `[::1]:9042` -> `__1-9042`), or `local` for the embedded node.
  * Distinct nodes get distinct branches.
  */
 export function branchLabel(nodeUrl: string): string {
   if (isLocalNode(nodeUrl)) return 'local';
   try {
     const url = new URL(nodeUrl);
-    const host = url.hostname.toLowerCase().replace(/[[\]:]/g, '-');
+    // An IPv6 address keeps its digits: `[::1]` -> `__1` (a port still follows after `-`).
+    const host = url.hostname.toLowerCase().replace(/[[\]]/g, '').replace(/:/g, '_');
     return safeLabel(url.port ? `${host}-${url.port}` : host);
   } catch {
     return safeLabel(nodeUrl.replace(/^https?:\/\//, ''));
