@@ -1,7 +1,7 @@
 // Config zips (upload, dump, download -dump) with fflate; zips from a node are read defensively (readZip). Entry names are POSIX paths, written in the order given
 // (sesam-py: pipes, systems, node-metadata), DEFLATE-compressed. The streaming Zip API keeps that order even for
 // names a plain object would reorder (e.g. "1"), and runs synchronously with ZipDeflate.
-import { Inflate, strToU8, Zip, ZipDeflate } from 'fflate';
+import { Inflate, inflateSync, strToU8, Zip, ZipDeflate } from 'fflate';
 
 // A fixed timestamp makes the zip of identical files identical (fflate would store the current time).
 const ZIP_TIME = new Date(1980, 0, 1);
@@ -53,6 +53,11 @@ export class ZipError extends Error {
 }
 
 const INFLATE_CHUNK = 16 * 1024;
+/**
+ * Entries up to this compressed size are inflated in one call (fast); larger ones in steps. A lying small entry
+ * costs at most this times deflate's ratio (~1000:1) of decoding before it is refused.
+ */
+const DIRECT_INFLATE_LIMIT = 64 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -84,6 +89,7 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
     const flags = u16(offset + 8);
     const method = u16(offset + 10);
     const compressedSize = u32(offset + 20);
+    const declaredSize = u32(offset + 24);
     const nameLength = u16(offset + 28);
     const next = offset + 46 + nameLength + u16(offset + 30) + u16(offset + 32);
     const local = u32(offset + 42);
@@ -110,7 +116,11 @@ export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
       if (raw.length > budget) throw tooBig();
       data = raw.slice();
     } else if (method === 8) {
-      data = inflateCapped(raw, budget, name, tooBig);
+      if (declaredSize > budget) throw tooBig();
+      data =
+        raw.length <= DIRECT_INFLATE_LIMIT
+          ? inflateDeclared(raw, declaredSize, name)
+          : inflateCapped(raw, budget, name, tooBig);
     } else throw new ZipError(`entry '${name}' uses unsupported compression method ${method}`);
     total += data.length;
     out.set(name, data);
@@ -133,6 +143,22 @@ function entryName(raw: Uint8Array, flags: number): string {
   if (name === '' || /[\u0000-\u001f\u007f\\]/.test(name))
     throw new ZipError(`entry name ${JSON.stringify(name)} holds a control character or a backslash`);
   return name;
+}
+
+/**
+ * A small entry inflated in one call into a buffer of its declared size plus one byte: fflate never grows a buffer
+ * it is given, so a header that understates the size fills the extra byte and is refused, using no more memory.
+ */
+function inflateDeclared(raw: Uint8Array, declared: number, name: string): Uint8Array {
+  let data: Uint8Array;
+  try {
+    data = inflateSync(raw, { out: new Uint8Array(declared + 1) });
+  } catch (err) {
+    throw new ZipError(`entry '${name}' is corrupt: ${(err as Error).message}`);
+  }
+  if (data.length !== declared)
+    throw new ZipError(`entry '${name}' does not inflate to the ${declared} bytes its header declares`);
+  return data;
 }
 
 /** Inflate in small steps, stopping as soon as the output would pass `budget` bytes. */

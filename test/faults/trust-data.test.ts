@@ -208,6 +208,16 @@ describe('a hostile node cannot exhaust memory with its config zip', () => {
     const bomb = new Uint8Array(8 * 1024 * 1024); // 8 MiB of zeros: a few KiB deflated
     await expectRefused(
       craftZip([{ name: 'pipes/a.conf.json', data: bomb, declaredSize: 100 }]),
+      /entry 'pipes\/a\.conf\.json' does not inflate to the 100 bytes its header declares/,
+    );
+  });
+
+  it('stops inflating a large entry at the cap, whatever its header says', async () => {
+    zipLimits.maxTotalBytes = 1024 * 1024;
+    // Random bytes do not compress: the entry is larger than the one-call limit and inflated in steps.
+    const noise = new Uint8Array(2 * 1024 * 1024).map(() => Math.floor(Math.random() * 256));
+    await expectRefused(
+      craftZip([{ name: 'pipes/a.conf.json', data: noise, declaredSize: 100 }]),
       /pipes\/a\.conf\.json.*larger than 1048576 bytes/,
     );
   });
