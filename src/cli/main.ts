@@ -1,6 +1,8 @@
 // main(argv, io): the only place that touches `process`. It parses the command line (sesam-py's single-dash flags
 // included), builds the output channels, dispatches to a command and maps every error to one line and an exit code.
+import { resolve as resolvePath } from 'node:path';
 import type { Readable } from 'node:stream';
+import { findProjectRoot } from '../config/project-root.js';
 import { exitCodeFor, isSesamError, usageError } from '../errors.js';
 import { createLogger, createOutput, Redactor, useColor, type LogFormat, type TextStream } from '../log.js';
 import type { CommandContext, Env } from '../commands/context.js';
@@ -94,8 +96,16 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
   }
 
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new Error('interrupted'));
-  if (isProcess) process.once('SIGINT', onSigint);
+  // The first Ctrl-C aborts the command, which then puts things back (bisect restores the node); a second one must
+  // not kill it half-way through that, so only a third quits at once.
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) controller.abort(new Error('interrupted'));
+    else if (interrupts === 2) log.warn('Still putting things back after Ctrl-C; press Ctrl-C again to quit at once.');
+    else process.exit(130);
+  };
+  if (isProcess) process.on('SIGINT', onSigint);
   partialIo.signal?.addEventListener('abort', () => controller.abort(partialIo.signal?.reason));
 
   try {
@@ -107,11 +117,15 @@ export async function main(argv: readonly string[], partialIo: Partial<Io> = {})
       });
     }
     checkScope(spec, parsed, log);
+    // Started in a subfolder (pipes/, expected/), a command works on the project around it; `new` and `dtl` work
+    // where they are started.
+    const cwd = name === 'new' || name === 'dtl' ? io.cwd : findProjectRoot(io.cwd);
+    if (cwd !== resolvePath(io.cwd)) log.info(`Using ${cwd} as the project folder (found above ${io.cwd}).`);
     const ctx: CommandContext = {
       command: name,
       args,
       options,
-      cwd: io.cwd,
+      cwd,
       env: io.env,
       out,
       log,

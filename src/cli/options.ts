@@ -127,7 +127,7 @@ export const OPTIONS = [
     type: 'flag',
     legacy: ['-force'],
     group: 'global',
-    help: 'upload/download to a non-developer node; upload config that has validation errors',
+    help: 'upload/download to a non-developer node; upload config that has validation errors; download and restore --write: overwrite local edits that are in no commit and no snapshot',
   },
   { name: 'exit-code', type: 'flag', group: 'other', help: 'exit 1 when there are differences' },
   // run
@@ -410,10 +410,15 @@ export const OPTIONS = [
     group: 'snapshots',
     help: 'the revision whose expected/ is the truth (default: --good)',
   },
-  { name: 'yes', short: 'y', type: 'flag', group: 'snapshots', help: "don't ask for confirmation" },
-  { name: 'dry-run', type: 'flag', group: 'snapshots', help: 'only show what would change' },
-  { name: 'write', type: 'flag', group: 'snapshots', help: 'also write the restored files to the work tree' },
-  { name: 'limit', type: 'int', metavar: 'N', group: 'snapshots', help: 'show at most N snapshots' },
+  { name: 'yes', short: 'y', type: 'flag', group: 'snapshots', help: "restore: don't ask" },
+  { name: 'dry-run', type: 'flag', group: 'snapshots', help: 'restore: only show what would change' },
+  {
+    name: 'write',
+    type: 'flag',
+    group: 'snapshots',
+    help: 'restore: also write the restored files to the work tree (refuses to overwrite unsaved edits without --force)',
+  },
+  { name: 'limit', type: 'int', metavar: 'N', group: 'snapshots', help: 'log: show at most N snapshots' },
   // serve
   {
     name: 'port',

@@ -196,7 +196,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'bisect',
     group: 'snapshots',
     summary: 'find the snapshot that broke an output',
-    usage: 'bisect --good REV --bad REV',
+    usage: 'bisect --good REV --bad REV | bisect reset',
     options: ['good', 'bad', 'expected-at', 'bisect-exit-codes'],
     optionHelp: { 'bisect-exit-codes': 'exit 125 when a step could not be tested (for git bisect run)' },
     load: async () => (await import('../commands/bisect.js')).bisect,

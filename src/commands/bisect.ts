@@ -1,7 +1,9 @@
 // `sesam bisect --good <rev> --bad <rev> [--expected-at <rev>]`: binary search over the snapshots between them —
 // put a snapshot's configuration on the node, run, verify against expected/ of one fixed revision — to find the
-// first bad snapshot. Resumable (.git/sesam-bisect.json), steps that could not test are skipped, verdicts are git
-// notes (refs/notes/sesam-bisect), and the node's original configuration and env always go back at the end.
+// first bad snapshot. --good and --bad are tested first: a bisect whose endpoints do not behave as labelled stops.
+// Resumable (.git/sesam-bisect.json), steps that could not test are skipped, verdicts are git notes
+// (refs/notes/sesam-bisect). The node's original configuration and env always go back at the end, and its pipes
+// run again so its datasets match them. `sesam bisect reset` puts the node back after a bisect that was cut short.
 import { isSesamError, nodeError, SesamError, usageError } from '../errors.js';
 import { stringifyJson } from '../format/json.js';
 import type { NodeApi } from '../node/types.js';
@@ -23,7 +25,7 @@ import { writeNote } from '../snapshots/notes.js';
 import { openProjectStore } from '../snapshots/open.js';
 import { diffProjects, diffToJson, renderDiff, summaryLine } from '../snapshots/project-diff.js';
 import { projectFilesAt, resolveRevision } from '../snapshots/project-files.js';
-import { BISECT_NOTES_REF, shortOid } from '../snapshots/refs.js';
+import { BISECT_NOTES_REF, branchLabel, shortOid } from '../snapshots/refs.js';
 import { putBack, pushConfig, revisionConfig, saveNode, type NodeSnapshot } from '../snapshots/restore.js';
 import type { SnapshotStore } from '../snapshots/store.js';
 import { withProgress, type ProgressTask } from '../progress.js';
@@ -51,6 +53,7 @@ export async function bisect(ctx: CommandContext): Promise<number | undefined> {
 const UNTESTABLE = new Set(['node', 'untestable', 'input']);
 
 export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise<number | undefined> {
+  if (ctx.args[0] === 'reset' && ctx.args.length === 1) return resetBisect(ctx, deps);
   const { good: goodRev, bad: badRev } = ctx.options;
   if (!goodRev || !badRev) throw usageError('bisect needs --good REV and --bad REV');
   if (ctx.args.length) throw usageError(`bisect takes no arguments; unexpected '${ctx.args[0]}'`);
@@ -80,15 +83,16 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
     const api = await deps.connect({ ...ctx, signal: new AbortController().signal });
     let original: NodeSnapshot | undefined;
     let outcome: Awaited<ReturnType<typeof search>> | undefined;
+    let abandoned = false;
     try {
-      if (state && state.node !== api.label) {
-        throw usageError(`The bisect in progress runs against ${state.node}, not ${api.label}`, {
+      if (state && !isNodeOf(state, api)) {
+        throw usageError(`The bisect in progress runs against ${state.node}, not ${nodeName(api)}`, {
           hint: `use that node, or delete ${path}`,
         });
       }
       if (state)
         ctx.log.info(
-          `Resuming the bisect: ${Object.keys(state.verdicts).length} of ${candidates.length} snapshots already judged.`,
+          `Resuming the bisect: ${candidates.filter((c) => state?.verdicts[c]).length} of ${candidates.length} snapshots already judged.`,
         );
       // After a crash the node still holds a candidate: the original is the one saved in the state file.
       original = state?.original && !state.nodeRestored ? decodeOriginal(state.original) : await saveNode(api);
@@ -97,54 +101,35 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
         good,
         bad,
         expectedAt,
-        node: api.label,
+        node: nodeName(api),
         candidates,
         verdicts: state?.verdicts ?? {},
         original: encodeOriginal(original),
         nodeRestored: true,
       };
       writeState(path, state);
+      await checkEndpoints(ctx, deps, store, api, state, path, expected, { good: goodRev, bad: badRev });
       const steps = Math.ceil(Math.log2(candidates.length + 1));
       const current = state;
       outcome = await withProgress(ctx, 'Bisecting', steps, (progress) =>
         search(ctx, deps, store, api, current, path, expected, progress),
       );
+    } catch (err) {
+      // Endpoints that lie end this bisect: its state would only repeat the same verdicts.
+      if (err instanceof EndpointError) abandoned = true;
+      throw err;
     } finally {
-      // A node that could not be put back matters more than how the search ended: its error wins.
-      const markRestored = () => {
-        if (state) writeState(path, { ...state, nodeRestored: true });
-      };
-      await putBackAndClose(ctx, api, original, markRestored, path);
+      try {
+        if (original && state) await restoreNode(ctx, deps, api, original, state, path);
+      } finally {
+        await api.close();
+      }
+      if (abandoned) removeState(path);
     }
     removeState(path);
     return await report(ctx, store, candidates, good, state.verdicts, outcome!, profile);
   } finally {
     await store.close();
-  }
-}
-
-/** Put the node's original configuration back (if it was saved) and close the connection. */
-async function putBackAndClose(
-  ctx: CommandContext,
-  api: ConnectedNode,
-  original: NodeSnapshot | undefined,
-  markRestored: () => void,
-  statePath: string,
-): Promise<void> {
-  try {
-    if (!original) return;
-    if (ctx.signal.aborted) await api.stopRunner().catch(() => undefined);
-    await putBack(api, original);
-    markRestored();
-    ctx.log.info(`Put the original configuration and env back on ${api.label}.`);
-  } catch (err) {
-    ctx.log.error(`Could not put the original configuration back on ${api.label}; it is kept in ${statePath}.`);
-    throw nodeError(`Could not put the original configuration back on ${api.label}`, {
-      reason: isSesamError(err) ? `${err.message}${err.reason ? `: ${err.reason}` : ''}` : (err as Error).message,
-      hint: 'run the same sesam bisect command again: it puts the saved configuration back',
-    });
-  } finally {
-    await api.close();
   }
 }
 
@@ -170,23 +155,7 @@ async function search(
     const commit = candidates[next.test]!;
     const info = await store.readCommit(commit);
     ctx.log.info(`Step ${step}: testing ${shortOid(commit)} "${info.subject}"`);
-    state.nodeRestored = false;
-    writeState(path, state);
-    const record = await testCandidate(ctx, deps, store, api, commit, expected);
-    verdicts[commit] = record;
-    writeState(path, state);
-    await writeNote(
-      store,
-      BISECT_NOTES_REF,
-      commit,
-      stringifyJson({
-        verdict: record.verdict,
-        failed: record.failed ?? null,
-        reason: record.reason ?? null,
-        expectedAt: state.expectedAt,
-        node: state.node,
-      }),
-    );
+    const record = await judge(ctx, deps, store, api, state, path, commit, expected);
     const detail =
       record.verdict === 'skip'
         ? `skipped: ${record.reason}`
@@ -194,6 +163,175 @@ async function search(
           ? `bad (${record.failed} failing)`
           : 'good';
     ctx.log.info(`  ${shortOid(commit)} is ${detail}`);
+  }
+}
+
+/** Put a snapshot on the node, run and verify it, and keep the verdict (state file and git note). */
+async function judge(
+  ctx: CommandContext,
+  deps: BisectDeps,
+  store: SnapshotStore,
+  api: NodeApi,
+  state: BisectState,
+  path: string,
+  commit: string,
+  expected: ExpectedFiles,
+): Promise<VerdictRecord> {
+  state.nodeRestored = false;
+  state.current = commit;
+  writeState(path, state);
+  const record = await testCandidate(ctx, deps, store, api, commit, expected);
+  state.verdicts[commit] = record;
+  writeState(path, state);
+  await writeNote(
+    store,
+    BISECT_NOTES_REF,
+    commit,
+    stringifyJson({
+      verdict: record.verdict,
+      failed: record.failed ?? null,
+      reason: record.reason ?? null,
+      expectedAt: state.expectedAt,
+      node: state.node,
+    }),
+  );
+  return record;
+}
+
+/** --good and --bad do not behave as labelled, or cannot be tested: the bisect cannot give a true answer. */
+class EndpointError extends SesamError {}
+
+/** Test --good and --bad (once per bisect) and stop when they are not what they are labelled. */
+async function checkEndpoints(
+  ctx: CommandContext,
+  deps: BisectDeps,
+  store: SnapshotStore,
+  api: NodeApi,
+  state: BisectState,
+  path: string,
+  expected: ExpectedFiles,
+  names: { good: string; bad: string },
+): Promise<void> {
+  const against = `expected/ at ${shortOid(state.expectedAt)}`;
+  for (const [label, commit, wanted] of [
+    ['--good', state.good, 'good'],
+    ['--bad', state.bad, 'bad'],
+  ] as const) {
+    const name = `${label} ${label === '--good' ? names.good : names.bad} (${shortOid(commit)})`;
+    let record = state.verdicts[commit];
+    if (!record) {
+      ctx.log.info(`Checking ${name}`);
+      record = await judge(ctx, deps, store, api, state, path, commit, expected);
+    }
+    if (record.verdict === 'skip')
+      throw new EndpointError('untestable', `Could not test ${name}; the bisect stopped`, { reason: record.reason });
+    if (record.verdict !== wanted) {
+      throw new EndpointError(
+        'usage',
+        wanted === 'good'
+          ? `${name} is not good: ${record.failed === 1 ? '1 test fails' : `${record.failed} tests fail`} against ${against}; the bisect stopped`
+          : `${name} is not bad: every test passes against ${against}; the bisect stopped`,
+        {
+          hint:
+            wanted === 'good'
+              ? 'give an earlier --good, or --expected-at the revision whose expected/ it matches'
+              : 'give a later --bad, or --expected-at the revision whose expected/ it should fail',
+        },
+      );
+    }
+  }
+}
+
+/**
+ * Put the node's original configuration and env back, then run its pipes so its datasets no longer hold a
+ * candidate's output. When the put-back fails the original stays in the state file for `sesam bisect reset`.
+ */
+async function restoreNode(
+  ctx: CommandContext,
+  deps: BisectDeps,
+  api: NodeApi,
+  original: NodeSnapshot,
+  state: BisectState,
+  path: string,
+): Promise<void> {
+  const candidateOnNode = !state.nodeRestored;
+  try {
+    if (ctx.signal.aborted) await api.stopRunner().catch(() => undefined);
+    if (candidateOnNode)
+      ctx.log.info(`Putting the original configuration back on ${api.label} (if this is stopped: ${RESET_COMMAND}).`);
+    await putBack(api, original);
+    state.nodeRestored = true;
+    state.current = undefined;
+    writeState(path, state);
+    ctx.log.info(`Put the original configuration and env back on ${api.label}.`);
+  } catch (err) {
+    ctx.log.error(`Could not put the original configuration back on ${api.label}; it is kept in ${path}.`);
+    throw nodeError(`Could not put the original configuration back on ${api.label}`, {
+      reason: describe(err),
+      hint: `${RESET_COMMAND} puts the saved configuration back`,
+    });
+  }
+  if (!candidateOnNode) return;
+  if (ctx.signal.aborted) {
+    ctx.log.warn(`The datasets of ${api.label} still hold a candidate's output: run 'sesam run' to refresh them.`);
+    return;
+  }
+  ctx.log.info(`Running the pipes of ${api.label} so its datasets match its configuration again.`);
+  try {
+    await deps.runPipes(ctx, api);
+  } catch (err) {
+    throw nodeError(
+      `Put the original configuration back on ${api.label}, but running its pipes failed: its datasets may still hold a candidate's output`,
+      { reason: describe(err), hint: "run 'sesam run' to refresh them" },
+    );
+  }
+}
+
+const RESET_COMMAND = "'sesam bisect reset'";
+
+/** The node as the bisect state names it: its snapshot branch label, collision-free (`dev.a.com`, `127.0.0.1-9042`). */
+function nodeName(api: Pick<NodeApi, 'baseUrl'>): string {
+  return branchLabel(api.baseUrl);
+}
+
+/** Is the bisect's node this one? (The first release named it by its short label.) */
+export function isNodeOf(state: Pick<BisectState, 'node'>, api: Pick<NodeApi, 'baseUrl' | 'label'>): boolean {
+  return state.node === nodeName(api) || state.node === api.label;
+}
+
+function describe(err: unknown): string {
+  return isSesamError(err) ? `${err.message}${err.reason ? `: ${err.reason}` : ''}` : (err as Error).message;
+}
+
+/** `sesam bisect reset`: end the bisect in progress, putting the node back if a candidate is still on it. */
+async function resetBisect(ctx: CommandContext, deps: BisectDeps): Promise<undefined> {
+  const store = await openProjectStore(ctx.cwd, ctx.env);
+  try {
+    const path = statePath(store);
+    const state = readState(path);
+    if (!state) {
+      ctx.log.info('No bisect in progress.');
+      return;
+    }
+    if (state.nodeRestored || !state.original) {
+      removeState(path);
+      ctx.log.info(`Ended the bisect; ${state.node} already has its original configuration.`);
+      return;
+    }
+    const api = await deps.connect({ ...ctx, signal: new AbortController().signal });
+    try {
+      if (!isNodeOf(state, api))
+        throw usageError(`The interrupted bisect left ${state.node} on a candidate, not ${nodeName(api)}`, {
+          hint: `run sesam bisect reset with --node for ${state.node}`,
+        });
+      await restoreNode(ctx, deps, api, decodeOriginal(state.original), state, path);
+    } finally {
+      await api.close();
+    }
+    removeState(path);
+    ctx.log.success(`Ended the bisect; ${state.node} has its original configuration back.`);
+  } finally {
+    await store.close();
   }
 }
 

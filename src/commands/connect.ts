@@ -48,6 +48,7 @@ export async function connectNode(ctx: CommandContext, opts: ConnectOptions = {}
     // Fire and forget, like sesam-py: keeps a developer subscription awake; never fails the command.
     if (settings.jwt) void registerUserInteraction({ jwt: settings.jwt, log: ctx.log, fetch: opts.fetch });
   }
+  if (ctx.command !== 'bisect') await warnInterruptedBisect(ctx, api);
   try {
     if (!opts.allowNonDeveloper) await requireDeveloperMode(ctx, api);
   } catch (err) {
@@ -55,6 +56,20 @@ export async function connectNode(ctx: CommandContext, opts: ConnectOptions = {}
     throw err;
   }
   return Object.assign(api, { close, settings });
+}
+
+/** While a bisect that was cut short has left this node on a candidate, every command says so and how to repair it. */
+async function warnInterruptedBisect(ctx: CommandContext, api: NodeApi): Promise<void> {
+  const { interruptedBisect } = await import('../snapshots/bisect.js');
+  const state = interruptedBisect(ctx.cwd);
+  if (!state || !(await import('./bisect.js')).isNodeOf(state, api)) return;
+  const label = api.label;
+  const on = state.current
+    ? `the configuration of snapshot ${state.current.slice(0, 7)}`
+    : "a bisect candidate's configuration";
+  ctx.log.warn(
+    `An interrupted bisect left ${label} with ${on}; run 'sesam bisect reset' to put its original configuration back.`,
+  );
 }
 
 async function requireDeveloperMode(ctx: CommandContext, api: NodeApi): Promise<void> {

@@ -2,6 +2,7 @@
 // sesam-py writes it), pipes/, systems/ and node-metadata.conf.json are written portal-formatted, local config
 // files gone from the node are removed (whitelist permitting), and `.jinja_vars` values are put back as
 // placeholders. Every change goes through one all-or-nothing applyFileChanges, so a failure leaves the old files.
+// Local edits that are in no commit and no snapshot are never overwritten without --force (refuseToOverwriteEdits).
 // Then a snapshot is recorded unless --no-snapshot.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { readJinjaVars, reverseJinja } from '../workspace/jinja.js';
 import { listFiles } from '../workspace/project.js';
 import { createZip } from '../workspace/zip.js';
 import type { NodeApi } from '../node/types.js';
+import { refuseToOverwriteEdits } from '../snapshots/local-edits.js';
+import { isManagedPath } from '../snapshots/project-files.js';
 import { withNode } from './connect.js';
 import { withProgress } from '../progress.js';
 import type { CommandContext } from './context.js';
@@ -104,6 +107,8 @@ export async function downloadConfig(ctx: CommandContext, api: NodeApi): Promise
     else if (!sameContent(full, data)) changed.push(path);
     else changes.delete(path);
   }
+  const managed = [...changed, ...removed].filter((p) => isManagedPath(p, ctx.options.profile));
+  await refuseToOverwriteEdits('download', root, managed, { force: ctx.options.force, env: ctx.env });
   try {
     applyFileChanges(root, changes);
   } catch (err) {

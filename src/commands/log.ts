@@ -1,14 +1,15 @@
 // `sesam log [--node N] [--limit N] [--json]`: snapshots newest first, with pipes/systems added, removed, changed.
 import { isSesamError } from '../errors.js';
-import { listSnapshots, type ChangeCounts, type SnapshotEntry } from '../snapshots/history.js';
+import { listSnapshots, type ChangeCounts, type NodeBranches, type SnapshotEntry } from '../snapshots/history.js';
 import { withStore } from '../snapshots/open.js';
-import { labelOfRef, safeLabel, shortOid, SNAPSHOT_REF_PREFIX } from '../snapshots/refs.js';
+import { labelOfRef, nodeBranches, shortOid, SNAPSHOT_REF_PREFIX } from '../snapshots/refs.js';
 import type { CommandContext } from './context.js';
 
 export async function log(ctx: CommandContext): Promise<void> {
-  const labels = await nodeLabels(ctx);
+  const branches = await nodeLabels(ctx);
+  const labels = branches?.labels;
   await withStore(ctx.cwd, ctx.env, async (store) => {
-    const entries = await listSnapshots(store, { labels, limit: ctx.options.limit });
+    const entries = await listSnapshots(store, { branches, limit: ctx.options.limit });
     if (ctx.options.json) {
       ctx.out.json({ snapshots: entries.map(entryJson) });
       return;
@@ -32,12 +33,17 @@ export async function log(ctx: CommandContext): Promise<void> {
   });
 }
 
-/** --node names a label or a URL; default is the configured node; none configured means every node. */
-async function nodeLabels(ctx: CommandContext): Promise<string[] | undefined> {
-  const { nodeLabel, resolveSettings } = await import('../config/index.js');
-  if (ctx.options.node) return [safeLabel(nodeLabel(ctx.options.node))];
+/** --node names a branch label or a URL; default is the configured node; none configured means every node. */
+async function nodeLabels(ctx: CommandContext): Promise<NodeBranches | undefined> {
+  const { normalizeNodeUrl, resolveSettings } = await import('../config/index.js');
+  const given = ctx.options.node;
+  if (given) {
+    // A branch label as `log` prints it, or the node's URL (with or without scheme).
+    const byUrl = nodeBranches(normalizeNodeUrl(given));
+    return { labels: [...new Set([given, ...byUrl.labels])], legacy: byUrl.legacy };
+  }
   try {
-    return [safeLabel(nodeLabel(resolveSettings(ctx).nodeUrl))];
+    return nodeBranches(resolveSettings(ctx).nodeUrl);
   } catch (err) {
     if (isSesamError(err) && (err.kind === 'usage' || err.kind === 'input')) return undefined;
     throw err;

@@ -1,6 +1,7 @@
 // `sesam restore <ref> [--yes] [--dry-run] [--write]`: upload the configuration of an earlier revision (a snapshot
 // or any commit) and record that as a NEW snapshot with Sesam-Restored-From — the branch only moves forward.
-// The work tree stays as it is unless --write.
+// The work tree stays as it is unless --write; --write refuses to overwrite local edits that are in no commit and no
+// snapshot unless --force.
 import { isSesamError, usageError } from '../errors.js';
 import type { NodeApi } from '../node/types.js';
 import { showJson, toPlain } from '../format/json-diff.js';
@@ -72,6 +73,7 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
   });
 
   const api = await deps.connect(ctx);
+  let uploading = false;
   try {
     const plan = await planNodeChange(api, target);
     const unchanged = isEmptyDiff(plan.config) && !plan.env?.length;
@@ -108,6 +110,9 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
       report({ dryRun: true, uploaded: false, snapshot: null });
       return;
     }
+    // Before anything changes on the node: the work tree must not lose edits that exist nowhere else.
+    const { refuseToOverwriteEdits } = await import('../snapshots/local-edits.js');
+    await refuseToOverwriteEdits('restore --write', ctx.cwd, writes.keys(), { force: ctx.options.force, env: ctx.env });
     if (!ctx.options.yes && !unchanged) {
       if (!ctx.prompt.interactive) {
         throw usageError(`restore would change the configuration of ${api.label}; pass --yes to confirm`, {
@@ -122,7 +127,9 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
     }
     if (unchanged) ctx.log.info(`${api.label} already has this configuration; nothing to upload.`);
     else {
+      uploading = true;
       await pushConfig(api, target, { force: ctx.options.force });
+      uploading = false;
       ctx.log.success(`Restored the configuration of ${shortOid(commit)} to ${api.label}.`);
     }
     if (writes.size) {
@@ -138,7 +145,7 @@ export async function restoreWith(ctx: CommandContext, deps: RestoreDeps): Promi
     });
     report({ dryRun: false, uploaded: !unchanged, snapshot: snapshot?.commit ?? null });
   } catch (err) {
-    if (isSesamError(err) && err.kind === 'node')
+    if (uploading && isSesamError(err) && err.kind === 'node')
       ctx.log.error(`Restore of ${shortOid(commit)} failed; ${api.label} may hold part of it.`);
     throw err;
   } finally {

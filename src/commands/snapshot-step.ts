@@ -21,7 +21,7 @@ export async function recordSnapshotStep(
 ): Promise<SnapshotStepResult | undefined> {
   if (ctx.options.noSnapshot) return undefined;
   const { recordSnapshot } = await import('../snapshots/record.js');
-  let result: SnapshotStepResult;
+  let result: SnapshotStepResult & { branch?: string };
   try {
     result = await recordSnapshot({
       projectDir: ctx.cwd,
@@ -41,7 +41,7 @@ export async function recordSnapshotStep(
       ? new SesamError(err.kind, message, { reason: err.reason, hint: err.hint ?? hint, cause: err })
       : gitError(message, { hint, cause: err });
   }
-  if (result.commit) ctx.log.info(`Recorded snapshot ${result.commit.slice(0, 12)} on sesam-snapshots/${api.label}`);
+  if (result.commit) ctx.log.info(`Recorded snapshot ${result.commit.slice(0, 12)} on ${result.branch}`);
   else if (result.reason) ctx.log.debug(`No snapshot recorded: ${result.reason}`);
   return result;
 }

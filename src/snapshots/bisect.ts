@@ -7,6 +7,7 @@ import { usageError } from '../errors.js';
 import { parseJson, stringifyJson, isJsonObject, type JsonObject } from '../format/json.js';
 import { writeFileAtomic } from '../workspace/files.js';
 import type { NodeSnapshot } from './restore.js';
+import { discoverRepo } from './discover.js';
 import { shortOid } from './refs.js';
 import type { SnapshotStore } from './store.js';
 
@@ -81,6 +82,8 @@ export interface BisectState {
   original?: { configZip: string; env: string };
   /** False while a candidate's configuration is on the node. */
   nodeRestored: boolean;
+  /** The snapshot whose configuration is on the node while nodeRestored is false. */
+  current?: string;
 }
 
 export function statePath(store: SnapshotStore): string {
@@ -119,4 +122,23 @@ export function decodeOriginal(stored: { configZip: string; env: string }): Node
     configZip: new Uint8Array(Buffer.from(stored.configZip, 'base64')),
     env: (isJsonObject(env) ? env : {}) as JsonObject,
   };
+}
+
+/**
+ * The state of a bisect that was cut short while a candidate's configuration was on the node, read without
+ * starting git (every online command asks); undefined when there is none.
+ */
+export function interruptedBisect(projectDir: string): BisectState | undefined {
+  let path: string;
+  try {
+    path = join(discoverRepo(projectDir).gitDir, 'sesam-bisect.json');
+  } catch {
+    return undefined; // not a repository, or an unreadable .git file: the snapshot commands report that
+  }
+  try {
+    const state = readState(path);
+    return state && !state.nodeRestored ? state : undefined;
+  } catch {
+    return undefined;
+  }
 }

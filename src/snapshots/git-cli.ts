@@ -347,7 +347,8 @@ class GitCliStore implements SnapshotStore {
     if (result.code !== 0) {
       // fast-import refuses to move a ref that no longer contains our parent: another writer got there first.
       const current = await this.readRef(request.ref);
-      if (current !== (request.parent ?? undefined)) return { status: 'conflict' };
+      const before = request.refBefore !== undefined ? request.refBefore : request.parent;
+      if (current !== (before ?? undefined)) return { status: 'conflict' };
       throw failed('fast-import', result);
     }
     if (!HEX40.test(commit)) throw gitError('git fast-import did not report the new commit', { reason: result.stderr });

@@ -52,17 +52,35 @@ export interface SnapshotEntry {
   systems: ChangeCounts;
 }
 
-/** Snapshots of the given node labels (all snapshot branches when none), newest first. */
+/** Which branches `log` reads for one node: its own, and the one the first release named it by. */
+export interface NodeBranches {
+  labels: string[];
+  /** The first release's branch, which several nodes may share: only snapshots with this Sesam-Node-Url count. */
+  legacy?: { label: string; nodeUrl: string };
+}
+
+/** Snapshots on the given branches (all snapshot branches when none), newest first, each commit once. */
 export async function listSnapshots(
   store: SnapshotStore,
-  options: { labels?: string[]; limit?: number } = {},
+  options: { branches?: NodeBranches; limit?: number } = {},
 ): Promise<SnapshotEntry[]> {
-  const refs = (await store.listRefs(SNAPSHOT_REF_PREFIX)).filter(
-    (r) => !options.labels || options.labels.includes(labelOfRef(r.ref)!),
-  );
+  const { branches } = options;
+  const all = await store.listRefs(SNAPSHOT_REF_PREFIX);
+  const refs = branches
+    ? [...branches.labels, ...(branches.legacy ? [branches.legacy.label] : [])].flatMap((label) =>
+        all.filter((r) => labelOfRef(r.ref) === label),
+      )
+    : all;
   const entries: SnapshotEntry[] = [];
+  const seen = new Set<string>();
   for (const { ref, commit } of refs) {
+    const legacy = branches?.legacy;
+    const legacyUrl = legacy && legacy.label === labelOfRef(ref) ? legacy.nodeUrl : undefined;
     for (const info of await firstParentHistory(store, commit, { limit: options.limit })) {
+      // A node's branch continues from its history on the first release's branch: list each commit once.
+      if (seen.has(info.commit)) continue;
+      seen.add(info.commit);
+      if (legacyUrl && info.trailers['Sesam-Node-Url'] !== legacyUrl) continue;
       const parent = info.parents[0];
       const after = await store.listTree(info.commit);
       const before = parent ? await store.listTree(parent) : new Map<string, string>();

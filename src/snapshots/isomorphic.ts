@@ -3,9 +3,10 @@
 // compare-and-swap ref update under git's own `<ref>.lock` protocol, the reflog, and the global identity.
 import * as fs from 'node:fs';
 import { appendFile, type FileHandle, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as git from 'isomorphic-git';
 import { gitError } from '../errors.js';
+import { discoverRepo } from './discover.js';
 import {
   blobOids,
   buildTree,
@@ -15,46 +16,7 @@ import {
   type CommitInfo,
   type Identity,
 } from './git-objects.js';
-import {
-  NotARepositoryError,
-  type Env,
-  type RepoLocation,
-  type SnapshotStore,
-  type WriteCommitRequest,
-  type WriteCommitResult,
-} from './store.js';
-
-/** Find the repository above `dir` the way git does, following `.git` files and `commondir`. */
-export function discoverRepo(dir: string): RepoLocation {
-  let current = resolvePath(dir);
-  for (;;) {
-    const dotGit = join(current, '.git');
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.statSync(dotGit);
-    } catch {
-      stat = undefined;
-    }
-    if (stat?.isDirectory()) return { workTree: current, gitDir: dotGit, commonDir: commonDirOf(dotGit) };
-    if (stat?.isFile()) {
-      const m = /^gitdir:\s*(.+?)\s*$/m.exec(fs.readFileSync(dotGit, 'utf8'));
-      if (!m) throw gitError(`Unreadable .git file: ${dotGit}`);
-      const gitDir = resolvePath(current, m[1]!);
-      return { workTree: current, gitDir, commonDir: commonDirOf(gitDir) };
-    }
-    const parent = dirname(current);
-    if (parent === current) throw new NotARepositoryError(dir);
-    current = parent;
-  }
-}
-
-function commonDirOf(gitDir: string): string {
-  try {
-    return resolvePath(gitDir, fs.readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
-  } catch {
-    return gitDir;
-  }
-}
+import type { Env, RepoLocation, SnapshotStore, WriteCommitRequest, WriteCommitResult } from './store.js';
 
 const HEX40 = /^[0-9a-f]{40}$/;
 
@@ -245,7 +207,8 @@ class IsomorphicStore implements SnapshotStore {
         committer: who,
       },
     });
-    const moved = await this.compareAndSwap(request.ref, request.parent, commit, request.author, request.date);
+    const before = request.refBefore !== undefined ? request.refBefore : request.parent;
+    const moved = await this.compareAndSwap(request.ref, before, commit, request.author, request.date);
     return moved ? { status: 'ok', commit, tree } : { status: 'conflict' };
   }
 

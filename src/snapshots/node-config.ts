@@ -1,6 +1,6 @@
 // A revision's files as the node receives them: the config zip exactly as `upload` builds it (pipes, systems,
 // node-metadata with the injected task-manager settings, `.jinja_vars` substituted) and the profile's env.
-import { inputError } from '../errors.js';
+import { inputError, nodeError } from '../errors.js';
 import { isJsonObject, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import { injectNodeMetadata, type MetadataFlags } from '../workspace/node-metadata.js';
 import { substituteJinja } from '../workspace/jinja.js';
@@ -53,11 +53,12 @@ export function zipOf(entries: Map<string, Uint8Array>): Uint8Array {
   return createZip([...entries].map(([path, data]) => ({ path, data })));
 }
 
+/** A config zip the node sent, read with readZip's limits; a bad one is the node's error. */
 export function unzipConfig(zip: Uint8Array, what: string): Map<string, Uint8Array> {
   try {
     return readZip(zip);
   } catch (err) {
-    throw inputError(`Could not read ${what}`, { reason: (err as Error).message });
+    throw nodeError(`Could not read ${what}`, { reason: (err as Error).message });
   }
 }
 

@@ -1,10 +1,11 @@
 // Recording a snapshot after download/update/restore: the managed project files become a commit on
-// refs/heads/sesam-snapshots/<node>, parent = the previous snapshot, unless nothing changed.
+// refs/heads/sesam-snapshots/<node>, parent = the previous snapshot, unless nothing changed. A node whose branch
+// does not exist yet continues from its newest snapshot on the branch the first release named it by.
 import type { Logger } from '../log.js';
 import { CLIENT_NAME } from '../version.js';
 import { blobOids, SESAM_IDENTITY, treeOidOf } from './git-objects.js';
 import { readProjectFiles } from './project-files.js';
-import { shortOid, snapshotRef } from './refs.js';
+import { branchLabel, legacyBranchLabel, shortOid, snapshotRef } from './refs.js';
 import { NotARepositoryError, openStore, type Env, type SnapshotStore } from './store.js';
 import { gitError } from '../errors.js';
 
@@ -33,7 +34,14 @@ export interface RecordOptions {
 
 const MAX_ATTEMPTS = 20;
 
-export async function recordSnapshot(opts: RecordOptions): Promise<{ commit?: string; reason?: string }> {
+export interface RecordResult {
+  commit?: string;
+  reason?: string;
+  /** The branch written (or that would have been), e.g. `sesam-snapshots/127.0.0.1-9042`. */
+  branch: string;
+}
+
+export async function recordSnapshot(opts: RecordOptions): Promise<RecordResult> {
   let store: SnapshotStore;
   try {
     store = await openStore(opts.projectDir, { env: opts.env, backend: opts.backend });
@@ -41,7 +49,7 @@ export async function recordSnapshot(opts: RecordOptions): Promise<{ commit?: st
     if (err instanceof NotARepositoryError) {
       const reason = 'not a git repository: no snapshot recorded';
       opts.log.info(reason);
-      return { reason };
+      return { reason, branch: branchName(opts.nodeUrl) };
     }
     throw err;
   }
@@ -52,8 +60,13 @@ export async function recordSnapshot(opts: RecordOptions): Promise<{ commit?: st
   }
 }
 
-async function recordWith(store: SnapshotStore, opts: RecordOptions): Promise<{ commit?: string; reason?: string }> {
-  const ref = snapshotRef(opts.nodeLabel);
+function branchName(nodeUrl: string): string {
+  return snapshotRef(branchLabel(nodeUrl)).replace('refs/heads/', '');
+}
+
+async function recordWith(store: SnapshotStore, opts: RecordOptions): Promise<RecordResult> {
+  const ref = snapshotRef(branchLabel(opts.nodeUrl));
+  const branch = branchName(opts.nodeUrl);
   // Ask git first: its processes run on another core while this one reads and hashes the files.
   const identity = settled(store.identity());
   const head = settled(store.head());
@@ -64,11 +77,16 @@ async function recordWith(store: SnapshotStore, opts: RecordOptions): Promise<{ 
   const author = (await identity()) ?? SESAM_IDENTITY;
   const sourceHead = await head();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const parent = (attempt === 1 ? await firstParent() : await store.readRef(ref)) ?? null;
+    let parent = (attempt === 1 ? await firstParent() : await store.readRef(ref)) ?? null;
+    let refBefore: string | null | undefined;
+    if (!parent) {
+      parent = (await legacyParent(store, ref, opts.nodeUrl)) ?? null;
+      if (parent) refBefore = null;
+    }
     if (parent && (await store.readCommit(parent)).tree === tree) {
       const reason = `no changes since snapshot ${shortOid(parent)}: no snapshot recorded`;
       opts.log.debug(reason);
-      return { reason };
+      return { reason, branch };
     }
     const previous = parent ? await store.listTree(parent) : new Map<string, string>();
     const message = snapshotMessage(opts, oids, parent ? previous : undefined, sourceHead);
@@ -78,19 +96,39 @@ async function recordWith(store: SnapshotStore, opts: RecordOptions): Promise<{ 
       oids,
       message,
       parent,
+      refBefore,
       author,
       date: opts.now?.() ?? new Date(),
     });
     if (result.status === 'ok') {
       // Callers report the commit; this line is for -v.
       opts.log.debug(`Recorded snapshot ${shortOid(result.commit)} on ${ref.replace('refs/heads/', '')}`);
-      return { commit: result.commit };
+      return { commit: result.commit, branch };
     }
     opts.log.debug(`${ref} moved while recording; retrying on top of it (attempt ${attempt})`);
   }
   throw gitError(`Could not record a snapshot on ${ref}`, {
     reason: `the branch kept moving (${MAX_ATTEMPTS} attempts)`,
   });
+}
+
+/** How far back the first release's shared branch is searched for this node's newest snapshot. */
+const LEGACY_SEARCH_LIMIT = 1000;
+
+/**
+ * The newest snapshot of this node (by its Sesam-Node-Url trailer) on the branch the first release named it by,
+ * when that is another branch: new snapshots continue from it. Another node's snapshots there are never a parent.
+ */
+export async function legacyParent(store: SnapshotStore, ref: string, nodeUrl: string): Promise<string | undefined> {
+  const legacy = snapshotRef(legacyBranchLabel(nodeUrl));
+  if (legacy === ref) return undefined;
+  let current = await store.readRef(legacy);
+  for (let n = 0; current && n < LEGACY_SEARCH_LIMIT; n++) {
+    const info = await store.readCommit(current);
+    if (info.trailers['Sesam-Node-Url'] === nodeUrl) return current;
+    current = info.parents[0];
+  }
+  return undefined;
 }
 
 /** Start a promise now, await it later: a rejection meanwhile is not "unhandled" (it is rethrown when awaited). */

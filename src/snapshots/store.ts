@@ -24,6 +24,8 @@ export interface WriteCommitRequest {
   message: string;
   /** The commit's parent, which must also be the ref's current value (null: the ref must not exist yet). */
   parent: string | null;
+  /** The ref's current value when it is not `parent`: null for a new branch continuing another branch's history. */
+  refBefore?: string | null;
   author: Identity;
   date: Date;
 }

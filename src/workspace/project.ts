@@ -17,6 +17,17 @@ export interface ConfigFile {
 export const NODE_METADATA_FILE = 'node-metadata.conf.json';
 
 /**
+ * Is `path` a name a node may send in its config zip (GET /config), and so one that download may write? Only
+ * `pipes/<name>.conf.json`, `systems/<name>.conf.json` (one level, as sesam-py's download globs) and
+ * node-metadata.conf.json; `<name>` must not be hidden or hold a path separator or control character. Anything
+ * else (`.git/config`, `.github/...`, `expected/...`, `package.json`, `../x`) is a node error, never a file.
+ */
+export function isNodeConfigPath(path: string): boolean {
+  if (path === NODE_METADATA_FILE) return true;
+  return /^(pipes|systems)\/[^./\\\u0000-\u001f\u007f:][^/\\\u0000-\u001f\u007f:]*\.conf\.json$/.test(path);
+}
+
+/**
  * The config files that make up the node config, in zip order: `pipes/**\/*.conf.json`, then
  * `systems/**\/*.conf.json` (each sorted by path), then `node-metadata.conf.json`. With a whitelist only listed
  * files take part (node-metadata included).

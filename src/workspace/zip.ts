@@ -1,7 +1,7 @@
-// Config zips (upload, dump, download -dump) with fflate. Entry names are POSIX paths, written in the order given
+// Config zips (upload, dump, download -dump) with fflate; zips from a node are read defensively (readZip). Entry names are POSIX paths, written in the order given
 // (sesam-py: pipes, systems, node-metadata), DEFLATE-compressed. The streaming Zip API keeps that order even for
 // names a plain object would reorder (e.g. "1"), and runs synchronously with ZipDeflate.
-import { strFromU8, strToU8, unzipSync, Zip, ZipDeflate } from 'fflate';
+import { Inflate, inflateSync, strToU8, Zip, ZipDeflate } from 'fflate';
 
 // A fixed timestamp makes the zip of identical files identical (fflate would store the current time).
 const ZIP_TIME = new Date(1980, 0, 1);
@@ -36,19 +36,162 @@ export function createZip(entries: { path: string; data: string | Uint8Array }[]
   return out;
 }
 
-/** Every file entry of a zip by name (folders skipped). Throws a plain Error on a corrupt zip; callers wrap it. */
+/** Limits on a zip from a node, so a crafted one cannot exhaust memory (exported for tests). */
+export const zipLimits = {
+  /** Entries (files and folders). A big node has a few thousand pipes and systems. */
+  maxEntries: 20_000,
+  /** Total uncompressed bytes of all files. */
+  maxTotalBytes: 256 * 1024 * 1024,
+};
+
+/** A zip that is corrupt, or that breaks a rule of readZip; the message names the entry. */
+export class ZipError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ZipError';
+  }
+}
+
+const INFLATE_CHUNK = 16 * 1024;
+/**
+ * Entries up to this compressed size are inflated in one call (fast); larger ones in steps. A lying small entry
+ * costs at most this times deflate's ratio (~1000:1) of decoding before it is refused.
+ */
+const DIRECT_INFLATE_LIMIT = 64 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Every file entry of a zip by name (folders skipped), read from the central directory with the checks a zip from
+ * an untrusted node needs: at most zipLimits.maxEntries entries and maxTotalBytes uncompressed (counted while
+ * inflating, whatever the headers claim), names that are valid UTF-8 without control characters or backslashes,
+ * and no name twice (ignoring case, as on macOS and Windows). Throws ZipError.
+ */
 export function readZip(bytes: Uint8Array): Map<string, Uint8Array> {
-  const files = unzipSync(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u16 = (at: number) => view.getUint16(at, true);
+  const u32 = (at: number) => view.getUint32(at, true);
+  if (bytes.length < 22) throw new ZipError('not a zip file (too short)');
+  let end = bytes.length - 22;
+  while (u32(end) !== 0x06054b50) {
+    if (end === 0 || bytes.length - end > 22 + 0xffff)
+      throw new ZipError('not a zip file (no end of central directory)');
+    end--;
+  }
+  const count = u16(end + 10);
+  let offset = u32(end + 16);
+  if (count === 0xffff || offset === 0xffffffff) throw new ZipError('ZIP64 archives are not supported');
+  if (count > zipLimits.maxEntries) throw new ZipError(`too many entries (${count}; at most ${zipLimits.maxEntries})`);
   const out = new Map<string, Uint8Array>();
-  for (const [name, data] of Object.entries(files)) {
+  const seen = new Map<string, string>();
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    if (offset + 46 > bytes.length || u32(offset) !== 0x02014b50) throw new ZipError('corrupt central directory');
+    const flags = u16(offset + 8);
+    const method = u16(offset + 10);
+    const compressedSize = u32(offset + 20);
+    const declaredSize = u32(offset + 24);
+    const nameLength = u16(offset + 28);
+    const next = offset + 46 + nameLength + u16(offset + 30) + u16(offset + 32);
+    const local = u32(offset + 42);
+    const name = entryName(bytes.subarray(offset + 46, offset + 46 + nameLength), flags);
+    offset = next;
+    const key = name.toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined)
+      throw new ZipError(
+        earlier === name ? `duplicate entry '${name}'` : `entries '${earlier}' and '${name}' differ only in case`,
+      );
+    seen.set(key, name);
     if (name.endsWith('/')) continue;
-    out.set(name.replace(/\\/g, '/'), data);
+    if (flags & 1) throw new ZipError(`entry '${name}' is encrypted`);
+    if (local + 30 > bytes.length || u32(local) !== 0x04034b50) throw new ZipError(`corrupt local header of '${name}'`);
+    const start = local + 30 + u16(local + 26) + u16(local + 28);
+    if (start + compressedSize > bytes.length) throw new ZipError(`entry '${name}' runs past the end of the zip`);
+    const raw = bytes.subarray(start, start + compressedSize);
+    const budget = zipLimits.maxTotalBytes - total;
+    const tooBig = () =>
+      new ZipError(`entry '${name}' makes the zip larger than ${zipLimits.maxTotalBytes} bytes uncompressed`);
+    let data: Uint8Array;
+    if (method === 0) {
+      if (raw.length > budget) throw tooBig();
+      data = raw.slice();
+    } else if (method === 8) {
+      if (declaredSize > budget) throw tooBig();
+      data =
+        raw.length <= DIRECT_INFLATE_LIMIT
+          ? inflateDeclared(raw, declaredSize, name)
+          : inflateCapped(raw, budget, name, tooBig);
+    } else throw new ZipError(`entry '${name}' uses unsupported compression method ${method}`);
+    total += data.length;
+    out.set(name, data);
   }
   return out;
 }
 
-/** A zip entry as text (UTF-8, BOM stripped). */
+function entryName(raw: Uint8Array, flags: number): string {
+  let name: string;
+  try {
+    // Without the UTF-8 flag the name is CP437 by the standard; ASCII (and UTF-8 written without the flag) is all
+    // a node writes, so anything else is refused rather than guessed.
+    name = utf8.decode(raw);
+  } catch {
+    const shown = Buffer.from(raw)
+      .toString('latin1')
+      .replace(/[^\x20-\x7e]/g, '?');
+    throw new ZipError(`entry name '${shown}' is not valid UTF-8${flags & 0x800 ? '' : ' (and not ASCII)'}`);
+  }
+  if (name === '' || /[\u0000-\u001f\u007f\\]/.test(name))
+    throw new ZipError(`entry name ${JSON.stringify(name)} holds a control character or a backslash`);
+  return name;
+}
+
+/**
+ * A small entry inflated in one call into a buffer of its declared size plus one byte: fflate never grows a buffer
+ * it is given, so a header that understates the size fills the extra byte and is refused, using no more memory.
+ */
+function inflateDeclared(raw: Uint8Array, declared: number, name: string): Uint8Array {
+  let data: Uint8Array;
+  try {
+    data = inflateSync(raw, { out: new Uint8Array(declared + 1) });
+  } catch (err) {
+    throw new ZipError(`entry '${name}' is corrupt: ${(err as Error).message}`);
+  }
+  if (data.length !== declared)
+    throw new ZipError(`entry '${name}' does not inflate to the ${declared} bytes its header declares`);
+  return data;
+}
+
+/** Inflate in small steps, stopping as soon as the output would pass `budget` bytes. */
+function inflateCapped(raw: Uint8Array, budget: number, name: string, tooBig: () => ZipError): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let ended = false;
+  const inflater = new Inflate((chunk, final) => {
+    size += chunk.length;
+    if (size > budget) throw tooBig();
+    parts.push(chunk);
+    if (final) ended = true;
+  });
+  try {
+    for (let at = 0; at < raw.length; at += INFLATE_CHUNK)
+      inflater.push(raw.subarray(at, at + INFLATE_CHUNK), at + INFLATE_CHUNK >= raw.length);
+    if (raw.length === 0) inflater.push(new Uint8Array(0), true);
+  } catch (err) {
+    if (err instanceof ZipError) throw err;
+    throw new ZipError(`entry '${name}' is corrupt: ${(err as Error).message}`);
+  }
+  if (!ended) throw new ZipError(`entry '${name}' is truncated`);
+  const data = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    data.set(part, at);
+    at += part.length;
+  }
+  return data;
+}
+
+/** A zip entry as text (UTF-8, BOM stripped). Throws on bytes that are not UTF-8 rather than replacing them. */
 export function zipEntryText(data: Uint8Array): string {
-  const text = strFromU8(data);
+  const text = utf8.decode(data);
   return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }

@@ -65,14 +65,14 @@ function ctxFor(repo: FixtureRepo, good: string, bad: string, extra: { signal?: 
 const statePath = (repo: FixtureRepo) => join(repo.dir, '.git', 'sesam-bisect.json');
 
 describe('sesam bisect', () => {
-  it('finds the first bad of 16 snapshots in at most 5 steps and puts the node back', async () => {
+  it('checks --good and --bad, finds the first bad of 16 snapshots in at most 5 more steps and puts the node back', async () => {
     const { repo, snaps } = await setup(11, [], 17);
     const node = originalNode();
     const originalZip = node.configZip;
     const { deps, seen } = fakeDeps(node);
-    const ctx = ctxFor(repo, snaps[0]!, 'sesam-snapshots/dev');
+    const ctx = ctxFor(repo, snaps[0]!, 'sesam-snapshots/dev.sesam.cloud');
     await bisectWith(ctx, deps);
-    expect(seen.verifies).toBeLessThanOrEqual(5);
+    expect(seen.verifies).toBeLessThanOrEqual(2 + 5);
     expect(seen.expectedNames).toEqual(['p.json']); // expected/ of --good, not of the work tree
     expect(ctx.stdout()).toContain(
       `First bad snapshot: ${snaps[11]!.slice(0, 7)} "download: 1 pipe, 0 systems from dev (2 changed)"`,
@@ -82,11 +82,11 @@ describe('sesam bisect', () => {
     // The node is exactly as before, and no snapshot was recorded by the bisect.
     expect(node.configZip).toBe(originalZip);
     expect(node.env).toEqual({ original: true });
-    expect(repo.git('rev-parse', 'sesam-snapshots/dev').trim()).toBe(snaps[16]);
+    expect(repo.git('rev-parse', 'sesam-snapshots/dev.sesam.cloud').trim()).toBe(snaps[16]);
     expect(existsSync(statePath(repo))).toBe(false);
     // Verdicts are git notes on the tested snapshots.
     const note = JSON.parse(repo.git('notes', '--ref=sesam-bisect', 'show', snaps[11]!));
-    expect(note).toMatchObject({ verdict: 'bad', failed: 1, expectedAt: snaps[0], node: 'dev' });
+    expect(note).toMatchObject({ verdict: 'bad', failed: 1, expectedAt: snaps[0], node: 'dev.sesam.cloud' });
     expect(repo.git('notes', '--ref=sesam-bisect', 'list').trim().split('\n')).toHaveLength(seen.verifies);
   });
 
@@ -111,10 +111,10 @@ describe('sesam bisect', () => {
     const node = originalNode();
     const originalZip = node.configZip;
     const controller = new AbortController();
-    // Ctrl-C during the second run: the runner gives up with an error, as a real run would.
+    // Ctrl-C during the third run (after --good and --bad): the runner gives up with an error, as a real run would.
     const first = fakeDeps(node, {
       onRun: (n) => {
-        if (n !== 2) return;
+        if (n !== 3) return;
         controller.abort();
         throw new Error('run aborted');
       },
@@ -125,14 +125,14 @@ describe('sesam bisect', () => {
     expect(node.configZip).toBe(originalZip);
     expect(node.calls).toContain('stopRunner');
     const state = JSON.parse(readFileSync(statePath(repo), 'utf8'));
-    expect(Object.keys(state.verdicts)).toHaveLength(1);
+    expect(Object.keys(state.verdicts)).toHaveLength(2); // --good and --bad
     expect(state.nodeRestored).toBe(true);
 
     const second = fakeDeps(node);
     const ctx = ctxFor(repo, snaps[0]!, snaps.at(-1)!);
     await bisectWith(ctx, second.deps);
     expect(ctx.stderr()).toContain('Resuming the bisect: 1 of 8 snapshots already judged.');
-    expect(first.seen.verifies + second.seen.verifies).toBeLessThanOrEqual(4);
+    expect(first.seen.verifies + second.seen.verifies).toBeLessThanOrEqual(2 + 4);
     expect(ctx.stdout()).toContain(`First bad snapshot: ${snaps[5]!.slice(0, 7)}`);
     expect(existsSync(statePath(repo))).toBe(false);
     expect(node.configZip).toBe(originalZip);

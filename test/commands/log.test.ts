@@ -26,7 +26,7 @@ describe('sesam log', () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       [
-        `${remote[0]!.slice(0, 7)} 2024-01-01 00:00 datahub-1a2b3c  download: 1 pipe, 0 systems from datahub-1a2b3c (first snapshot)`,
+        `${remote[0]!.slice(0, 7)} 2024-01-01 00:00 datahub-1a2b3c.sesam.cloud  download: 1 pipe, 0 systems from datahub-1a2b3c (first snapshot)`,
         '        pipes +1 -0 ~0',
         `${local[2]!.slice(0, 7)} 2024-01-01 00:00 local  download: 1 pipe, 1 system from local (1 changed)`,
         '        pipes +0 -1 ~0',
@@ -83,7 +83,7 @@ describe('sesam log', () => {
     expect(none.code).toBe(0);
     expect(none.stdout).toBe('');
     expect(none.stderr).toContain('No snapshots for other-node.');
-    expect(none.stderr).toContain('snapshots exist for datahub-1a2b3c, local');
+    expect(none.stderr).toContain('snapshots exist for datahub-1a2b3c.sesam.cloud, local');
   });
 
   it('fails with exit 4 outside a git repository', async () => {

@@ -55,7 +55,7 @@ describe('sesam restore', () => {
     expect(node.closed).toBe(1);
     expect(fingerprint(repo)).toEqual(before);
     // Forward-only: a third snapshot whose parent is the second and whose tree is the first's.
-    const head = repo.git('rev-parse', 'sesam-snapshots/dev').trim();
+    const head = repo.git('rev-parse', 'sesam-snapshots/dev.sesam.cloud').trim();
     expect(repo.git('rev-parse', `${head}^`).trim()).toBe(snaps[1]);
     expect(repo.git('rev-parse', `${head}^{tree}`).trim()).toBe(repo.git('rev-parse', `${snaps[0]}^{tree}`).trim());
     expect(repo.git('log', '-1', '--format=%(trailers:key=Sesam-Restored-From,valueonly)', head).trim()).toBe(snaps[0]);
@@ -74,7 +74,7 @@ describe('sesam restore', () => {
     await restoreWith(ctx, { connect: async () => node });
     expect(node.calls).not.toContain('putConfig');
     expect(node.calls).not.toContain('putEnv');
-    expect(repo.git('rev-parse', 'sesam-snapshots/dev').trim()).toBe(snaps[1]);
+    expect(repo.git('rev-parse', 'sesam-snapshots/dev.sesam.cloud').trim()).toBe(snaps[1]);
     const doc = JSON.parse(ctx.stdout());
     expect(doc).toMatchObject({
       schemaVersion: 1,
@@ -110,13 +110,14 @@ describe('sesam restore', () => {
   it('--write makes the managed files of the work tree match the revision (keeping the env file), in one step', async () => {
     const { repo, node } = await setup();
     repo.write({ 'pipes/extra.conf.json': pipe('extra'), 'expected/x.json': '[]' });
+    // Those two files are in no commit and no snapshot: --force says they may go (test/faults covers the refusal).
     const ctx = commandContext(
       repo.dir,
       repo.env,
-      { yes: true, write: true, noSnapshot: true },
-      { args: ['sesam-snapshots/dev'] },
+      { yes: true, write: true, noSnapshot: true, force: true },
+      { args: ['sesam-snapshots/dev.sesam.cloud'] },
     );
-    const head = repo.git('rev-parse', 'sesam-snapshots/dev').trim();
+    const head = repo.git('rev-parse', 'sesam-snapshots/dev.sesam.cloud').trim();
     await restoreWith(ctx, { connect: async () => node });
     const tree = readTree(repo.dir);
     expect(tree['pipes/p.conf.json']).toBe(pipe('p', { v: 2 }));
@@ -125,7 +126,7 @@ describe('sesam restore', () => {
     expect(tree['test-env.json']).toBe('{"a": "2"}');
     expect(tree['node-metadata.conf.json']).toBe(meta);
     expect(tree['README.md']).toBe('x');
-    expect(repo.git('rev-parse', 'sesam-snapshots/dev').trim()).toBe(head); // --no-snapshot
+    expect(repo.git('rev-parse', 'sesam-snapshots/dev.sesam.cloud').trim()).toBe(head); // --no-snapshot
     expect(ctx.stderr()).toContain('already has this configuration');
   });
 
@@ -142,9 +143,13 @@ describe('sesam restore', () => {
     expect(node.calls).not.toContain('putEnv'); // no test-env.json at that revision
     expect(ctx.stdout()).toContain('env: left as it is (no test-env.json at that revision)');
     expect(
-      repo.git('log', '-1', '--format=%(trailers:key=Sesam-Restored-From,valueonly)', 'sesam-snapshots/dev').trim(),
+      repo
+        .git('log', '-1', '--format=%(trailers:key=Sesam-Restored-From,valueonly)', 'sesam-snapshots/dev.sesam.cloud')
+        .trim(),
     ).toBe(commit);
-    expect(repo.git('show', 'sesam-snapshots/dev:pipes/p.conf.json')).toBe('{"_id": "p", "url": "{{@ host @}}"}');
+    expect(repo.git('show', 'sesam-snapshots/dev.sesam.cloud:pipes/p.conf.json')).toBe(
+      '{"_id": "p", "url": "{{@ host @}}"}',
+    );
   });
 
   it('fails clearly: no revision, no config at the revision, the node rejecting it', async () => {
@@ -165,7 +170,7 @@ describe('sesam restore', () => {
     const ctx = commandContext(repo.dir, repo.env, { yes: true }, { args: [snaps[0]!] });
     await expect(restoreWith(ctx, { connect: async () => node })).rejects.toMatchObject({ kind: 'node' });
     expect(ctx.stderr()).toContain('may hold part of it');
-    expect(repo.git('rev-parse', 'sesam-snapshots/dev').trim()).toBe(snaps[1]); // nothing recorded
+    expect(repo.git('rev-parse', 'sesam-snapshots/dev.sesam.cloud').trim()).toBe(snaps[1]); // nothing recorded
     expect(node.closed).toBe(1);
   });
 });

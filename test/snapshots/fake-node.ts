@@ -6,7 +6,7 @@ import type { ConfigUploadResult, NodeApi } from '../../src/node/types.js';
 import { createZip, readZip } from '../../src/workspace/zip.js';
 
 export class FakeNode implements NodeApi {
-  readonly baseUrl = 'http://fake-node/api';
+  readonly baseUrl: string;
   configZip: Uint8Array;
   env: JsonObject;
   calls: string[] = [];
@@ -19,6 +19,7 @@ export class FakeNode implements NodeApi {
     files: Record<string, string> = {},
     env: JsonObject = {},
   ) {
+    this.baseUrl = `https://${label}.sesam.cloud/api`;
     this.configZip = createZip(Object.entries(files).map(([path, data]) => ({ path, data })));
     this.env = env;
   }

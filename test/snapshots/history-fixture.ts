@@ -3,7 +3,7 @@
 import { createLogger, Redactor } from '../../src/log.js';
 import { SESAM_IDENTITY, blobOids } from '../../src/snapshots/git-objects.js';
 import { snapshotMessage } from '../../src/snapshots/record.js';
-import { snapshotRef } from '../../src/snapshots/refs.js';
+import { branchLabel, legacyBranchLabel, snapshotRef } from '../../src/snapshots/refs.js';
 import { openStore } from '../../src/snapshots/store.js';
 import type { FixtureRepo } from '../helpers/git-fixture.js';
 
@@ -13,20 +13,28 @@ export const quietLog = () =>
 export async function recordVersions(
   repo: FixtureRepo,
   versions: Record<string, string>[],
-  options: { label?: string; command?: 'download' | 'update' | 'restore'; start?: number } = {},
+  options: {
+    label?: string;
+    command?: 'download' | 'update' | 'restore';
+    start?: number;
+    /** Write to the branch the first release named (the host's first label), not today's. */
+    legacyBranch?: boolean;
+    /** The node's URL; default `https://<label>.sesam.cloud/api`, or `local`. */
+    nodeUrl?: string;
+  } = {},
 ): Promise<string[]> {
   const label = options.label ?? 'local';
   const meta = {
     command: options.command ?? 'download',
     nodeLabel: label,
-    nodeUrl: options.label ? `https://${label}.sesam.cloud/api` : 'local',
+    nodeUrl: options.nodeUrl ?? (options.label ? `https://${label}.sesam.cloud/api` : 'local'),
     profile: 'test',
   } as const;
   const store = await openStore(repo.dir, { env: repo.env });
   try {
     const author = (await store.identity()) ?? SESAM_IDENTITY;
     const head = await store.head();
-    const ref = snapshotRef(label);
+    const ref = snapshotRef((options.legacyBranch ? legacyBranchLabel : branchLabel)(meta.nodeUrl));
     let parent = (await store.readRef(ref)) ?? null;
     const commits: string[] = [];
     let i = options.start ?? 0;

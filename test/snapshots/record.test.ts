@@ -67,7 +67,7 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
     const { log, text } = capture();
     const first = await recordSnapshot(opts(repo, backend, log));
     expect(first.commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(repo.git('rev-parse', 'refs/heads/sesam-snapshots/datahub-1a2b3c').trim()).toBe(first.commit);
+    expect(repo.git('rev-parse', 'refs/heads/sesam-snapshots/datahub-1a2b3c.sesam.cloud').trim()).toBe(first.commit);
     const files = repo.git('ls-tree', '-r', '--name-only', first.commit!).trim().split('\n');
     expect(files).toEqual([
       'expected/a.json',
@@ -171,7 +171,7 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
     const { log } = capture();
     const result = await recordSnapshot(opts(wt, backend, log));
     expect([fingerprint(repo), fingerprint(wt)]).toEqual(before);
-    expect(repo.git('show', 'sesam-snapshots/datahub-1a2b3c:pipes/a.conf.json')).toBe('{"wt": true}\n');
+    expect(repo.git('show', 'sesam-snapshots/datahub-1a2b3c.sesam.cloud:pipes/a.conf.json')).toBe('{"wt": true}\n');
     expect(repo.git('log', '-1', '--format=%(trailers:key=Sesam-Source-Head,valueonly)', result.commit!).trim()).toBe(
       wt.git('rev-parse', 'HEAD').trim(),
     );
@@ -190,7 +190,7 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
   it('writes exactly the given tree whatever the branch held before: modes, symlinks, odd names, deletions', async () => {
     const repo = createRepo({ 'a.txt': 'x' });
     const { log } = capture();
-    const ref = 'refs/heads/sesam-snapshots/datahub-1a2b3c';
+    const ref = 'refs/heads/sesam-snapshots/datahub-1a2b3c.sesam.cloud';
     const bytes = (text: string) => new Uint8Array(Buffer.from(text));
     const record = (files: Map<string, Uint8Array>) => recordSnapshot(opts(repo, backend, log, { files }));
     const listing = (commit: string) => repo.git('ls-tree', '-r', '-z', commit).split('\0').filter(Boolean);
@@ -267,7 +267,10 @@ describe.each(backends)('recordSnapshot (%s)', (backend) => {
     const results = await Promise.all(writers);
     const commits = results.map((r) => r.commit);
     expect(commits.every((c) => c && /^[0-9a-f]{40}$/.test(c))).toBe(true);
-    const history = repo.git('rev-list', '--first-parent', 'sesam-snapshots/datahub-1a2b3c').trim().split('\n');
+    const history = repo
+      .git('rev-list', '--first-parent', 'sesam-snapshots/datahub-1a2b3c.sesam.cloud')
+      .trim()
+      .split('\n');
     expect(history).toHaveLength(6);
     expect(new Set(history)).toEqual(new Set(commits));
   });
@@ -287,7 +290,7 @@ describe('recordSnapshot outside a repository', () => {
       log,
       env,
     });
-    expect(result).toEqual({ reason: 'not a git repository: no snapshot recorded' });
+    expect(result).toEqual({ reason: 'not a git repository: no snapshot recorded', branch: 'sesam-snapshots/x' });
     expect(text().trim().split('\n')).toEqual(['not a git repository: no snapshot recorded']);
     const noGit = await recordSnapshot({
       projectDir: dir,

@@ -182,6 +182,43 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
     }
   });
 
+  it("starts a new branch on top of another branch's commit, refusing when the new branch appeared meanwhile", async () => {
+    const repo = createRepo({ 'README.md': 'hello\n' });
+    const store = await open(repo, backend);
+    try {
+      const old = await store.writeCommit({
+        ref: REF,
+        files: files({ a: '1' }),
+        message: 'm\n',
+        parent: null,
+        author,
+        date,
+      });
+      if (old.status !== 'ok') throw new Error('not written');
+      const NEW = 'refs/heads/sesam-snapshots/test.example.com';
+      const request = {
+        ref: NEW,
+        files: files({ a: '2' }),
+        message: 'n\n',
+        parent: old.commit,
+        refBefore: null,
+        author,
+        date,
+      };
+      const moved = await store.writeCommit(request);
+      expect(moved.status).toBe('ok');
+      if (moved.status !== 'ok') return;
+      expect(await store.readRef(NEW)).toBe(moved.commit);
+      expect((await store.readCommit(moved.commit)).parents).toEqual([old.commit]);
+      expect(await store.readRef(REF)).toBe(old.commit);
+      // A second writer that also expected NEW not to exist loses.
+      expect((await store.writeCommit({ ...request, files: files({ a: '3' }) })).status).toBe('conflict');
+      expect(await store.readRef(NEW)).toBe(moved.commit);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports the configured identity, and none when there is none', async () => {
     const repo = createRepo();
     const store = await open(repo, backend);

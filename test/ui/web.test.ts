@@ -90,7 +90,9 @@ describe.skipIf(!hasBuild || skipBrowserTests())('sesam ui in a browser', () => 
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-commit')))).toEqual(
       [...snapshots].reverse(),
     );
-    expect(await page.locator('.branch h2').allTextContents()).toEqual(['sesam-snapshots/127.0.0.1']);
+    expect(await page.locator('.branch h2').allTextContents()).toEqual([
+      `sesam-snapshots/127.0.0.1-${new URL(node.url).port}`,
+    ]);
     expect(await rows.first().textContent()).toContain('download');
 
     // Only the second snapshot changed the edited pipe (the first added every pipe).
