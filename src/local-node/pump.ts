@@ -7,11 +7,12 @@ import { addNamespaces, removeNamespaces } from './namespaces.js';
 import { RECEIVER_DATASET_PREFIX, type PipeDefinition } from './pipes.js';
 import { DatasetSinkRun } from './sinks/dataset.js';
 import { readSource, type SourceBatch } from './sources/index.js';
-import type { NodeStore, PipeState } from './store.js';
-import { applyTransforms } from './transforms.js';
+import { datasetsPopulated } from './sources/types.js';
+import type { DatasetStore, PipeState } from './store.js';
+import { applyTransforms, someStep } from './transforms.js';
 
 export interface PumpEnv {
-  store: NodeStore;
+  store: DatasetStore;
   datasets: DatasetProvider;
   /** Milliseconds since the epoch. */
   now: () => number;
@@ -32,10 +33,32 @@ function nowNs(env: PumpEnv): () => bigint {
   return () => BigInt(env.now()) * 1_000_000n;
 }
 
-function usesCreateChild(def: PipeDefinition): boolean {
-  return def.transforms.some(
-    (t) => t.type === 'dtl' && JSON.stringify(t.config.rules ?? null).includes('"create-child"'),
-  );
+/**
+ * Why the pipe may not run yet, or undefined. dtl-functions-hops.rst: a pipe hopping into a dataset that does not
+ * exist or is not populated "won't be allowed to run" until it is; with require_populated_input the same holds
+ * for its source datasets. `ready` names datasets that do not block although unpopulated (the runner's own
+ * outputs, produced in this run), and `existing` relaxes the check to datasets that exist (on-demand stages).
+ */
+export function waitingFor(
+  def: PipeDefinition,
+  store: DatasetStore,
+  options: { ready?: ReadonlySet<string>; existing?: boolean } = {},
+): string | undefined {
+  const blocked = (id: string) => {
+    if (options.ready?.has(id)) return false;
+    const d = store.dataset(id);
+    return !d || (!options.existing && !d.populated);
+  };
+  const hop = def.hopDatasets.find(blocked);
+  if (hop !== undefined) return `waiting for dataset '${hop}' (hopped into) to be populated`;
+  if (def.requirePopulatedInput && !options.existing) {
+    const populated =
+      def.source.type === 'dataset'
+        ? !def.sourceDatasets.some(blocked)
+        : datasetsPopulated(store, def.source, def.sourceDatasets.filter(blocked));
+    if (!populated) return 'waiting for its source datasets to be populated (require_populated_input)';
+  }
+  return undefined;
 }
 
 /** Entities of the pipe at a stage, computed from the source (no state is changed). */
@@ -46,6 +69,14 @@ export function computeStage(
 ): JsonObject[] {
   const stage = (options.stage ?? 'sink') as PipeStageName;
   if (!STAGES.includes(stage)) throw new Error(`unknown stage '${options.stage}' (use ${STAGES.join(', ')})`);
+  if (def.runtimeError) throw new Error(`pipe '${def.id}': ${def.runtimeError}`);
+  if (stage === 'after-transforms' || stage === 'sink') {
+    const waiting = waitingFor(def, env.store, { existing: true });
+    if (waiting) {
+      env.note(`pipe '${def.id}': ${waiting}; it has no output yet`);
+      return [];
+    }
+  }
   const state: PipeState = { lastSeen: null, depOffsets: {}, extra: { ...env.store.pipeState(def.id).extra } };
   const batch = readSource({ store: env.store, def, state, note: env.note }, options.since ?? null, env.datasets);
   let entities = batch.entities;
@@ -74,20 +105,14 @@ function sinkRun(def: PipeDefinition, env: PumpEnv): DatasetSinkRun | undefined 
     ts: env.now() * 1000,
     pipeId: def.id,
     deletionTracking: def.sink.deletion_tracking !== false,
-    trackChildren: typeof track === 'boolean' ? track : usesCreateChild(def),
+    trackChildren:
+      typeof track === 'boolean' ? track : someStep(def.transforms, (t) => t.dtl?.uses.createChild === true),
   });
 }
 
 /** For DTL `is-changed`: the previous version of a dataset-source entity (only looked up when rules use it). */
 function previousLookup(def: PipeDefinition, env: PumpEnv): ((e: JsonObject) => JsonObject | null) | undefined {
-  const first = def.transforms[0];
-  if (
-    def.source.type !== 'dataset' ||
-    !first?.dtl ||
-    !JSON.stringify(first.config.rules ?? null).includes('"is-changed"')
-  ) {
-    return undefined;
-  }
+  if (def.source.type !== 'dataset' || def.transforms[0]?.dtl?.uses.isChanged !== true) return undefined;
   const datasetId = String(def.source.dataset);
   return (e) => (typeof e._previous === 'number' ? (env.store.versionAt(datasetId, e._previous) ?? null) : null);
 }
@@ -106,6 +131,7 @@ function processEntities(def: PipeDefinition, env: PumpEnv, entities: JsonObject
 /** Run the pipe once: incremental from last-seen, or full when mode is 'full' or a hop dataset changed. */
 export function runPump(def: PipeDefinition, env: PumpEnv, mode: 'auto' | 'full'): PumpResult {
   const { store } = env;
+  if (def.runtimeError) throw new Error(def.runtimeError);
   return store.transaction(() => {
     const state = store.pipeState(def.id);
     let since = mode === 'full' ? null : state.lastSeen;
@@ -119,7 +145,7 @@ export function runPump(def: PipeDefinition, env: PumpEnv, mode: 'auto' | 'full'
     const sink = sinkRun(def, env);
     if (sink) {
       for (const e of out) sink.write(e);
-      sink.finish(batch.full);
+      sink.finish(batch.full, batch.populated !== false);
     }
     state.lastSeen = batch.position;
     state.depOffsets = {};
@@ -130,7 +156,7 @@ export function runPump(def: PipeDefinition, env: PumpEnv, mode: 'auto' | 'full'
 }
 
 /** Work waiting because a hop dataset changed since the pipe last ran. */
-export function dependencyQueue(def: PipeDefinition, store: NodeStore): Record<string, number> {
+export function dependencyQueue(def: PipeDefinition, store: DatasetStore): Record<string, number> {
   const state = store.pipeState(def.id);
   const queues: Record<string, number> = {};
   for (const d of def.hopDatasets) {
@@ -179,7 +205,7 @@ export function receive(def: PipeDefinition, env: PumpEnv, entities: JsonObject[
       if (sink) {
         const all = store.read(receiverId, { history: false, deleted: true });
         for (const e of processEntities(def, env, all)) sink.write(e);
-        sink.finish(true);
+        sink.finish(true, true);
       }
     } else if (sink) {
       for (const e of processEntities(def, env, entities)) sink.write(e);
