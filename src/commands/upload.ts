@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError, isSesamError, nodeError, SesamError, usageError } from '../errors.js';
-import { isJsonObject, stringifyJson, type JsonObject } from '../format/json.js';
+import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import { validationErrorLines } from '../node/http-errors.js';
 import { isDeploying, isUserPipe } from '../node/pipes.js';
 import type { NodeApi, PipeInfo } from '../node/types.js';
@@ -95,12 +95,16 @@ export async function uploadProjectDetailed(ctx: CommandContext, api: NodeApi): 
   }
   const zip = createZip(entries.map((e) => ({ path: e.path, data: e.text })));
   const result = await api.putConfig({ zip }, { force: options.force });
-  if (result.validationErrors.length) {
-    log.warn(
-      `The node accepted the config with --force despite ${result.validationErrors.length} validation error(s):`,
-    );
-    for (const line of validationErrorLines(result.validationErrors)) log.warn(`  ${line}`);
+  const refused = result.validationErrors.filter(
+    (v) => isJsonObject(v) && Array.isArray(v['config-errors']) && v['config-errors'].some(isErrorLevel),
+  );
+  if (refused.length) {
+    log.warn(`The node accepted the config with --force despite ${refused.length} validation error(s):`);
+    for (const line of validationErrorLines(refused)) log.warn(`  ${line}`);
   }
+  // Warnings (e.g. an unknown $ENV name) do not stop the upload; a pipe that needs the value fails when it runs.
+  const warned = result.validationErrors.filter((v) => !refused.includes(v));
+  for (const line of validationErrorLines(warned)) log.warn(`Warning: ${line}`);
   const nodePipes = await waitForDeploy(ctx, api);
   log.info('Config uploaded successfully');
 
@@ -202,4 +206,8 @@ async function deleteSinkDatasets(ctx: CommandContext, api: NodeApi): Promise<vo
   ctx.log.info(
     `Finished deleting all sink datasets. elapsed_time=${((Date.now() - started) / 1000).toFixed(1)}s. deleted=${deleted}`,
   );
+}
+
+function isErrorLevel(c: JsonValue): boolean {
+  return isJsonObject(c) && c.level === 'error';
 }

@@ -3,7 +3,7 @@
 // checks any project, so problems surface before an upload to a node.
 import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import { isSesamError } from '../errors.js';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { parseJsonText, readText } from './files.js';
 import { isFile, listFiles, NODE_METADATA_FILE, profileEnvPath } from './project.js';
 
@@ -61,7 +61,7 @@ export function validateProject(root: string, options: { profile: string }): Val
   };
 
   // Profile env: needed to check $ENV references and to resolve conditional sources.
-  const envFile = `${options.profile}-env.json`;
+  const envFile = relative(root, profileEnvPath(root, options.profile)).split(sep).join('/');
   let env: JsonObject | undefined;
   if (isFile(profileEnvPath(root, options.profile))) {
     const loaded = load(envFile);
@@ -192,7 +192,8 @@ export function validateProject(root: string, options: { profile: string }): Val
     for (const ref of refs.datasets) {
       const resolved = resolveEnv(ref.dataset);
       if (resolved === undefined || resolved.startsWith('system:') || produced.has(resolved)) continue;
-      error(
+      // A merge/union source with a dataset no pipe writes still runs (ignore_non_existent_datasets).
+      (ref.multi ? warn : error)(
         pipe.file,
         `Pipe '${id}': ${ref.what} '${resolved}' is not written by any pipe`,
         at(pipe.file, pipe.text, JSON.stringify(ref.quoted ?? ref.dataset)),
@@ -304,7 +305,8 @@ function isEmbeddedSource(pipe: JsonObject): boolean {
 }
 
 interface PipeReferences {
-  datasets: { dataset: string; what: string; quoted?: string }[];
+  /** `multi`: listed in a multi-dataset source (merge, union_datasets, merge_datasets). */
+  datasets: { dataset: string; what: string; quoted?: string; multi?: boolean }[];
   systems: { id: string; what: string }[];
   problems: string[];
 }
@@ -339,7 +341,7 @@ export function pipeReferences(
     for (const entry of datasets) {
       if (typeof entry !== 'string') continue;
       const dataset = firstWord(entry);
-      if (dataset) out.datasets.push({ dataset, what: `${where} dataset`, quoted: entry });
+      if (dataset) out.datasets.push({ dataset, what: `${where} dataset`, quoted: entry, multi: true });
     }
   };
   source(pipe.source, 'source');

@@ -131,13 +131,14 @@ describe('validateProject', () => {
     });
     const report = validateProject(root, { profile: 'test' });
     expect(show(report.errors)).toEqual([
-      `pipes/bad.conf.json:8: Pipe 'bad': source dataset 'nowhere' is not written by any pipe`,
       `pipes/bad.conf.json:23: Pipe 'bad': hops dataset (rule 'default') 'ghost' is not written by any pipe`,
       `pipes/bad.conf.json:33: Pipe 'bad': lookup-entity dataset (rule 'default') 'phantom' is not written by any pipe`,
       `pipes/bad.conf.json:42: Pipe 'bad': transform system 'missing-system' is not defined in systems/`,
     ]);
+    // A multi-dataset source runs without the dataset (ignore_non_existent_datasets): a warning, not an error.
     expect(show(report.warnings)).toEqual([
       `pipes/in.conf.json:2: Pipe 'in' writes to dataset 'in', as pipe 'bad' does`,
+      `pipes/bad.conf.json:8: Pipe 'bad': source dataset 'nowhere' is not written by any pipe`,
     ]);
   });
 

@@ -6,7 +6,15 @@ import { mergeSource } from './merge.js';
 import { mergeDatasetsSource } from './merge-datasets.js';
 import { embeddedSource, emptySource, externalSource, httpEndpointSource } from './simple.js';
 import { unionDatasetsSource } from './union-datasets.js';
-import type { SourceBatch, SourceContext, SourceType } from './types.js';
+import { datasetIds, type SourceBatch, type SourceContext, type SourceType } from './types.js';
+
+/** diff_datasets compares node datasets but is not implemented here: an internal pipe that reads as empty. */
+const diffDatasetsSource: SourceType = {
+  ...externalSource(false),
+  role: 'datasets',
+  testAlternative: false,
+  datasets: (source) => datasetIds(source.datasets),
+};
 
 export type { SourceBatch, SourceContext, SourceType } from './types.js';
 export { RECEIVER_DATASET_PREFIX } from './simple.js';
@@ -19,7 +27,6 @@ const EXTERNAL_PLAIN = [
   'rdf',
   'binary',
   'http',
-  'diff_datasets',
   'microservice',
   'mssql',
   'oracle',
@@ -42,6 +49,7 @@ export const SOURCE_TYPES: ReadonlyMap<string, SourceType> = new Map<string, Sou
   ['embedded', embeddedSource],
   ['empty', emptySource],
   ['http_endpoint', httpEndpointSource],
+  ['diff_datasets', diffDatasetsSource],
   ...EXTERNAL_WITH_NAMESPACES.map((t): [string, SourceType] => [t, externalSource(true)]),
   ...EXTERNAL_PLAIN.map((t): [string, SourceType] => [t, externalSource(false)]),
 ]);

@@ -24,7 +24,7 @@ export const embeddedSource: SourceType = {
 export const emptySource: SourceType = {
   role: 'input',
   addNamespaces: false,
-  testAlternative: false,
+  testAlternative: true,
   read: () => ({ entities: [], full: true, position: null }),
 };
 
