@@ -10,6 +10,7 @@ import { substitute, type Substitution } from './env.js';
 import { definePipe, RECEIVER_DATASET_PREFIX, type ConfigError, type PipeDefinition } from './pipes.js';
 import { sinkType } from './sinks/index.js';
 import {
+  assertSinkDataset,
   computeStage,
   dependencyQueue,
   waitingFor,
@@ -249,6 +250,7 @@ export class NodeEngine {
       }
     }
     for (const id of [...this.runtime.keys()]) if (!defs.has(id)) this.runtime.delete(id);
+    for (const def of defs.values()) if (def.valid && def.sinkDataset) assertSinkDataset(def, this.store);
   }
 
   getEnv(): JsonObject {
@@ -588,7 +590,7 @@ export class NodeEngine {
           },
           resetPipe: (def) => this.store.clearPipeState(def.id),
           deleteDataset: (id) => this.store.deleteDataset(id),
-          ensureDataset: (id) => void this.store.ensureDataset(id),
+          assertSink: (def) => assertSinkDataset(def, this.store),
           now: this.now,
           log,
           stopped: () => record.stop,

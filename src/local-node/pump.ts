@@ -110,6 +110,29 @@ function sinkRun(def: PipeDefinition, env: PumpEnv): DatasetSinkRun | undefined 
   });
 }
 
+/**
+ * What a node does with a pipe's sink dataset when the pipe is loaded (changelog 2018-04-26): the dataset
+ * exists; it is populated at once with set_initial_offset "onload", and for a receiver (http_endpoint source)
+ * unless its source says auto_populate_dataset: false.
+ */
+export function assertSinkDataset(def: PipeDefinition, store: DatasetStore): void {
+  if (!def.sinkDataset) return;
+  store.ensureDataset(def.sinkDataset);
+  const receiver = def.kind === 'receiver' && def.source.auto_populate_dataset !== false;
+  if (receiver || def.sink.set_initial_offset === 'onload') store.setPopulated(def.sinkDataset, true);
+}
+
+/**
+ * Whether a run populates the sink dataset (configuration-sinks-dataset.rst, set_initial_offset): by default
+ * when the source is populated and was consumed; "always" on every successful run; "never", "onload" (done
+ * at load) and "initially" (done when the run starts) leave it to others.
+ */
+function populatesSink(def: PipeDefinition, batch: SourceBatch): boolean {
+  const mode = def.sink.set_initial_offset ?? 'if-source-populated';
+  if (mode === 'always') return true;
+  return mode === 'if-source-populated' && batch.populated !== false;
+}
+
 /** For DTL `is-changed`: the previous version of a dataset-source entity (only looked up when rules use it). */
 function previousLookup(def: PipeDefinition, env: PumpEnv): ((e: JsonObject) => JsonObject | null) | undefined {
   if (def.source.type !== 'dataset' || def.transforms[0]?.dtl?.uses.isChanged !== true) return undefined;
@@ -139,13 +162,14 @@ export function runPump(def: PipeDefinition, env: PumpEnv, mode: 'auto' | 'full'
       const offset = store.dataset(d)?.nextOffset ?? 0;
       if (state.depOffsets[d] !== offset) since = null;
     }
+    if (def.sinkDataset && def.sink.set_initial_offset === 'initially') store.setPopulated(def.sinkDataset, true);
     const batch = readSource({ store, def, state, note: env.note }, since, env.datasets);
     checkIfSourceEmpty(def, env, batch);
     const out = processEntities(def, env, batch.entities);
     const sink = sinkRun(def, env);
     if (sink) {
       for (const e of out) sink.write(e);
-      sink.finish(batch.full, batch.populated !== false);
+      sink.finish(batch.full, populatesSink(def, batch));
     }
     state.lastSeen = batch.position;
     state.depOffsets = {};
@@ -193,8 +217,12 @@ export function receive(def: PipeDefinition, env: PumpEnv, entities: JsonObject[
       if (params.isFull) seen.push(e._id);
     }
     const sink = sinkRun(def, env);
-    if (def.sinkDataset) store.setPopulated(def.sinkDataset, true);
-    store.setPopulated(receiverId, true);
+    // auto_populate_dataset: false keeps the sink unpopulated (hops into it wait) until a full sync completes.
+    const complete = !params.isFull || params.isLast;
+    if (def.sinkDataset && (def.source.auto_populate_dataset !== false || (params.isFull && params.isLast))) {
+      store.setPopulated(def.sinkDataset, true);
+    }
+    if (complete) store.setPopulated(receiverId, true);
     if (params.isFull && params.isLast) {
       const keep = new Set(seen);
       for (const id of store.liveIds(receiverId)) {
@@ -205,7 +233,7 @@ export function receive(def: PipeDefinition, env: PumpEnv, entities: JsonObject[
       if (sink) {
         const all = store.read(receiverId, { history: false, deleted: true });
         for (const e of processEntities(def, env, all)) sink.write(e);
-        sink.finish(true, true);
+        sink.finish(true, false);
       }
     } else if (sink) {
       for (const e of processEntities(def, env, entities)) sink.write(e);

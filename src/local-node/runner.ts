@@ -33,8 +33,8 @@ export interface RunnerHost {
   pending(def: PipeDefinition): number;
   resetPipe(def: PipeDefinition): void;
   deleteDataset(id: string): void;
-  /** Create an empty dataset if missing (so hops into a not-yet-produced dataset see it empty). */
-  ensureDataset(id: string): void;
+  /** Assert the pipe's sink dataset as a node does when the pipe is loaded (see pump.ts assertSinkDataset). */
+  assertSink(def: PipeDefinition): void;
   /** Milliseconds, for maxRunTime only. */
   now(): number;
   log(level: 'INFO' | 'WARNING' | 'ERROR', data: string): void;
@@ -106,7 +106,7 @@ export async function runUntilStable(host: RunnerHost, params: RunParams): Promi
   }
   // Pipes can hop into datasets produced later in the order (cycles); those start out empty, not missing.
   for (const def of order) {
-    if (def.sinkDataset && (runnable(def) || def.kind === 'receiver')) host.ensureDataset(def.sinkDataset);
+    if (def.sinkDataset && (runnable(def) || def.kind === 'receiver')) host.assertSink(def);
   }
 
   // Datasets this run produces: hopping into them never waits (ordering and dependency tracking handle them).
