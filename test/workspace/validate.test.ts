@@ -142,6 +142,16 @@ describe('validateProject', () => {
     ]);
   });
 
+  it('checks $ENV references against variables/variables-<profile>.json in that layout', () => {
+    const { 'test-env.json': _env, ...rest } = good;
+    const root = tempProject({ ...rest, 'variables/variables-test.json': { 'node-env': 'test' } });
+    const report = validateProject(root, { profile: 'test' });
+    expect(report.errors).toEqual([]);
+    expect(show(report.warnings)).toEqual([
+      'pipes/out.conf.json:54: $ENV(greeting) is not defined in variables/variables-test.json',
+    ]);
+  });
+
   it('follows the conditional alternative the profile selects', () => {
     const conditional = (condition: string) => ({
       _id: 'cond',
