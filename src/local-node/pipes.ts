@@ -141,10 +141,10 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
   for (const m of sub.missing) {
     errors.push({ level: 'warning', msg: `Unknown environment variable '${m.name}'`, elements: m.path });
   }
-  const condErrors: string[] = [];
-  entity = resolveConditionalProperties(entity, condErrors) as JsonObject;
-  for (const msg of condErrors) errors.push({ level: 'error', msg, elements: '$' });
   const r: Resolution = { errors, needs: new Set() };
+  const condErrors: string[] = [];
+  entity = resolveConditionalProperties(entity, condErrors, '$', r.needs) as JsonObject;
+  for (const msg of condErrors) errors.push({ level: 'error', msg, elements: '$' });
 
   if (entity.source === undefined)
     errors.push({ level: 'error', msg: "The pipe needs a 'source'", elements: "$['source']" });

@@ -204,6 +204,7 @@ export interface ReceiveParams {
 export function receive(def: PipeDefinition, env: PumpEnv, entities: JsonObject[], params: ReceiveParams): PumpResult {
   const { store } = env;
   const receiverId = RECEIVER_DATASET_PREFIX + def.id;
+  if (def.runtimeError) throw new Error(def.runtimeError);
   return store.transaction(() => {
     const state = store.pipeState(def.id);
     const ts = env.now() * 1000;

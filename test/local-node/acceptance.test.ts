@@ -103,6 +103,22 @@ describe('unknown $ENV names', () => {
   });
 });
 
+describe('$conditional_properties with an unknown condition', () => {
+  it('is accepted and fails the pipe at run time, naming the variable', async () => {
+    const { engine, errors } = upload([
+      embedded('p', [{ _id: 'a' }], {
+        sink: {
+          type: 'dataset',
+          $conditional_properties: { condition: '$ENV(stage)', alternatives: { test: { dataset: 'p-test' } } },
+        },
+      }),
+    ]);
+    expect(errors.flatMap((e) => e['config-errors'] as JsonObject[]).map((c) => c.level)).toEqual(['warning']);
+    const result = await engine.runAllPipes(runParams({ checkInputPipes: true }));
+    expect(result.additional_info).toBe("p: the pipe needs the environment variable 'stage', which is not set");
+  });
+});
+
 describe('waiting for datasets (dtl-functions-hops.rst)', () => {
   it('a pipe hopping into a dataset that does not exist waits instead of failing', async () => {
     const engine = engineWith([
