@@ -179,11 +179,13 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
     identity: typeof nsConfig.identity === 'string' ? nsConfig.identity : id,
     property: typeof nsConfig.property === 'string' ? nsConfig.property : id,
   };
-  const addNamespaces =
-    ni && (typeof sourceObj.add_namespaces === 'boolean' ? sourceObj.add_namespaces : srcKind?.addNamespaces === true);
+  // add_namespaces / remove_namespaces: on the source / sink, else on the pipe (configuration-pipes.rst's
+  // example sets them there), else the type's default.
+  const flag = (own: JsonValue | undefined, pipe: JsonValue | undefined, fallback: boolean) =>
+    typeof own === 'boolean' ? own : typeof pipe === 'boolean' ? pipe : fallback;
+  const addNamespaces = ni && flag(sourceObj.add_namespaces, entity.add_namespaces, srcKind?.addNamespaces === true);
   const removeNamespaces =
-    ni &&
-    (typeof sinkObj.remove_namespaces === 'boolean' ? sinkObj.remove_namespaces : sinkKind?.removeNamespaces === true);
+    ni && flag(sinkObj.remove_namespaces, entity.remove_namespaces, sinkKind?.removeNamespaces === true);
 
   const transforms: TransformStep[] = [];
   const hopDatasets = new Set<string>();

@@ -36,6 +36,21 @@ describe('documented defaults (configuration-pipes.rst, configuration-sinks-data
   });
 });
 
+describe('pipe-level namespace switches (configuration-pipes.rst example)', () => {
+  it('honours add_namespaces and remove_namespaces on the pipe when the source and sink do not say', () => {
+    const engine = engineWith([
+      { _id: 'node', type: 'metadata', namespaced_identifiers: true },
+      fromDataset('p', 'in', { add_namespaces: true, remove_namespaces: true }),
+      embedded('q', [{ _id: 'a', x: 1 }], { add_namespaces: false }),
+      embedded('r', [], { source: { type: 'embedded', entities: [], add_namespaces: true }, add_namespaces: false }),
+    ]);
+    const defs = (engine as unknown as { defs: Map<string, { addNamespaces: boolean; removeNamespaces: boolean }> })
+      .defs;
+    expect(['p', 'q', 'r'].map((id) => defs.get(id)!.addNamespaces)).toEqual([true, false, true]);
+    expect(defs.get('p')!.removeNamespaces).toBe(true);
+  });
+});
+
 describe('unknown $ENV names', () => {
   it('are warnings naming component, path and variable; only a running pipe that needs one fails', async () => {
     const config: JsonObject[] = [
