@@ -534,7 +534,7 @@ export class NodeEngine {
 
   receive(id: string, entities: JsonObject[], params: Record<string, string>): void {
     const def = this.def(id);
-    if (def.source.type !== 'http_endpoint') {
+    if (def.kind !== 'receiver') {
       throw new EngineError(400, `The pipe '${id}' has no http_endpoint source, so it cannot receive entities`);
     }
     if (!def.valid) throw new EngineError(400, `The pipe '${id}' has invalid config`);
