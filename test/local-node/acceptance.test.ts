@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileDtl, evaluateExpression, type DatasetProvider } from '../../src/dtl/index.js';
 import type { JsonObject, JsonValue } from '../../src/format/json.js';
 import { NodeEngine } from '../../src/local-node/engine.js';
+import { openLocalNode } from '../../src/local-node/index.js';
 import { dtl, embedded, engineWith, fromDataset, runParams, strip, T0 } from './helpers.js';
 
 const hop = (dataset: string, where: JsonValue[]): JsonValue => [
@@ -98,6 +99,26 @@ describe('unknown $ENV names', () => {
     expect(runtime['last-message']).toMatch(/^pump-failed: .*'threshold'/);
     expect(engine.pipeLog('needs-env').map((l) => l.event)).toEqual(['pump-failed']);
     expect(engine.getPipe('rest-in')!.runtime['last-run-status']).toBe('ok');
+  });
+
+  it('records the failure in the pipe execution log served at /pipes/<id>/log', async () => {
+    const node = await openLocalNode({ memory: true });
+    try {
+      await node.engine.putConfig(
+        [embedded('p', [{ _id: 'a' }], { transform: dtl({ default: [['add', 'x', '$ENV(x)']] }) })],
+        {
+          force: false,
+        },
+      );
+      await node.engine.runAllPipes(runParams());
+      const response = await node.fetch('http://node/api/pipes/p/log');
+      const log = (await response.json()) as JsonObject[];
+      expect(log.map((l) => [l.event, l.message])).toEqual([
+        ['pump-failed', "the pipe needs the environment variable 'x', which is not set"],
+      ]);
+    } finally {
+      await node.close();
+    }
   });
 
   it('make a pipe whose condition is an unknown variable fail at run time, naming it', async () => {
@@ -198,6 +219,29 @@ describe('waiting for datasets (dtl-functions-hops.rst)', () => {
     expect(strip(engine.datasetEntities('merged', {}))).toEqual([{ _id: '0|a1', $ids: ['~:a1'], k: 1 }]);
     // ignore_non_existent_datasets (default true): the merge source is populated, so is its sink.
     expect(engine.getDataset('merged')!.runtime).toMatchObject({ populated: true });
+  });
+
+  it('initial_datasets and ignore_non_existent_datasets decide when a multi-dataset source is populated', async () => {
+    const union = (id: string, extra: JsonObject) => ({
+      _id: id,
+      type: 'pipe',
+      source: { type: 'union_datasets', datasets: ['a', 'missing'], ...extra },
+    });
+    const engine = engineWith([
+      embedded('a', [{ _id: 'a1' }]),
+      fromDataset('unpopulated', 'never-populated', { sink: { set_initial_offset: 'never' } }),
+      union('default', {}),
+      union('strict', { ignore_non_existent_datasets: false }),
+      {
+        ...union('initial', { initial_datasets: ['a'] }),
+        source: { type: 'union_datasets', datasets: ['a', 'unpopulated'], initial_datasets: ['a'] },
+      },
+      { ...union('waits-for-all', {}), source: { type: 'union_datasets', datasets: ['a', 'unpopulated'] } },
+    ]);
+    await engine.runAllPipes(runParams());
+    const populated = (id: string) => (engine.getDataset(id)!.runtime as JsonObject).populated;
+    expect(['default', 'strict', 'initial', 'waits-for-all'].map(populated)).toEqual([true, false, true, false]);
+    expect(strip(engine.datasetEntities('strict', {}))).toEqual([{ _id: 'a:a1' }]);
   });
 
   it('set_initial_offset: "never" leaves the sink unpopulated, "onload" populates it at upload', () => {
