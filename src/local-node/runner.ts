@@ -1,8 +1,8 @@
 // Run until stable (sesam-node.md §5): order pipes by their dataset and hop dependencies, reset them and delete
 // sink datasets (input datasets only when asked), run inputs and internal pipes once (pass 0), then rerun
 // internal pipes with pending work until `extraZeroRuns` passes change nothing. Endpoint, output and receiver
-// pipes are never pumped. A pipe that hops into a dataset no pipe of the run produces waits until it is populated
-// (not a failure). A failing pipe is recorded and left out of the rest of the run; every other pipe still runs,
+// pipes are never pumped. A pipe that hops into a dataset that no pipe of the run produces, or whose producer
+// failed or waits, waits until it is populated (not a failure). A failing pipe is recorded and left out of the rest of the run; every other pipe still runs,
 // and the run ends failed listing every failure (input pipes only with check_input_pipes). maxRuns, maxRunTime
 // and stop end the run at once.
 import type { JsonObject } from '../format/json.js';
@@ -109,7 +109,8 @@ export async function runUntilStable(host: RunnerHost, params: RunParams): Promi
     if (def.sinkDataset && (runnable(def) || def.kind === 'receiver')) host.assertSink(def);
   }
 
-  // Datasets this run produces: hopping into them never waits (ordering and dependency tracking handle them).
+  // Datasets this run produces: hopping into them does not wait (ordering and dependency tracking handle them,
+  // also in cycles) unless their producer failed or waits itself.
   const ready = new Set<string>();
   for (const def of order)
     if (def.sinkDataset && (runnable(def) || def.kind === 'receiver')) ready.add(def.sinkDataset);
@@ -136,6 +137,7 @@ export async function runUntilStable(host: RunnerHost, params: RunParams): Promi
         if (waiting.get(def.id) !== wait) host.log('INFO', `Pipe '${def.id}' is ${wait}`);
         waiting.set(def.id, wait);
         host.markWaiting(def, wait);
+        if (def.sinkDataset) ready.delete(def.sinkDataset);
         continue;
       }
       const wasWaiting = waiting.delete(def.id);
@@ -147,11 +149,13 @@ export async function runUntilStable(host: RunnerHost, params: RunParams): Promi
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         failures.set(def.id, reason);
+        if (def.sinkDataset) ready.delete(def.sinkDataset);
         if (def.kind === 'input' && !params.checkInputPipes) {
           host.log('WARNING', `Input pipe '${def.id}' failed (ignored without check_input_pipes): ${reason}`);
         } else host.log('ERROR', `Pipe '${def.id}' failed: ${reason}`);
         continue;
       }
+      if (def.sinkDataset) ready.add(def.sinkDataset);
       totalRuns++;
       changes += result.written;
       totalWritten += result.written;

@@ -181,6 +181,32 @@ describe('waiting for datasets (dtl-functions-hops.rst)', () => {
     );
   });
 
+  it('a pipe hopping into the output of a failed or waiting pipe waits too', async () => {
+    const hopInto = (id: string, dataset: string) =>
+      embedded(id, [{ _id: 'a' }], {
+        transform: dtl({
+          default: [
+            ['copy', '*'],
+            ['add', 'x', hop(dataset, [['eq', '_S._id', 'h._id']])],
+          ],
+        }),
+      });
+    const engine = engineWith([
+      embedded('broken', [{ _id: 'a' }], { transform: dtl({ default: [['fail!', 'no']] }) }),
+      hopInto('after-broken', 'broken'),
+      hopInto('first-waiter', 'nowhere'),
+      hopInto('second-waiter', 'first-waiter'),
+    ]);
+    expect(await engine.runAllPipes(runParams())).toEqual({ status: 'success' });
+    expect(
+      ['after-broken', 'first-waiter', 'second-waiter'].map((id) => engine.getPipe(id)!.runtime['last-message']),
+    ).toEqual([
+      "pump-waiting: waiting for dataset 'broken' (hopped into) to be populated",
+      "pump-waiting: waiting for dataset 'nowhere' (hopped into) to be populated",
+      "pump-waiting: waiting for dataset 'first-waiter' (hopped into) to be populated",
+    ]);
+  });
+
   it('a pump started through the API waits until the hopped dataset is populated, then runs', () => {
     const engine = engineWith([
       embedded('people', [{ _id: 'p1', org: 'o1' }]),
