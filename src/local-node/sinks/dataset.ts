@@ -2,6 +2,7 @@
 // full run (every live id not seen gets a deleted version carrying its last content).
 import { isJsonObject, type JsonObject, type JsonValue } from '../../format/json.js';
 import type { DatasetStore } from '../store.js';
+import type { SinkType } from './types.js';
 
 function contentOf(entity: JsonObject): JsonObject {
   const out: JsonObject = {};
@@ -67,3 +68,15 @@ export class DatasetSinkRun {
     if (sourcePopulated) this.store.setPopulated(this.datasetId, true);
   }
 }
+
+/** The dataset sink's config: the dataset defaults to the pipe id (configuration-sinks-dataset.rst). */
+export const datasetSink: SinkType = {
+  removeNamespaces: false,
+  defaults: (sink, pipeId) => (sink.dataset === undefined ? { ...sink, dataset: pipeId } : sink),
+  validate(sink, at, errors) {
+    if (typeof sink.dataset !== 'string') {
+      errors.push({ level: 'error', msg: "The dataset sink needs a string 'dataset'", elements: `${at}['dataset']` });
+    }
+  },
+  dataset: (sink) => (typeof sink.dataset === 'string' ? sink.dataset : undefined),
+};

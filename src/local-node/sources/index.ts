@@ -4,7 +4,10 @@ import type { DatasetProvider } from '../../dtl/index.js';
 import { datasetSource } from './dataset.js';
 import { mergeSource } from './merge.js';
 import { mergeDatasetsSource } from './merge-datasets.js';
-import { embeddedSource, emptySource, externalSource, httpEndpointSource } from './simple.js';
+import { embeddedSource } from './embedded.js';
+import { emptySource } from './empty.js';
+import { externalSource } from './external.js';
+import { httpEndpointSource } from './http-endpoint.js';
 import { unionDatasetsSource } from './union-datasets.js';
 import { datasetIds, type SourceBatch, type SourceContext, type SourceType } from './types.js';
 
@@ -17,7 +20,7 @@ const diffDatasetsSource: SourceType = {
 };
 
 export type { SourceBatch, SourceContext, SourceType } from './types.js';
-export { RECEIVER_DATASET_PREFIX } from './simple.js';
+export { RECEIVER_DATASET_PREFIX } from './http-endpoint.js';
 
 /** External sources whose entities get namespaces added by default (configuration-pipes.rst). */
 const EXTERNAL_WITH_NAMESPACES = ['csv', 'kafka', 'ldap', 'sql', 'json', 'rest'];
