@@ -81,7 +81,12 @@ interface Resolution {
  * Pick a conditional component's alternative. A condition that is an unknown `$ENV` picks nothing: the pipe
  * needs the variable to run, and `fallback` stands in meanwhile.
  */
-function resolveConditional(component: JsonValue, at: string, r: Resolution, fallback: JsonObject): JsonValue {
+function resolveConditional<F extends JsonObject | undefined>(
+  component: JsonValue,
+  at: string,
+  r: Resolution,
+  fallback: F,
+): JsonValue | F {
   if (!isJsonObject(component) || component.type !== 'conditional') return component;
   const alternatives = component.alternatives;
   if (!isJsonObject(alternatives)) {
@@ -148,10 +153,14 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
 
   if (entity.source === undefined)
     errors.push({ level: 'error', msg: "The pipe needs a 'source'", elements: "$['source']" });
-  const source = resolveConditional(entity.source ?? { type: 'empty' }, "$['source']", r, { type: 'empty' });
+  // Stand-ins while a condition is an unknown $ENV (the pipe cannot run; effective shows the conditional).
+  const sourceStandIn: JsonObject = { type: 'empty' };
+  const sinkStandIn: JsonObject = { type: 'dataset' };
+  const source = resolveConditional(entity.source ?? { type: 'empty' }, "$['source']", r, sourceStandIn);
   // configuration-pipes.rst: an omitted sink, or a sink without `type`, is a dataset sink.
   const rawSink = entity.sink === undefined ? {} : entity.sink;
-  let sink = resolveConditional(rawSink, "$['sink']", r, { type: 'dataset' });
+  let sink = resolveConditional(rawSink, "$['sink']", r, sinkStandIn);
+  const unresolvedSink = sink === sinkStandIn;
   if (isJsonObject(sink) && sink.type === undefined) sink = { type: 'dataset', ...sink };
   if (!isJsonObject(source))
     errors.push({ level: 'error', msg: 'The source must be an object', elements: "$['source']" });
@@ -188,13 +197,15 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
     ni && flag(sinkObj.remove_namespaces, entity.remove_namespaces, sinkKind?.removeNamespaces === true);
 
   const transforms: TransformStep[] = [];
+  const effectiveTransforms: JsonValue[] = [];
   const hopDatasets = new Set<string>();
   const rawTransforms =
     entity.transform === undefined ? [] : Array.isArray(entity.transform) ? entity.transform : [entity.transform];
   rawTransforms.forEach((raw, i) => {
     const at = Array.isArray(entity.transform) ? `$['transform'][${i}]` : "$['transform']";
-    const resolved = resolveConditional(raw, at, r, { type: 'dtl', rules: { default: [['copy', '*']] } });
-    for (const t of Array.isArray(resolved) ? resolved : [resolved]) {
+    const resolved = resolveConditional(raw, at, r, undefined);
+    if (resolved === undefined) effectiveTransforms.push(raw);
+    for (const t of resolved === undefined ? [] : Array.isArray(resolved) ? resolved : [resolved]) {
       if (!isJsonObject(t)) {
         errors.push({ level: 'error', msg: 'A transform must be an object', elements: at });
         continue;
@@ -213,6 +224,7 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
       });
       for (const d of step.hopDatasets) hopDatasets.add(d);
       transforms.push(step);
+      effectiveTransforms.push(t);
     }
   });
 
@@ -227,12 +239,20 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
   }
 
   const kind = classify(sourceObj, sinkObj);
-  const effective = withPumpDefaults({ ...entity, source: sourceObj, sink: sinkObj }, sourceObj, sinkObj);
+  const effective = withPumpDefaults(
+    {
+      ...entity,
+      source: source === sourceStandIn ? entity.source! : sourceObj,
+      sink: unresolvedSink ? entity.sink! : sinkObj,
+    },
+    sourceObj,
+    sinkObj,
+  );
   if (entity.transform !== undefined) {
     effective.transform =
-      transforms.length === 1 && !Array.isArray(entity.transform)
-        ? transforms[0]!.config
-        : transforms.map((t) => t.config);
+      effectiveTransforms.length === 1 && !Array.isArray(entity.transform)
+        ? effectiveTransforms[0]!
+        : effectiveTransforms;
   }
   const pump = effective.pump as JsonObject;
   const requirePopulated = sourceObj.require_populated_input ?? globals.require_populated_input;

@@ -134,6 +134,7 @@ describe('unknown $ENV names', () => {
       },
     ]);
     expect(errors).toHaveLength(1);
+    expect((engine.getPipe('p')!.config.effective.source as JsonObject).type).toBe('conditional');
     const result = await engine.runAllPipes(runParams({ checkInputPipes: true }));
     expect(result.additional_info).toBe("p: the pipe needs the environment variable 'node-env', which is not set");
   });
