@@ -7,7 +7,7 @@
 // Unknown `$ENV(...)` names are warnings, as on a real node: a pipe fails at run time (def.runtimeError) only when
 // what it runs needs the value — its transforms, a non-external source or sink, or the condition that picks a
 // conditional alternative. Unused alternatives, external systems and the pump never block anything.
-import { isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
+import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import type { ConfigError } from './config-errors.js';
 import { resolveConditionalProperties, substitute, type Substitution } from './env.js';
 import type { NamespaceSettings } from './namespaces.js';
@@ -63,12 +63,12 @@ const UNKNOWN_ENV = /\$ENV\(([^()]*)\)/g;
 function unresolvedEnv(value: JsonValue | undefined): string[] {
   if (value === undefined) return [];
   const names = new Set<string>();
-  for (const m of JSON.stringify(value).matchAll(UNKNOWN_ENV)) names.add(m[1]!);
+  for (const m of stringifyJson(value).matchAll(UNKNOWN_ENV)) names.add(m[1]!);
   return [...names];
 }
 
 function text(value: JsonValue | undefined): string {
-  return typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return typeof value === 'string' ? value : stringifyJson(value ?? null);
 }
 
 interface Resolution {

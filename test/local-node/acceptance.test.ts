@@ -2,7 +2,7 @@
 // unpopulated datasets, failures that do not stop the other pipes, and the config shapes real projects use.
 import { describe, expect, it } from 'vitest';
 import { compileDtl, evaluateExpression, type DatasetProvider } from '../../src/dtl/index.js';
-import type { JsonObject, JsonValue } from '../../src/format/json.js';
+import { parseJson, type JsonObject, type JsonValue } from '../../src/format/json.js';
 import { NodeEngine } from '../../src/local-node/engine.js';
 import { openLocalNode } from '../../src/local-node/index.js';
 import { dtl, embedded, engineWith, fromDataset, runParams, strip, T0 } from './helpers.js';
@@ -27,6 +27,13 @@ describe('documented defaults (configuration-pipes.rst, configuration-sinks-data
     expect(pipe.config.effective.pump).toEqual({ schedule_interval: 900 });
     await engine.runAllPipes(runParams());
     expect(strip(engine.datasetEntities('p', {}))).toEqual([{ _id: 'a' }]);
+  });
+
+  it('accepts integers beyond 2^53 in embedded entities (lossless JSON)', async () => {
+    const big = parseJson('{"_id": "a", "n": 12345678901234567890}') as JsonObject;
+    const engine = engineWith([embedded('p', [big])]);
+    await engine.runAllPipes(runParams());
+    expect(strip(engine.datasetEntities('p', {}))).toEqual([big]);
   });
 
   it('fills the dataset sink and the 30 s schedule of a dataset to dataset pipe', () => {
