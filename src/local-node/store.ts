@@ -178,7 +178,9 @@ export class NodeStore implements DatasetStore {
     this.transaction(() => {
       this.db.prepare('DELETE FROM config').run();
       const insert = this.db.prepare('INSERT OR REPLACE INTO config (id, position, body) VALUES (?, ?, ?)');
-      entities.forEach((e, i) => insert.run(String(e._id), i, stringifyJson(e)));
+      entities.forEach((e, i) => {
+        insert.run(String(e._id), i, stringifyJson(e));
+      });
     });
   }
 
@@ -196,7 +198,9 @@ export class NodeStore implements DatasetStore {
     this.transaction(() => {
       this.db.prepare('DELETE FROM env').run();
       const insert = this.db.prepare('INSERT INTO env (name, position, value) VALUES (?, ?, ?)');
-      Object.keys(env).forEach((name, i) => insert.run(name, i, stringifyJson(env[name]!)));
+      Object.keys(env).forEach((name, i) => {
+        insert.run(name, i, stringifyJson(env[name]!));
+      });
     });
   }
 

@@ -1,6 +1,6 @@
 // The project on disk (sesam-py's layout): pipes/ and systems/ configs, node-metadata.conf.json,
 // <profile>-env.json, testdata/ and expected/. Paths handed out are POSIX and relative to the project root.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
 import { compareCodePoints, isJsonObject, type JsonObject } from '../format/json.js';
@@ -81,7 +81,7 @@ export function listFiles(
 ): string[] {
   const out: string[] = [];
   const walk = (rel: string) => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(join(root, rel), { withFileTypes: true });
     } catch {

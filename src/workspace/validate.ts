@@ -36,7 +36,7 @@ export function validateProject(root: string, options: { profile: string }): Val
   const warnings: Problem[] = [];
   let filesChecked = 0;
 
-  const at = (file: string, text: string | undefined, needle: string | undefined): Pick<Problem, 'line' | 'column'> =>
+  const at = (_file: string, text: string | undefined, needle: string | undefined): Pick<Problem, 'line' | 'column'> =>
     text !== undefined && needle !== undefined ? locate(text, needle) : {};
   const error = (file: string, message: string, where: Pick<Problem, 'line' | 'column'> = {}) =>
     errors.push({ file, ...where, message });

@@ -42,7 +42,7 @@ function field(text: string, quoteIt: boolean, d: CsvDialect): string {
   let quoted = quoteIt;
   let out = '';
   for (const c of text) {
-    let escape = false;
+    let escaped = false;
     if (
       c === d.delimiter ||
       c === d.escapechar ||
@@ -51,16 +51,16 @@ function field(text: string, quoteIt: boolean, d: CsvDialect): string {
       c === '\r' ||
       d.lineterminator.includes(c)
     ) {
-      if (d.quoting === 'none') escape = true;
+      if (d.quoting === 'none') escaped = true;
       else {
         if (c === d.quotechar) {
           if (d.doublequote) {
             out += d.quotechar;
-          } else escape = true;
-        } else if (c === d.escapechar) escape = true;
-        if (!escape) quoted = true;
+          } else escaped = true;
+        } else if (c === d.escapechar) escaped = true;
+        if (!escaped) quoted = true;
       }
-      if (escape) {
+      if (escaped) {
         if (d.escapechar === null) throw new Error('csv_endpoint: need to escape, but no escapechar set');
         out += d.escapechar;
       }

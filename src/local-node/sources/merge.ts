@@ -239,9 +239,9 @@ function readMerge(ctx: SourceContext, _since: string | null, datasets: DatasetP
   const groups = new Map<number, Member[]>();
   members.forEach((m, i) => {
     const root = find(i);
-    let g = groups.get(root);
-    if (!g) groups.set(root, (g = []));
-    g.push(m);
+    const group = groups.get(root);
+    if (group) group.push(m);
+    else groups.set(root, [m]);
   });
   const identity = (group: Member[]) =>
     plan.identity === 'first'
