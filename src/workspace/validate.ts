@@ -351,13 +351,16 @@ export function pipeReferences(
     : pipe.transform === undefined
       ? []
       : [pipe.transform];
-  for (const transform of transforms) {
-    if (!isJsonObject(transform)) continue;
-    addSystem(transform, 'transform');
-    if (isJsonObject(transform.rules)) {
-      for (const [rule, body] of Object.entries(transform.rules)) dtlReferences(body, rule, out);
+  const transform = (t: JsonValue) => {
+    if (!isJsonObject(t)) return;
+    addSystem(t, 'transform');
+    if (isJsonObject(t.rules)) {
+      for (const [rule, body] of Object.entries(t.rules)) dtlReferences(body, rule, out);
     }
-  }
+    // A chained transform runs its own list of transforms.
+    if (t.type === 'chained' && Array.isArray(t.transforms)) t.transforms.forEach(transform);
+  };
+  transforms.forEach(transform);
   return out;
 }
 

@@ -152,6 +152,23 @@ describe('validateProject', () => {
     ]);
   });
 
+  it('follows the transforms of a chained transform', () => {
+    const refs = pipeReferences({
+      _id: 'c',
+      type: 'pipe',
+      source: { type: 'dataset', dataset: 'in' },
+      transform: {
+        type: 'chained',
+        transforms: [
+          { type: 'dtl', rules: { default: [['add', 'x', ['hops', { datasets: ['orgs o'], where: [] }]]] } },
+          { type: 'rest', system: 'api' },
+        ],
+      },
+    });
+    expect(refs.datasets.map((d) => d.dataset)).toEqual(['in', 'orgs']);
+    expect(refs.systems.map((s) => s.id)).toEqual(['api']);
+  });
+
   it('follows the conditional alternative the profile selects', () => {
     const conditional = (condition: string) => ({
       _id: 'cond',
