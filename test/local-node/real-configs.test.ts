@@ -46,6 +46,15 @@ describe.skipIf(projects.length === 0)(`real-world projects (skipped when ${SHAR
     expect(r.stderr).not.toMatch(/rejected the config|Traceback|\n\s+at /);
     expect([0, 1]).toContain(r.code);
     expect(r.stderr).toContain('Config uploaded successfully');
+    // The "pipes/systems/variables" layout keeps whitelists in deployment/whitelist-<name>.txt.
+    const deployment = join(dir, 'deployment');
+    const whitelists = existsSync(deployment)
+      ? readdirSync(deployment).filter((f) => /^whitelist-.*\.txt$/.test(f))
+      : [];
+    for (const file of whitelists) {
+      const w = await runMain(['test', '--node', 'local', '-whitelist-file', `deployment/${file}`], { cwd: dir });
+      expect([file, w.code]).toEqual([file, expect.toBeOneOf([0, 1])]);
+    }
   });
 
   it.each(projects)('$name: every runnable pipe runs, waits or fails on its own', async ({ dir: from }) => {
