@@ -111,11 +111,20 @@ function sinkRun(def: PipeDefinition, env: PumpEnv): DatasetSinkRun | undefined 
 }
 
 /**
- * What a node does with a pipe's sink dataset when the pipe is loaded (changelog 2018-04-26): the dataset
+ * What a node does with a pipe's datasets when the pipe is loaded (changelog 2018-04-26): the sink dataset
  * exists; it is populated at once with set_initial_offset "onload", and for a receiver (http_endpoint source)
- * unless its source says auto_populate_dataset: false.
+ * unless its source says auto_populate_dataset: false; its dead-letter dataset exists and is populated.
  */
 export function assertSinkDataset(def: PipeDefinition, store: DatasetStore): void {
+  // Dead-letter datasets are asserted and populated when the pipe is loaded (configuration-pump.rst).
+  const pump = isJsonObject(def.effective.pump) ? def.effective.pump : {};
+  const deadLetters =
+    typeof pump.dead_letter_dataset === 'string'
+      ? pump.dead_letter_dataset
+      : pump.use_dead_letter_dataset === true
+        ? `system:dead-letter:${def.id}`
+        : undefined;
+  if (deadLetters !== undefined) store.setPopulated(deadLetters, true);
   if (!def.sinkDataset) return;
   store.ensureDataset(def.sinkDataset);
   const receiver = def.kind === 'receiver' && def.source.auto_populate_dataset !== false;

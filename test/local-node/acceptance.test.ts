@@ -288,6 +288,24 @@ describe('waiting for datasets (dtl-functions-hops.rst)', () => {
     expect(engine.getDataset('never')!.runtime).toMatchObject({ populated: false, 'count-index-exists': 1 });
   });
 
+  it('dead-letter datasets are populated when the pipe is loaded, so pipes hopping into them run', async () => {
+    const engine = engineWith([
+      embedded('out', [], { pump: { use_dead_letter_dataset: true } }),
+      embedded('named', [], { pump: { dead_letter_dataset: 'named-dead' } }),
+      embedded('report', [{ _id: 'r' }], {
+        transform: dtl({
+          default: [
+            ['copy', '*'],
+            ['add', 'dead', hop('system:dead-letter:out', [['eq', '_S._id', 'h._id']])],
+          ],
+        }),
+      }),
+    ]);
+    expect(engine.getDataset('named-dead')!.runtime).toMatchObject({ populated: true });
+    expect(await engine.runAllPipes(runParams())).toEqual({ status: 'success' });
+    expect(strip(engine.datasetEntities('report', {}))).toEqual([{ _id: 'r', dead: [] }]);
+  });
+
   it('a receiver dataset is populated on load unless auto_populate_dataset is false', () => {
     const receiver = (id: string, extra: JsonObject) => ({
       _id: id,
