@@ -4,6 +4,7 @@
 // init: without credentials and at a terminal it is the first-run login; with credentials it does sesam-py's
 // job (§5.7): give input pipes a conditional source with an embedded `test` alternative, optionally filled with up
 // to 10 entities from the node's datasets (-add-test-entities, -force-add).
+import { sourceType } from '../local-node/sources/index.js';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -114,16 +115,6 @@ function ensureGitignored(dir: string, name: string): boolean {
 
 // ---- init: conditional test sources ----
 
-// Sources that read other datasets (or are already embedded) get no test alternative.
-const EXCLUDED_SOURCE_TYPES = new Set([
-  'dataset',
-  'merge',
-  'merge_datasets',
-  'union_datasets',
-  'diff_datasets',
-  'embedded',
-]);
-
 interface InitCounts {
   addedSources: number;
   addedEntities: number;
@@ -206,7 +197,8 @@ async function addTestSource(
     }
     return changed;
   }
-  if (EXCLUDED_SOURCE_TYPES.has(source.type)) return false;
+  // Sources that read node datasets (or are already embedded) get no test alternative (the type registry says).
+  if (sourceType(source.type)?.testAlternative === false) return false;
   ctx.log.debug(`Adding conditional source to pipe ${id}`);
   const test: JsonObject = { type: 'embedded', entities: [] };
   pipe.source = { type: 'conditional', alternatives: { prod: source, test }, condition: '$ENV(node-env)' };

@@ -1,7 +1,7 @@
 // `sesam status` (sesam-py §8): compare the local config files and <profile>-env.json with the node's. A file
 // "differs" when its text is not exactly what download would write (format_json of the node's version).
 // Exit 0 like sesam-py; --exit-code exits 1 when not in sync.
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { inConnectorMode } from '../connectors/manifest.js';
 import { formatJson } from '../format/portal.js';
 import { unifiedDiff } from '../format/unified-diff.js';
@@ -75,8 +75,9 @@ export async function compareWithNode(ctx: CommandContext, api: NodeApi): Promis
     });
   };
 
-  const envName = `${profile}-env.json`;
-  if (isFile(profileEnvPath(root, profile))) {
+  const envPath = profileEnvPath(root, profile);
+  const envName = isFile(envPath) ? relative(root, envPath).split(sep).join('/') : `${profile}-env.json`;
+  if (isFile(envPath)) {
     compare(envName, formatJson(readProfileEnv(root, profile)), formatJson(await api.getEnv()));
   } else {
     ctx.log.warn(`Cannot locate profile file '${envName}'`);

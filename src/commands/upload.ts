@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inConnectorMode } from '../connectors/manifest.js';
 import { inputError, isSesamError, nodeError, SesamError, usageError } from '../errors.js';
-import { isJsonObject, stringifyJson, type JsonObject } from '../format/json.js';
+import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import { validationErrorLines } from '../node/http-errors.js';
 import { isDeploying, isUserPipe } from '../node/pipes.js';
 import type { NodeApi, PipeInfo } from '../node/types.js';
@@ -166,12 +166,16 @@ export async function uploadConfig(
   const nodePipes = await withProgress(ctx, 'Uploading config', undefined, async (progress) => {
     progress.update(0, `${pipes} pipes, ${systems} systems`);
     const result = await api.putConfig({ zip }, { force: options.force });
-    if (result.validationErrors.length) {
-      log.warn(
-        `The node accepted the config with --force despite ${result.validationErrors.length} validation error(s):`,
-      );
-      for (const line of validationErrorLines(result.validationErrors)) log.warn(`  ${line}`);
+    const refused = result.validationErrors.filter(
+      (v) => isJsonObject(v) && Array.isArray(v['config-errors']) && v['config-errors'].some(isErrorLevel),
+    );
+    if (refused.length) {
+      log.warn(`The node accepted the config with --force despite ${refused.length} validation error(s):`);
+      for (const line of validationErrorLines(refused)) log.warn(`  ${line}`);
     }
+    // Warnings (e.g. an unknown $ENV name) do not stop the upload; a pipe that needs the value fails when it runs.
+    const warned = result.validationErrors.filter((v) => !refused.includes(v));
+    for (const line of validationErrorLines(warned)) log.warn(`Warning: ${line}`);
     return waitForDeploy(ctx, api, progress);
   });
   return { pipes, systems, nodePipes };
@@ -231,4 +235,8 @@ async function deleteSinkDatasets(ctx: CommandContext, api: NodeApi): Promise<vo
   ctx.log.info(
     `Finished deleting all sink datasets. elapsed_time=${((Date.now() - started) / 1000).toFixed(1)}s. deleted=${deleted}`,
   );
+}
+
+function isErrorLevel(c: JsonValue): boolean {
+  return isJsonObject(c) && c.level === 'error';
 }

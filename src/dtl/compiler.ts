@@ -49,6 +49,8 @@ export interface CompileEnv {
   aliases: ReadonlySet<string> | null;
   /** Set when the current rule is compiled: it uses hops (so `apply` on it is not allowed). */
   usesHops: { value: boolean };
+  /** Names of the functions and transform functions compiled (for CompiledDtl.uses). */
+  functions?: Set<string>;
 }
 
 export function configError(env: CompileEnv, message: string, fn?: string): DtlConfigError {
@@ -188,6 +190,7 @@ function compileCall(json: JsonValue[], env: CompileEnv): Expr {
   const name = json[0];
   if (typeof name !== 'string')
     throw configError(env, `expected a function name as the first element of ${describe(json)}`);
+  env.functions?.add(name);
   const args = json.slice(1);
   const special = Object.hasOwn(SPECIAL_FORMS, name) ? SPECIAL_FORMS[name] : undefined;
   if (special) return special(args, env, name);

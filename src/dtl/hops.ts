@@ -138,10 +138,18 @@ export class DatasetIndexes {
 
 export type CompiledHops = (scope: Scope) => DtlValue[];
 
+interface JoinSide {
+  alias: string;
+  expr: Expr;
+  id: string;
+}
+
 interface Join {
   /** The two sides: alias referenced ("_S" for the source) and the compiled side expression. */
-  a: { alias: string; expr: Expr; id: string };
-  b: { alias: string; expr: Expr; id: string };
+  a: JoinSide;
+  b: JoinSide;
+  /** An `or` of eq joins between the same two aliases: every pair (a/b oriented alike, the first is a/b). */
+  pairs: { a: JoinSide; b: JoinSide }[];
 }
 
 interface Spec {
@@ -214,25 +222,29 @@ function runSpec(spec: Spec, input: DtlValue, parent: Scope, indexes: DatasetInd
   const bound = new Set<string>(['_S']);
   for (const step of spec.plan) {
     const ds = spec.datasets.find((d) => d.alias === step.alias)!;
-    const near = step.from === 'a' ? step.via.b : step.via.a;
-    const far = step.from === 'a' ? step.via.a : step.via.b;
     const subset = spec.subsets.get(step.alias);
     const include = subset ? subsetFilter(subset, scope) : undefined;
-    const index = indexes.index(
-      ds.id,
-      `${far.id}|${subset?.id ?? ''}`,
-      (e) => evalIn(far.expr, { [step.alias]: e }),
-      include,
-    );
+    const lookups = step.via.pairs.map((pair) => {
+      const far = step.from === 'a' ? pair.a : pair.b;
+      const index = indexes.index(
+        ds.id,
+        `${far.id}|${subset?.id ?? ''}`,
+        (e) => evalIn(far.expr, { [step.alias]: e }),
+        include,
+      );
+      return { near: step.from === 'a' ? pair.b : pair.a, index };
+    });
     const order = indexes.dataset(ds.id).order;
     const next: Record<string, DtlValue>[] = [];
     for (const row of rows) {
-      const v = evalIn(near.expr, row);
       const matches = new Set<DtlDict>();
-      for (const x of Array.isArray(v) ? v : [v]) {
-        const k = joinKey(x);
-        if (k === undefined) continue;
-        for (const e of index.get(k) ?? []) matches.add(e);
+      for (const { near, index } of lookups) {
+        const v = evalIn(near.expr, row);
+        for (const x of Array.isArray(v) ? v : [v]) {
+          const k = joinKey(x);
+          if (k === undefined) continue;
+          for (const e of index.get(k) ?? []) matches.add(e);
+        }
       }
       const sorted = [...matches].sort((p, q) => order.get(p)! - order.get(q)!);
       for (const e of sorted) next.push({ ...row, [step.alias]: e });
@@ -245,7 +257,9 @@ function runSpec(spec: Spec, input: DtlValue, parent: Scope, indexes: DatasetInd
   const planned = new Set(spec.plan.map((p) => p.via));
   const extraJoins = spec.joins.filter((j) => !planned.has(j));
   rows = rows.filter((row) => {
-    for (const j of extraJoins) if (!overlaps(evalIn(j.a.expr, row), evalIn(j.b.expr, row))) return false;
+    for (const j of extraJoins) {
+      if (!j.pairs.some((p) => overlaps(evalIn(p.a.expr, row), evalIn(p.b.expr, row)))) return false;
+    }
     for (const f of spec.filters) if (!isTruthy(evalIn(f.expr, row))) return false;
     return true;
   });
@@ -341,22 +355,44 @@ function compileSpec(raw: JsonValue, env: CompileEnv, isLast: boolean): Spec {
   conjuncts.forEach(flatten);
   conjuncts = flat;
 
+  // An eq whose sides each read one distinct alias is a join; an `or` of such eqs between the same two aliases
+  // is one join that matches when any of them does.
+  const joinPair = (c: JsonValue): { a: JoinSide; b: JoinSide } | undefined => {
+    if (!Array.isArray(c) || c[0] !== 'eq' || c.length !== 3) return undefined;
+    const left = referencedAliases(c[1]!, aliasSet);
+    const right = referencedAliases(c[2]!, aliasSet);
+    if (left.size !== 1 || right.size !== 1) return undefined;
+    const la = [...left][0]!;
+    const ra = [...right][0]!;
+    if (la === ra) return undefined;
+    return {
+      a: { alias: la, expr: compileExpr(c[1]!, inner), id: `j${nextIndexId++}` },
+      b: { alias: ra, expr: compileExpr(c[2]!, inner), id: `j${nextIndexId++}` },
+    };
+  };
   const joins: Join[] = [];
   const filters: Spec['filters'] = [];
   for (const c of conjuncts) {
-    if (Array.isArray(c) && c[0] === 'eq' && c.length === 3) {
-      const left = referencedAliases(c[1]!, aliasSet);
-      const right = referencedAliases(c[2]!, aliasSet);
-      if (left.size === 1 && right.size === 1) {
-        const la = [...left][0]!;
-        const ra = [...right][0]!;
-        if (la !== ra) {
-          joins.push({
-            a: { alias: la, expr: compileExpr(c[1]!, inner), id: `j${nextIndexId++}` },
-            b: { alias: ra, expr: compileExpr(c[2]!, inner), id: `j${nextIndexId++}` },
-          });
-          continue;
-        }
+    const pair = joinPair(c);
+    if (pair) {
+      joins.push({ ...pair, pairs: [pair] });
+      continue;
+    }
+    if (Array.isArray(c) && c[0] === 'or' && c.length > 2) {
+      const pairs = c.slice(1).map(joinPair);
+      const first = pairs[0];
+      const aligned = first
+        ? pairs.map((p) =>
+            p?.a.alias === first.a.alias && p.b.alias === first.b.alias
+              ? p
+              : p?.a.alias === first.b.alias && p.b.alias === first.a.alias
+                ? { a: p.b, b: p.a }
+                : undefined,
+          )
+        : [];
+      if (first && aligned.every((p) => p !== undefined)) {
+        joins.push({ ...first, pairs: aligned as { a: JoinSide; b: JoinSide }[] });
+        continue;
       }
     }
     filters.push({ expr: compileExpr(c, inner), aliases: referencedAliases(c, aliasSet) });

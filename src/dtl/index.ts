@@ -31,6 +31,14 @@ export interface CompiledDtl {
   transform(source: JsonObject, ctx: TransformContext): JsonObject[];
   /** Datasets read by hops/apply-hops/lookup-entity, for the runner's dependency tracking. */
   readonly hopDatasets: string[];
+  /** Features the rules use, declared by the compiler so the runtime never searches the rules' JSON. */
+  readonly uses: DtlUses;
+}
+
+export interface DtlUses {
+  hops: boolean;
+  createChild: boolean;
+  isChanged: boolean;
 }
 
 export function realNow(): bigint {
@@ -70,9 +78,10 @@ export function compileDtl(
   const rules = new Map<string, RuleRef>();
   for (const name of Object.keys(rulesRaw)) rules.set(name, { name, hasHops: false });
   const hopDatasets = new Set<string>();
+  const functions = new Set<string>();
   for (const [name, ref] of rules) {
     const usesHops = { value: false };
-    const env: CompileEnv = { pipe, rule: name, rules, hopDatasets, aliases: null, usesHops };
+    const env: CompileEnv = { pipe, rule: name, rules, hopDatasets, aliases: null, usesHops, functions };
     ref.run = compileRule(rulesRaw[name]!, env);
     ref.hasHops = usesHops.value;
   }
@@ -84,6 +93,11 @@ export function compileDtl(
 
   return {
     hopDatasets: [...hopDatasets].sort(),
+    uses: {
+      hops: hopDatasets.size > 0,
+      createChild: functions.has('create-child'),
+      isChanged: functions.has('is-changed'),
+    },
     transform(source: JsonObject, ctx: TransformContext): JsonObject[] {
       if (indexes) indexes.use(ctx.datasets);
       else indexes = new DatasetIndexes(ctx.datasets);

@@ -22,6 +22,8 @@ import {
 /** Compile a rule: a list of transform functions run in order until one stops the rule. */
 export function compileRule(json: JsonValue, env: CompileEnv): (scope: Scope) => Flow {
   if (!Array.isArray(json)) throw configError(env, 'a rule must be a list of transform functions');
+  // A node also accepts a single transform function as the rule body: "default": ["if", ...].
+  if (typeof json[0] === 'string') return compileTransformList([json], env);
   return compileTransformList(json, env);
 }
 
@@ -83,6 +85,7 @@ export function compileTransform(json: JsonValue, env: CompileEnv): Transform {
     throw configError(env, `expected a transform function like ["add", ...], got ${shortJson(json)}`);
   }
   const name = json[0];
+  env.functions?.add(name);
   const args = json.slice(1);
   const make = Object.hasOwn(TRANSFORMS, name) ? TRANSFORMS[name] : undefined;
   if (!make) throw configError(env, `unknown transform function '${name}'`, name);

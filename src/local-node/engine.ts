@@ -8,9 +8,12 @@ import { isJsonObject, stringifyJson, type JsonObject } from '../format/json.js'
 import type { PipeInfo } from '../node/types.js';
 import { substitute, type Substitution } from './env.js';
 import { definePipe, RECEIVER_DATASET_PREFIX, type ConfigError, type PipeDefinition } from './pipes.js';
+import { sinkType } from './sinks/index.js';
 import {
+  assertSinkDataset,
   computeStage,
   dependencyQueue,
+  waitingFor,
   receive as receivePush,
   runPump,
   type PumpEnv,
@@ -22,7 +25,7 @@ import { renderXml } from './sinks/xml.js';
 import { sourceQueue } from './sources/index.js';
 import { inferEntityType } from './entity-types.js';
 import { EngineError } from './engine-error.js';
-import { NodeStore } from './store.js';
+import { NodeStore, type DatasetStore } from './store.js';
 
 export { EngineError };
 
@@ -34,6 +37,11 @@ export interface ValidationError {
 export type EngineRunParams = RunParams;
 
 interface PipeRuntimeInfo {
+  /** The outcome of the last run attempt: failed (with lastError) or waiting for datasets. */
+  status: 'ok' | 'failed' | 'waiting' | null;
+  lastError: string | null;
+  /** The pipe's execution log (newest last, bounded). */
+  log: { timestamp: string; event: string; message: string }[];
   disabled: boolean;
   running: boolean;
   lastRun: string | null;
@@ -64,13 +72,13 @@ const COMMON_OPS = [
 /** DTL's view of the datasets: latest non-deleted entities, cached per dataset version. */
 class StoreDatasets implements DatasetProvider {
   private readonly cache = new Map<string, { version: number; entities: JsonObject[] }>();
-  constructor(private readonly store: NodeStore) {}
+  constructor(private readonly store: DatasetStore) {}
   entities(datasetId: string): readonly JsonObject[] | undefined {
     if (!this.store.dataset(datasetId)) return undefined;
     const version = this.store.version(datasetId);
     const hit = this.cache.get(datasetId);
     if (hit && hit.version === version) return hit.entities;
-    const entities = this.store.read(datasetId, { history: false, deleted: false });
+    const entities = [...this.store.entities(datasetId, { history: false, deleted: false })];
     this.cache.set(datasetId, { version, entities });
     return entities;
   }
@@ -179,18 +187,19 @@ export class NodeEngine {
       } else if (typeof type === 'string' && type.startsWith('system:')) {
         const sub: Substitution = { env, secrets, missing: [] };
         substitute(entity, sub);
-        const systemErrors: ConfigError[] = sub.missing.map((m) =>
-          m.kind === 'ENV'
-            ? { level: 'error' as const, msg: `Unknown environment variable '${m.name}'`, elements: m.path }
-            : { level: 'warning' as const, msg: `Unknown secret '${m.name}'`, elements: m.path },
-        );
+        // A node accepts unknown names in systems: only a pipe that uses the system needs them.
+        const systemErrors: ConfigError[] = sub.missing.map((m) => ({
+          level: 'warning' as const,
+          msg: `Unknown ${m.kind === 'ENV' ? 'environment variable' : 'secret'} '${m.name}'`,
+          elements: m.path,
+        }));
         list.push(...systemErrors);
         if (typeof id === 'string') systems.set(id, systemErrors);
       } else if (type === 'metadata') {
         if (id !== 'node')
           list.push({ level: 'error', msg: "The metadata entity must have _id 'node'", elements: "$['_id']" });
         for (const m of metaSub.missing) {
-          list.push({ level: 'error', msg: `Unknown environment variable '${m.name}'`, elements: m.path });
+          list.push({ level: 'warning', msg: `Unknown environment variable '${m.name}'`, elements: m.path });
         }
       } else {
         list.push({
@@ -199,7 +208,7 @@ export class NodeEngine {
           elements: "$['type']",
         });
       }
-      if (list.some((e) => e.level === 'error')) errors.push({ 'posted-config': entity, 'config-errors': list });
+      if (list.length) errors.push({ 'posted-config': entity, 'config-errors': list });
     }
     return { errors, defs, systems };
   }
@@ -210,7 +219,8 @@ export class NodeEngine {
       throw new EngineError(400, 'The config must be a JSON array of objects');
     }
     const { errors } = this.validate(entities, this.store.getEnv());
-    if (errors.length && !options.force) return errors;
+    const refused = errors.some((e) => e['config-errors'].some((c) => c.level === 'error'));
+    if (refused && !options.force) return errors;
     this.store.replaceConfig(entities);
     this.store.dropSystemSecretsExcept(this.listSystems().map((s) => String(s._id)));
     this.rebuild();
@@ -230,6 +240,9 @@ export class NodeEngine {
         const meta = this.metadata();
         const tm = isJsonObject(meta.task_manager) ? meta.task_manager : {};
         this.runtime.set(id, {
+          status: null,
+          lastError: null,
+          log: [],
           disabled: tm.disable_user_pipes === true,
           running: false,
           lastRun: null,
@@ -239,6 +252,7 @@ export class NodeEngine {
       }
     }
     for (const id of [...this.runtime.keys()]) if (!defs.has(id)) this.runtime.delete(id);
+    for (const def of defs.values()) if (def.valid && def.sinkDataset) assertSinkDataset(def, this.store);
   }
 
   getEnv(): JsonObject {
@@ -314,6 +328,9 @@ export class NodeEngine {
     const deps = dependencyQueue(def, this.store);
     return {
       state: info.running ? 'Running' : 'Ready',
+      'last-run-status': info.status,
+      'last-error': info.lastError,
+      'runtime-error': def.runtimeError ?? null,
       'is-valid-config': def.valid,
       'config-errors': def.errors.map((e) => ({ ...e })),
       'is-running': info.running,
@@ -378,22 +395,48 @@ export class NodeEngine {
     return { store: this.store, datasets: this.datasets, now: this.now, note, metadata: this.metadata() };
   }
 
-  /** Run one pipe, recording its runtime info; rethrows the failure. */
+  /** Append to a pipe's execution log and set its last message. */
+  private record(def: PipeDefinition, event: string, message: string): void {
+    const info = this.info(def.id);
+    info.lastMessage = `${event}: ${message}`;
+    info.log.push({ timestamp: new Date(this.now()).toISOString(), event, message });
+    if (info.log.length > 100) info.log.splice(0, info.log.length - 100);
+  }
+
+  /** Run one pipe, recording its runtime info and execution log; rethrows the failure. */
   private runPipe(def: PipeDefinition, mode: 'auto' | 'full', note: (m: string) => void): PumpResult {
     const info = this.info(def.id);
     info.running = true;
     try {
       const result = runPump(def, this.pumpEnv(note), mode);
       info.processed += result.processed;
-      info.lastMessage = `pump-completed: ${result.processed} processed, ${result.written} written (${result.full ? 'full' : 'incremental'})`;
+      info.status = 'ok';
+      info.lastError = null;
+      const how = result.full ? 'full' : 'incremental';
+      this.record(def, 'pump-completed', `${result.processed} processed, ${result.written} written (${how})`);
       return result;
     } catch (err) {
-      info.lastMessage = `pump-failed: ${describe(err)}`;
+      info.status = 'failed';
+      info.lastError = describe(err);
+      this.record(def, 'pump-failed', describe(err));
       throw err;
     } finally {
       info.running = false;
       info.lastRun = new Date(this.now()).toISOString();
     }
+  }
+
+  private markWaiting(def: PipeDefinition, reason: string): void {
+    const info = this.info(def.id);
+    if (info.status === 'waiting' && info.lastMessage === `pump-waiting: ${reason}`) return;
+    info.status = 'waiting';
+    this.record(def, 'pump-waiting', reason);
+  }
+
+  /** The pipe's execution log, oldest first. */
+  pipeLog(id: string): JsonObject[] {
+    this.def(id);
+    return this.info(id).log.map((l) => ({ ...l }));
   }
 
   pump(id: string): JsonObject {
@@ -417,6 +460,11 @@ export class NodeEngine {
         }
         if (!def.valid) throw new EngineError(400, `The pipe '${id}' has invalid config and cannot run`);
         if (operation === 'reset-rescan') this.store.clearPipeState(id);
+        const waiting = waitingFor(def, this.store);
+        if (waiting) {
+          this.markWaiting(def, waiting);
+          break;
+        }
         try {
           this.runPipe(def, operation === 'start' ? 'auto' : 'full', () => {});
         } catch {
@@ -489,19 +537,19 @@ export class NodeEngine {
     params: Record<string, string>,
   ): { contentType: string; body: string | Uint8Array } {
     const def = this.defs.get(id);
-    const sinkType = def ? String(def.sink.type) : '';
-    if (!def || !sinkType.endsWith('_endpoint'))
+    const typeName = def ? String(def.sink.type) : '';
+    if (!def || !typeName.endsWith('_endpoint'))
       throw new EngineError(404, `No publisher '${id}': the pipe has no endpoint sink`);
     const wanted = endpoint === 'json' ? 'entities' : endpoint;
-    const served: Record<string, string> = { http_endpoint: 'entities', csv_endpoint: 'csv', xml_endpoint: 'xml' };
-    if (served[sinkType] === undefined) {
+    const served = sinkType(typeName)?.endpoint;
+    if (served === undefined) {
       throw new EngineError(
         404,
-        `Publisher '${id}': the sink type '${sinkType}' is not supported by the embedded node`,
+        `Publisher '${id}': the sink type '${typeName}' is not supported by the embedded node`,
       );
     }
-    if (served[sinkType] !== wanted) {
-      throw new EngineError(404, `Publisher '${id}' serves '${served[sinkType]}', not '${endpoint}'`);
+    if (served !== wanted) {
+      throw new EngineError(404, `Publisher '${id}' serves '${served}', not '${endpoint}'`);
     }
     const { since, limit, ...rest } = params;
     const limitNumber = limit === undefined ? undefined : Number(limit);
@@ -526,7 +574,7 @@ export class NodeEngine {
 
   receive(id: string, entities: JsonObject[], params: Record<string, string>): void {
     const def = this.def(id);
-    if (def.source.type !== 'http_endpoint') {
+    if (def.kind !== 'receiver') {
       throw new EngineError(400, `The pipe '${id}' has no http_endpoint source, so it cannot receive entities`);
     }
     if (!def.valid) throw new EngineError(400, `The pipe '${id}' has invalid config`);
@@ -571,6 +619,8 @@ export class NodeEngine {
               if (!notes.has(m)) log('WARNING', m);
               notes.add(m);
             }),
+          waiting: (def, ready) => waitingFor(def, this.store, { ready }),
+          markWaiting: (def, reason) => this.markWaiting(def, reason),
           pending: (def) => {
             const state = this.store.pipeState(def.id);
             const deps = dependencyQueue(def, this.store);
@@ -580,7 +630,7 @@ export class NodeEngine {
           },
           resetPipe: (def) => this.store.clearPipeState(def.id),
           deleteDataset: (id) => this.store.deleteDataset(id),
-          ensureDataset: (id) => void this.store.ensureDataset(id),
+          assertSink: (def) => assertSinkDataset(def, this.store),
           now: this.now,
           log,
           stopped: () => record.stop,

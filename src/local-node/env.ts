@@ -1,5 +1,6 @@
 // `$ENV(name)` and `$SECRET(name)` substitution, and `$conditional_properties`. An exact "$ENV(x)" string takes
-// the variable's JSON value; inside other text it is interpolated as a string. Unknown names are config errors.
+// the variable's JSON value; inside other text it is interpolated as a string. Unknown names are recorded for the
+// caller (pipes.ts reports them as warnings and fails only a running pipe that needs one).
 import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 
 const REFERENCE = /\$(ENV|SECRET)\(([^()]*)\)/g;
@@ -58,14 +59,19 @@ export function substitute(value: JsonValue, sub: Substitution, path = '$'): Jso
  * Resolve `$conditional_properties: {condition, alternatives}`: the chosen alternative's keys replace keys at
  * the same level. Not applied inside embedded entities or transforms (Sesam does not either).
  */
-export function resolveConditionalProperties(value: JsonValue, errors: string[], path = '$'): JsonValue {
-  if (Array.isArray(value)) return value.map((v, i) => resolveConditionalProperties(v, errors, `${path}[${i}]`));
+export function resolveConditionalProperties(
+  value: JsonValue,
+  errors: string[],
+  path = '$',
+  needs?: Set<string>,
+): JsonValue {
+  if (Array.isArray(value)) return value.map((v, i) => resolveConditionalProperties(v, errors, `${path}[${i}]`, needs));
   if (!isJsonObject(value)) return value;
   const out: JsonObject = {};
   for (const key of Object.keys(value)) {
     if (key === '$conditional_properties') continue;
     if (key === 'entities' || key === 'transform' || key === 'rules') out[key] = value[key]!;
-    else out[key] = resolveConditionalProperties(value[key]!, errors, `${path}['${key}']`);
+    else out[key] = resolveConditionalProperties(value[key]!, errors, `${path}['${key}']`, needs);
   }
   const cond = value.$conditional_properties;
   if (cond === undefined) return out;
@@ -74,6 +80,12 @@ export function resolveConditionalProperties(value: JsonValue, errors: string[],
     return out;
   }
   const choice = asText(cond.condition ?? null);
+  // A condition that is still an unknown $ENV picks nothing: the pipe needs the variable to run.
+  const unknown = [...choice.matchAll(/\$ENV\(([^()]*)\)/g)].map((m) => m[1]!);
+  if (needs && unknown.length) {
+    for (const name of unknown) needs.add(name);
+    return out;
+  }
   const chosen = cond.alternatives[choice];
   if (chosen === undefined) {
     errors.push(`${path}['$conditional_properties'] has no alternative for condition '${choice}'`);

@@ -1,111 +1,26 @@
 // From an uploaded pipe config to a runnable definition: `$ENV` substitution, `$conditional_properties`,
-// conditional source/sink/transform resolution, defaults (sink dataset = pipe id, pump), namespace settings,
-// classification, DTL compilation and config errors (level, msg, JSONPath-ish `elements`).
-import { compileDtl, DtlConfigError, type CompiledDtl } from '../dtl/index.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
+// conditional source/sink/transform resolution, documented defaults (a sink without `type` is a dataset sink
+// writing the dataset named by the pipe id; pump schedule), namespace settings, classification, compilation and
+// config errors. Every source, sink and transform type is looked up in its registry (sources/, sinks/,
+// transforms.ts); nothing here knows a type by name.
+//
+// Unknown `$ENV(...)` names are warnings, as on a real node: a pipe fails at run time (def.runtimeError) only when
+// what it runs needs the value — its transforms, a non-external source or sink, or the condition that picks a
+// conditional alternative. Unused alternatives, external systems and the pump never block anything.
+import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
+import type { ConfigError } from './config-errors.js';
 import { resolveConditionalProperties, substitute, type Substitution } from './env.js';
 import type { NamespaceSettings } from './namespaces.js';
-import { compileMergeSource, type MergePlan } from './sources/merge.js';
+import { sinkType } from './sinks/index.js';
+import { sourceType } from './sources/index.js';
+import { compileTransformStep, transformType, type TransformStep } from './transforms.js';
 
-export interface ConfigError {
-  level: 'error' | 'warning';
-  msg: string;
-  elements: string;
-}
-
-export const SUPPORTED_SOURCES = new Set([
-  'embedded',
-  'dataset',
-  'http_endpoint',
-  'empty',
-  'union_datasets',
-  'merge',
-  'merge_datasets',
-]);
-/** Sources that need an external system: valid config, read as empty here. */
-export const EXTERNAL_SOURCES = new Set([
-  'sql',
-  'rest',
-  'json',
-  'csv',
-  'ldap',
-  'kafka',
-  'sparql',
-  'sdshare',
-  'rdf',
-  'binary',
-  'http',
-  'diff_datasets',
-  'microservice',
-  'mssql',
-  'oracle',
-  'mysql',
-  'postgresql',
-  'excel',
-  'xml',
-  'elasticsearch',
-  'solr',
-  'sms',
-  'mail',
-]);
-export const SUPPORTED_SINKS = new Set(['dataset', 'http_endpoint', 'csv_endpoint', 'xml_endpoint', 'null']);
-export const EXTERNAL_SINKS = new Set([
-  'json',
-  'rest',
-  'sql',
-  'elasticsearch',
-  'solr',
-  'mail',
-  'sms',
-  'kafka',
-  'sparql',
-  'sdshare',
-  'sdshare_push',
-  'replicated_dataset',
-  'excel_endpoint',
-  'rdf',
-  'microservice',
-  'http',
-  'databrowser',
-  'log',
-]);
-export const SUPPORTED_TRANSFORMS = new Set(['dtl', 'emit_children']);
-export const EXTERNAL_TRANSFORMS = new Set([
-  'http',
-  'rest',
-  'template',
-  'json_schema_validation',
-  'xml',
-  'rdf',
-  'microservice',
-  'properties_to_entities',
-]);
-
-/** Sources that get namespaces added by default when namespaced identifiers are on. */
-const ADD_NAMESPACES_SOURCES = new Set(['csv', 'kafka', 'ldap', 'sql', 'embedded', 'http_endpoint', 'json', 'rest']);
-/** Sinks that strip namespaces by default. */
-const REMOVE_NAMESPACES_SINKS = new Set([
-  'csv_endpoint',
-  'http_endpoint',
-  'json',
-  'rest',
-  'sql',
-  'elasticsearch',
-  'solr',
-  'mail',
-  'sms',
-  'kafka',
-]);
+export type { ConfigError } from './config-errors.js';
+export type { TransformStep } from './transforms.js';
+export { RECEIVER_DATASET_PREFIX } from './sources/index.js';
 
 /** How the runner and sesam-py treat a pipe (sesam-node.md §5.2). */
 export type PipeKind = 'input' | 'receiver' | 'internal' | 'endpoint' | 'output';
-
-export interface TransformStep {
-  type: string;
-  config: JsonObject;
-  /** Present for dtl. */
-  dtl?: CompiledDtl;
-}
 
 export interface PipeDefinition {
   id: string;
@@ -113,6 +28,8 @@ export interface PipeDefinition {
   effective: JsonObject;
   errors: ConfigError[];
   valid: boolean;
+  /** Why the pipe cannot run although its config is accepted (an unknown `$ENV` it needs). */
+  runtimeError?: string;
   kind: PipeKind;
   /** Resolved (conditionals chosen) components. */
   source: JsonObject;
@@ -129,8 +46,10 @@ export interface PipeDefinition {
   /** Dataset the sink writes, if a dataset sink. */
   sinkDataset?: string;
   pumpMode: string;
-  /** Compiled merge source. */
-  merge?: MergePlan;
+  /** The pipe does not run until its source is populated (require_populated_input). */
+  requirePopulatedInput: boolean;
+  /** The source type's compiled plan (e.g. the merge source's rules). */
+  sourcePlan?: unknown;
 }
 
 export interface NodeSettings {
@@ -138,107 +57,83 @@ export interface NodeSettings {
   env: JsonObject;
 }
 
-export const RECEIVER_DATASET_PREFIX = 'system:receiver:';
+const UNKNOWN_ENV = /\$ENV\(([^()]*)\)/g;
 
-/** Dataset ids from a `datasets` list of "id" or "id alias" strings. */
-export function datasetIds(value: JsonValue | undefined): string[] {
-  if (!Array.isArray(value)) return [];
-  return value.filter((v): v is string => typeof v === 'string').map((v) => v.trim().split(/\s+/)[0]!);
+/** Unknown `$ENV` names left in a substituted value (known ones were replaced). */
+function unresolvedEnv(value: JsonValue | undefined): string[] {
+  if (value === undefined) return [];
+  const names = new Set<string>();
+  for (const m of stringifyJson(value).matchAll(UNKNOWN_ENV)) names.add(m[1]!);
+  return [...names];
 }
 
 function text(value: JsonValue | undefined): string {
-  return typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return typeof value === 'string' ? value : stringifyJson(value ?? null);
 }
 
-/** Pick a conditional component's alternative; errors when the condition names none. */
-function resolveConditional(component: JsonValue, elements: string, errors: ConfigError[]): JsonValue {
+interface Resolution {
+  errors: ConfigError[];
+  /** Unknown env variables the chosen components need at run time. */
+  needs: Set<string>;
+}
+
+/**
+ * Pick a conditional component's alternative. A condition that is an unknown `$ENV` picks nothing: the pipe
+ * needs the variable to run, and `fallback` stands in meanwhile.
+ */
+function resolveConditional<F extends JsonObject | undefined>(
+  component: JsonValue,
+  at: string,
+  r: Resolution,
+  fallback: F,
+): JsonValue | F {
   if (!isJsonObject(component) || component.type !== 'conditional') return component;
   const alternatives = component.alternatives;
   if (!isJsonObject(alternatives)) {
-    errors.push({ level: 'error', msg: "A conditional component needs an 'alternatives' object", elements });
+    r.errors.push({ level: 'error', msg: "A conditional component needs an 'alternatives' object", elements: at });
     return component;
+  }
+  const missing = unresolvedEnv(component.condition);
+  if (missing.length) {
+    for (const name of missing) r.needs.add(name);
+    return fallback;
   }
   const condition = text(component.condition);
   const chosen = alternatives[condition];
   if (chosen === undefined) {
-    errors.push({
+    r.errors.push({
       level: 'error',
       msg: `The condition '${condition}' matches none of the alternatives (${Object.keys(alternatives).join(', ')})`,
-      elements: `${elements}['alternatives']`,
+      elements: `${at}['alternatives']`,
     });
     return component;
   }
-  return resolveConditional(chosen, `${elements}['alternatives']['${condition}']`, errors);
+  return resolveConditional(chosen, `${at}['alternatives']['${condition}']`, r, fallback);
 }
 
-function withDefaults(entity: JsonObject, id: string, sink: JsonObject): JsonObject {
-  const out: JsonObject = { ...entity };
-  if (out.sink === undefined) out.sink = { type: 'dataset', dataset: id };
-  else if (isJsonObject(out.sink) && out.sink.type === 'dataset' && out.sink.dataset === undefined) {
-    out.sink = { ...out.sink, dataset: id };
-  }
-  const datasetToDataset = sink.type === 'dataset' && isJsonObject(out.source) && out.source.type === 'dataset';
-  const pump = isJsonObject(out.pump) ? { ...out.pump } : {};
+/** configuration-pump.rst: schedule_interval defaults to 30 s for dataset to dataset pipes, else 900 s. */
+function withPumpDefaults(entity: JsonObject, source: JsonObject, sink: JsonObject): JsonObject {
+  const pump = isJsonObject(entity.pump) ? { ...entity.pump } : {};
   if (pump.schedule_interval === undefined && pump.cron_expression === undefined) {
-    pump.schedule_interval = datasetToDataset ? 30 : 900;
+    pump.schedule_interval = source.type === 'dataset' && sink.type === 'dataset' ? 30 : 900;
   }
-  out.pump = pump;
-  return out;
+  return { ...entity, pump };
 }
 
 function classify(source: JsonObject, sink: JsonObject): PipeKind {
-  const sinkType = typeof sink.type === 'string' ? sink.type : '';
-  if (source.type === 'http_endpoint') return 'receiver';
-  if (sinkType.endsWith('_endpoint')) return 'endpoint';
-  if (sinkType !== 'dataset') return 'output';
-  const datasetFamily = ['dataset', 'union_datasets', 'merge', 'merge_datasets', 'diff_datasets'];
-  return datasetFamily.includes(String(source.type)) ? 'internal' : 'input';
+  const role = sourceType(source.type)?.role;
+  if (role === 'receiver') return 'receiver';
+  const type = typeof sink.type === 'string' ? sink.type : '';
+  if (type.endsWith('_endpoint')) return 'endpoint';
+  if (type !== 'dataset') return 'output';
+  return role === 'datasets' ? 'internal' : 'input';
 }
 
-function checkType(
-  component: JsonObject,
-  kind: 'source' | 'sink' | 'transform',
-  elements: string,
-  errors: ConfigError[],
-): void {
-  const supported = kind === 'source' ? SUPPORTED_SOURCES : kind === 'sink' ? SUPPORTED_SINKS : SUPPORTED_TRANSFORMS;
-  const external = kind === 'source' ? EXTERNAL_SOURCES : kind === 'sink' ? EXTERNAL_SINKS : EXTERNAL_TRANSFORMS;
-  const type = component.type;
+function checkType(type: JsonValue | undefined, known: boolean, what: string, at: string, errors: ConfigError[]) {
   if (typeof type !== 'string') {
-    errors.push({ level: 'error', msg: `The ${kind} must have a string 'type'`, elements: `${elements}['type']` });
-  } else if (!supported.has(type) && !external.has(type)) {
-    errors.push({ level: 'error', msg: `Unknown ${kind} type '${type}'`, elements: `${elements}['type']` });
-  }
-}
-
-function checkSourceShape(source: JsonObject, errors: ConfigError[]): void {
-  const at = "$['source']";
-  switch (source.type) {
-    case 'embedded':
-      if (source.entities !== undefined && !Array.isArray(source.entities)) {
-        errors.push({ level: 'error', msg: "'entities' must be a list", elements: `${at}['entities']` });
-      }
-      break;
-    case 'dataset':
-      if (typeof source.dataset !== 'string') {
-        errors.push({
-          level: 'error',
-          msg: "The dataset source needs a string 'dataset'",
-          elements: `${at}['dataset']`,
-        });
-      }
-      break;
-    case 'union_datasets':
-    case 'merge':
-    case 'merge_datasets':
-      if (!Array.isArray(source.datasets) || source.datasets.some((d) => typeof d !== 'string')) {
-        errors.push({
-          level: 'error',
-          msg: `The ${source.type} source needs 'datasets', a list of strings`,
-          elements: `${at}['datasets']`,
-        });
-      }
-      break;
+    errors.push({ level: 'error', msg: `The ${what} must have a string 'type'`, elements: `${at}['type']` });
+  } else if (!known) {
+    errors.push({ level: 'error', msg: `Unknown ${what} type '${type}'`, elements: `${at}['type']` });
   }
 }
 
@@ -249,40 +144,41 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
   const sub: Substitution = { env: node.env, missing: [] };
   let entity = substitute(original, sub) as JsonObject;
   for (const m of sub.missing) {
-    errors.push({ level: 'error', msg: `Unknown environment variable '${m.name}'`, elements: m.path });
+    errors.push({ level: 'warning', msg: `Unknown environment variable '${m.name}'`, elements: m.path });
   }
+  const r: Resolution = { errors, needs: new Set() };
   const condErrors: string[] = [];
-  entity = resolveConditionalProperties(entity, condErrors) as JsonObject;
+  entity = resolveConditionalProperties(entity, condErrors, '$', r.needs) as JsonObject;
   for (const msg of condErrors) errors.push({ level: 'error', msg, elements: '$' });
 
   if (entity.source === undefined)
     errors.push({ level: 'error', msg: "The pipe needs a 'source'", elements: "$['source']" });
-  const rawSource = entity.source === undefined ? { type: 'empty' } : entity.source;
-  const source = resolveConditional(rawSource, "$['source']", errors);
-  const rawSink = entity.sink === undefined ? { type: 'dataset', dataset: id } : entity.sink;
-  let sink = resolveConditional(rawSink, "$['sink']", errors);
-  const sourceObj: JsonObject = isJsonObject(source) ? source : {};
+  // Stand-ins while a condition is an unknown $ENV (the pipe cannot run; effective shows the conditional).
+  const sourceStandIn: JsonObject = { type: 'empty' };
+  const sinkStandIn: JsonObject = { type: 'dataset' };
+  const source = resolveConditional(entity.source ?? { type: 'empty' }, "$['source']", r, sourceStandIn);
+  // configuration-pipes.rst: an omitted sink, or a sink without `type`, is a dataset sink.
+  const rawSink = entity.sink === undefined ? {} : entity.sink;
+  let sink = resolveConditional(rawSink, "$['sink']", r, sinkStandIn);
+  const unresolvedSink = sink === sinkStandIn;
+  if (isJsonObject(sink) && sink.type === undefined) sink = { type: 'dataset', ...sink };
   if (!isJsonObject(source))
     errors.push({ level: 'error', msg: 'The source must be an object', elements: "$['source']" });
   if (!isJsonObject(sink)) errors.push({ level: 'error', msg: 'The sink must be an object', elements: "$['sink']" });
+  const sourceObj: JsonObject = isJsonObject(source) ? source : {};
+  const sinkKind = sinkType(isJsonObject(sink) ? sink.type : undefined);
   let sinkObj: JsonObject = isJsonObject(sink) ? sink : {};
-  if (sinkObj.type === 'dataset' && sinkObj.dataset === undefined) sinkObj = { ...sinkObj, dataset: id };
-  sink = sinkObj;
-  if (sourceObj.type !== 'conditional') checkType(sourceObj, 'source', "$['source']", errors);
-  if (sinkObj.type !== 'conditional') checkType(sinkObj, 'sink', "$['sink']", errors);
-  checkSourceShape(sourceObj, errors);
-  if (sinkObj.type === 'dataset' && typeof sinkObj.dataset !== 'string') {
-    errors.push({ level: 'error', msg: "The dataset sink needs a string 'dataset'", elements: "$['sink']['dataset']" });
-  }
-  if (sinkObj.type === 'csv_endpoint' && !Array.isArray(sinkObj.columns)) {
-    errors.push({
-      level: 'error',
-      msg: "The csv_endpoint sink needs 'columns', a list",
-      elements: "$['sink']['columns']",
-    });
-  }
+  if (sinkKind?.defaults) sinkObj = sinkKind.defaults(sinkObj, id);
+  const srcKind = sourceType(sourceObj.type);
+  if (sourceObj.type !== 'conditional') checkType(sourceObj.type, !!srcKind, 'source', "$['source']", errors);
+  if (sinkObj.type !== 'conditional') checkType(sinkObj.type, !!sinkKind, 'sink', "$['sink']", errors);
+  srcKind?.validate?.(sourceObj, "$['source']", errors);
+  sinkKind?.validate?.(sinkObj, "$['sink']", errors);
+  if (srcKind && !srcKind.external) for (const n of unresolvedEnv(sourceObj)) r.needs.add(n);
+  if (sinkKind && !sinkKind.external) for (const n of unresolvedEnv(sinkObj)) r.needs.add(n);
 
   const metadata = node.metadata;
+  const globals = isJsonObject(metadata.global_defaults) ? metadata.global_defaults : {};
   const ni =
     typeof entity.namespaced_identifiers === 'boolean'
       ? entity.namespaced_identifiers
@@ -292,90 +188,85 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
     identity: typeof nsConfig.identity === 'string' ? nsConfig.identity : id,
     property: typeof nsConfig.property === 'string' ? nsConfig.property : id,
   };
-  const addNamespaces =
-    ni &&
-    (typeof sourceObj.add_namespaces === 'boolean'
-      ? sourceObj.add_namespaces
-      : ADD_NAMESPACES_SOURCES.has(String(sourceObj.type)));
+  // add_namespaces / remove_namespaces: on the source / sink, else on the pipe (configuration-pipes.rst's
+  // example sets them there), else the type's default.
+  const flag = (own: JsonValue | undefined, pipe: JsonValue | undefined, fallback: boolean) =>
+    typeof own === 'boolean' ? own : typeof pipe === 'boolean' ? pipe : fallback;
+  const addNamespaces = ni && flag(sourceObj.add_namespaces, entity.add_namespaces, srcKind?.addNamespaces === true);
   const removeNamespaces =
-    ni &&
-    (typeof sinkObj.remove_namespaces === 'boolean'
-      ? sinkObj.remove_namespaces
-      : REMOVE_NAMESPACES_SINKS.has(String(sinkObj.type)));
+    ni && flag(sinkObj.remove_namespaces, entity.remove_namespaces, sinkKind?.removeNamespaces === true);
 
   const transforms: TransformStep[] = [];
+  const effectiveTransforms: JsonValue[] = [];
   const hopDatasets = new Set<string>();
   const rawTransforms =
     entity.transform === undefined ? [] : Array.isArray(entity.transform) ? entity.transform : [entity.transform];
   rawTransforms.forEach((raw, i) => {
     const at = Array.isArray(entity.transform) ? `$['transform'][${i}]` : "$['transform']";
-    const resolved = resolveConditional(raw, at, errors);
-    const list = Array.isArray(resolved) ? resolved : [resolved];
-    for (const t of list) {
+    const resolved = resolveConditional(raw, at, r, undefined);
+    if (resolved === undefined) effectiveTransforms.push(raw);
+    for (const t of resolved === undefined ? [] : Array.isArray(resolved) ? resolved : [resolved]) {
       if (!isJsonObject(t)) {
         errors.push({ level: 'error', msg: 'A transform must be an object', elements: at });
         continue;
       }
       if (t.type === 'conditional') continue; // already reported by resolveConditional
-      checkType(t, 'transform', at, errors);
-      const step: TransformStep = { type: String(t.type), config: t };
-      if (t.type === 'dtl') {
-        try {
-          step.dtl = compileDtl(t, {
-            pipeId: id,
-            namespacedIdentifiers: ni,
-            identityNamespace: namespaces.identity,
-            propertyNamespace: namespaces.property,
-            sinkIsDataset: sinkObj.type === 'dataset',
-          });
-          for (const d of step.dtl.hopDatasets) hopDatasets.add(d);
-        } catch (err) {
-          if (!(err instanceof DtlConfigError)) throw err;
-          errors.push({ level: 'error', msg: err.message, elements: `${at}['rules']` });
-        }
-      }
+      const kind = transformType(t.type);
+      checkType(t.type, !!kind, 'transform', at, errors);
+      if (!kind) continue;
+      if (!kind.external) for (const n of unresolvedEnv(t)) r.needs.add(n);
+      const step = compileTransformStep(t, at, errors, {
+        pipeId: id,
+        namespacedIdentifiers: ni,
+        identityNamespace: namespaces.identity,
+        propertyNamespace: namespaces.property,
+        sinkIsDataset: sinkObj.type === 'dataset',
+      });
+      for (const d of step.hopDatasets) hopDatasets.add(d);
       transforms.push(step);
+      effectiveTransforms.push(t);
     }
   });
 
-  const sourceDatasets =
-    sourceObj.type === 'dataset' && typeof sourceObj.dataset === 'string'
-      ? [sourceObj.dataset]
-      : ['union_datasets', 'merge', 'merge_datasets', 'diff_datasets'].includes(String(sourceObj.type))
-        ? datasetIds(sourceObj.datasets)
-        : sourceObj.type === 'http_endpoint'
-          ? [RECEIVER_DATASET_PREFIX + id]
-          : [];
-
-  const effective = withDefaults({ ...entity, source: sourceObj, sink: sinkObj }, id, sinkObj);
-  if (entity.transform !== undefined) {
-    effective.transform =
-      transforms.length === 1 && !Array.isArray(entity.transform)
-        ? transforms[0]!.config
-        : transforms.map((t) => t.config);
-  }
-  let merge: MergePlan | undefined;
-  if (sourceObj.type === 'merge') {
-    const globals = isJsonObject(metadata.global_defaults) ? metadata.global_defaults : {};
+  let sourcePlan: unknown;
+  if (srcKind?.compile) {
     try {
-      merge = compileMergeSource(sourceObj, {
-        pipeId: id,
-        namespacedIdentifiers: ni,
-        maxMerged: typeof globals.max_merged === 'number' ? globals.max_merged : 50000,
-      });
+      sourcePlan = srcKind.compile(sourceObj, { pipeId: id, namespacedIdentifiers: ni, metadata });
     } catch (err) {
-      errors.push({ level: 'error', msg: `Merge source: ${(err as Error).message}`, elements: "$['source']" });
+      const label = String(sourceObj.type);
+      errors.push({ level: 'error', msg: `${label} source: ${(err as Error).message}`, elements: "$['source']" });
     }
   }
+
+  const kind = classify(sourceObj, sinkObj);
+  const effective = withPumpDefaults(
+    {
+      ...entity,
+      source: source === sourceStandIn ? entity.source! : sourceObj,
+      sink: unresolvedSink ? entity.sink! : sinkObj,
+    },
+    sourceObj,
+    sinkObj,
+  );
+  if (entity.transform !== undefined) {
+    effective.transform =
+      effectiveTransforms.length === 1 && !Array.isArray(entity.transform)
+        ? effectiveTransforms[0]!
+        : effectiveTransforms;
+  }
   const pump = effective.pump as JsonObject;
+  const requirePopulated = sourceObj.require_populated_input ?? globals.require_populated_input;
+  const needs = [...r.needs];
   return {
-    merge,
     id,
     original,
     effective,
     errors,
     valid: !errors.some((e) => e.level === 'error'),
-    kind: classify(sourceObj, sinkObj),
+    runtimeError: needs.length
+      ? `the pipe needs the environment variable${needs.length > 1 ? 's' : ''} ${needs.map((n) => `'${n}'`).join(', ')}, which ${needs.length > 1 ? 'are' : 'is'} not set`
+      : undefined,
+    kind,
     source: sourceObj,
     sink: sinkObj,
     transforms,
@@ -383,9 +274,11 @@ export function definePipe(original: JsonObject, node: NodeSettings): PipeDefini
     namespaces,
     addNamespaces,
     removeNamespaces,
-    sourceDatasets,
+    sourceDatasets: srcKind?.datasets?.(sourceObj, id) ?? [],
     hopDatasets: [...hopDatasets],
-    sinkDataset: sinkObj.type === 'dataset' && typeof sinkObj.dataset === 'string' ? sinkObj.dataset : undefined,
+    sinkDataset: sinkKind?.dataset?.(sinkObj),
     pumpMode: typeof pump.mode === 'string' ? pump.mode : 'scheduled',
+    requirePopulatedInput: requirePopulated === true,
+    sourcePlan,
   };
 }

@@ -7,11 +7,12 @@ import { addNamespaces, removeNamespaces } from './namespaces.js';
 import { RECEIVER_DATASET_PREFIX, type PipeDefinition } from './pipes.js';
 import { DatasetSinkRun } from './sinks/dataset.js';
 import { readSource, type SourceBatch } from './sources/index.js';
-import type { NodeStore, PipeState } from './store.js';
-import { applyTransforms } from './transforms.js';
+import { datasetsPopulated } from './sources/types.js';
+import type { DatasetStore, PipeState } from './store.js';
+import { applyTransforms, someStep } from './transforms.js';
 
 export interface PumpEnv {
-  store: NodeStore;
+  store: DatasetStore;
   datasets: DatasetProvider;
   /** Milliseconds since the epoch. */
   now: () => number;
@@ -32,10 +33,32 @@ function nowNs(env: PumpEnv): () => bigint {
   return () => BigInt(env.now()) * 1_000_000n;
 }
 
-function usesCreateChild(def: PipeDefinition): boolean {
-  return def.transforms.some(
-    (t) => t.type === 'dtl' && JSON.stringify(t.config.rules ?? null).includes('"create-child"'),
-  );
+/**
+ * Why the pipe may not run yet, or undefined. dtl-functions-hops.rst: a pipe hopping into a dataset that does not
+ * exist or is not populated "won't be allowed to run" until it is; with require_populated_input the same holds
+ * for its source datasets. `ready` names datasets that do not block although unpopulated (the runner's own
+ * outputs, produced in this run), and `existing` relaxes the check to datasets that exist (on-demand stages).
+ */
+export function waitingFor(
+  def: PipeDefinition,
+  store: DatasetStore,
+  options: { ready?: ReadonlySet<string>; existing?: boolean } = {},
+): string | undefined {
+  const blocked = (id: string) => {
+    if (options.ready?.has(id)) return false;
+    const d = store.dataset(id);
+    return !d || (!options.existing && !d.populated);
+  };
+  const hop = def.hopDatasets.find(blocked);
+  if (hop !== undefined) return `waiting for dataset '${hop}' (hopped into) to be populated`;
+  if (def.requirePopulatedInput && !options.existing) {
+    const populated =
+      def.source.type === 'dataset'
+        ? !def.sourceDatasets.some(blocked)
+        : datasetsPopulated(store, def.source, def.sourceDatasets.filter(blocked));
+    if (!populated) return 'waiting for its source datasets to be populated (require_populated_input)';
+  }
+  return undefined;
 }
 
 /** Entities of the pipe at a stage, computed from the source (no state is changed). */
@@ -46,6 +69,14 @@ export function computeStage(
 ): JsonObject[] {
   const stage = (options.stage ?? 'sink') as PipeStageName;
   if (!STAGES.includes(stage)) throw new Error(`unknown stage '${options.stage}' (use ${STAGES.join(', ')})`);
+  if (def.runtimeError) throw new Error(`pipe '${def.id}': ${def.runtimeError}`);
+  if (stage === 'after-transforms' || stage === 'sink') {
+    const waiting = waitingFor(def, env.store, { existing: true });
+    if (waiting) {
+      env.note(`pipe '${def.id}': ${waiting}; it has no output yet`);
+      return [];
+    }
+  }
   const state: PipeState = { lastSeen: null, depOffsets: {}, extra: { ...env.store.pipeState(def.id).extra } };
   const batch = readSource({ store: env.store, def, state, note: env.note }, options.since ?? null, env.datasets);
   let entities = batch.entities;
@@ -74,20 +105,46 @@ function sinkRun(def: PipeDefinition, env: PumpEnv): DatasetSinkRun | undefined 
     ts: env.now() * 1000,
     pipeId: def.id,
     deletionTracking: def.sink.deletion_tracking !== false,
-    trackChildren: typeof track === 'boolean' ? track : usesCreateChild(def),
+    trackChildren:
+      typeof track === 'boolean' ? track : someStep(def.transforms, (t) => t.dtl?.uses.createChild === true),
   });
+}
+
+/**
+ * What a node does with a pipe's datasets when the pipe is loaded (changelog 2018-04-26): the sink dataset
+ * exists; it is populated at once with set_initial_offset "onload", and for a receiver (http_endpoint source)
+ * unless its source says auto_populate_dataset: false; its dead-letter dataset exists and is populated.
+ */
+export function assertSinkDataset(def: PipeDefinition, store: DatasetStore): void {
+  // Dead-letter datasets are asserted and populated when the pipe is loaded (configuration-pump.rst).
+  const pump = isJsonObject(def.effective.pump) ? def.effective.pump : {};
+  const deadLetters =
+    typeof pump.dead_letter_dataset === 'string'
+      ? pump.dead_letter_dataset
+      : pump.use_dead_letter_dataset === true
+        ? `system:dead-letter:${def.id}`
+        : undefined;
+  if (deadLetters !== undefined) store.setPopulated(deadLetters, true);
+  if (!def.sinkDataset) return;
+  store.ensureDataset(def.sinkDataset);
+  const receiver = def.kind === 'receiver' && def.source.auto_populate_dataset !== false;
+  if (receiver || def.sink.set_initial_offset === 'onload') store.setPopulated(def.sinkDataset, true);
+}
+
+/**
+ * Whether a run populates the sink dataset (configuration-sinks-dataset.rst, set_initial_offset): by default
+ * when the source is populated and was consumed; "always" on every successful run; "never", "onload" (done
+ * at load) and "initially" (done when the run starts) leave it to others.
+ */
+function populatesSink(def: PipeDefinition, batch: SourceBatch): boolean {
+  const mode = def.sink.set_initial_offset ?? 'if-source-populated';
+  if (mode === 'always') return true;
+  return mode === 'if-source-populated' && batch.populated !== false;
 }
 
 /** For DTL `is-changed`: the previous version of a dataset-source entity (only looked up when rules use it). */
 function previousLookup(def: PipeDefinition, env: PumpEnv): ((e: JsonObject) => JsonObject | null) | undefined {
-  const first = def.transforms[0];
-  if (
-    def.source.type !== 'dataset' ||
-    !first?.dtl ||
-    !JSON.stringify(first.config.rules ?? null).includes('"is-changed"')
-  ) {
-    return undefined;
-  }
+  if (def.source.type !== 'dataset' || def.transforms[0]?.dtl?.uses.isChanged !== true) return undefined;
   const datasetId = String(def.source.dataset);
   return (e) => (typeof e._previous === 'number' ? (env.store.versionAt(datasetId, e._previous) ?? null) : null);
 }
@@ -106,6 +163,7 @@ function processEntities(def: PipeDefinition, env: PumpEnv, entities: JsonObject
 /** Run the pipe once: incremental from last-seen, or full when mode is 'full' or a hop dataset changed. */
 export function runPump(def: PipeDefinition, env: PumpEnv, mode: 'auto' | 'full'): PumpResult {
   const { store } = env;
+  if (def.runtimeError) throw new Error(def.runtimeError);
   return store.transaction(() => {
     const state = store.pipeState(def.id);
     let since = mode === 'full' ? null : state.lastSeen;
@@ -113,13 +171,14 @@ export function runPump(def: PipeDefinition, env: PumpEnv, mode: 'auto' | 'full'
       const offset = store.dataset(d)?.nextOffset ?? 0;
       if (state.depOffsets[d] !== offset) since = null;
     }
+    if (def.sinkDataset && def.sink.set_initial_offset === 'initially') store.setPopulated(def.sinkDataset, true);
     const batch = readSource({ store, def, state, note: env.note }, since, env.datasets);
     checkIfSourceEmpty(def, env, batch);
     const out = processEntities(def, env, batch.entities);
     const sink = sinkRun(def, env);
     if (sink) {
       for (const e of out) sink.write(e);
-      sink.finish(batch.full);
+      sink.finish(batch.full, populatesSink(def, batch));
     }
     state.lastSeen = batch.position;
     state.depOffsets = {};
@@ -130,7 +189,7 @@ export function runPump(def: PipeDefinition, env: PumpEnv, mode: 'auto' | 'full'
 }
 
 /** Work waiting because a hop dataset changed since the pipe last ran. */
-export function dependencyQueue(def: PipeDefinition, store: NodeStore): Record<string, number> {
+export function dependencyQueue(def: PipeDefinition, store: DatasetStore): Record<string, number> {
   const state = store.pipeState(def.id);
   const queues: Record<string, number> = {};
   for (const d of def.hopDatasets) {
@@ -154,6 +213,7 @@ export interface ReceiveParams {
 export function receive(def: PipeDefinition, env: PumpEnv, entities: JsonObject[], params: ReceiveParams): PumpResult {
   const { store } = env;
   const receiverId = RECEIVER_DATASET_PREFIX + def.id;
+  if (def.runtimeError) throw new Error(def.runtimeError);
   return store.transaction(() => {
     const state = store.pipeState(def.id);
     const ts = env.now() * 1000;
@@ -167,8 +227,12 @@ export function receive(def: PipeDefinition, env: PumpEnv, entities: JsonObject[
       if (params.isFull) seen.push(e._id);
     }
     const sink = sinkRun(def, env);
-    if (def.sinkDataset) store.setPopulated(def.sinkDataset, true);
-    store.setPopulated(receiverId, true);
+    // auto_populate_dataset: false keeps the sink unpopulated (hops into it wait) until a full sync completes.
+    const complete = !params.isFull || params.isLast;
+    if (def.sinkDataset && (def.source.auto_populate_dataset !== false || (params.isFull && params.isLast))) {
+      store.setPopulated(def.sinkDataset, true);
+    }
+    if (complete) store.setPopulated(receiverId, true);
     if (params.isFull && params.isLast) {
       const keep = new Set(seen);
       for (const id of store.liveIds(receiverId)) {
@@ -179,7 +243,7 @@ export function receive(def: PipeDefinition, env: PumpEnv, entities: JsonObject[
       if (sink) {
         const all = store.read(receiverId, { history: false, deleted: true });
         for (const e of processEntities(def, env, all)) sink.write(e);
-        sink.finish(true);
+        sink.finish(true, false);
       }
     } else if (sink) {
       for (const e of processEntities(def, env, entities)) sink.write(e);

@@ -92,8 +92,34 @@ function storedBody(entity: JsonObject): JsonObject {
   return setKeyOrder(out, keys);
 }
 
-export class NodeStore {
-  readonly db: Database.Database;
+/**
+ * What the pipe runtime (sources, sinks, pump, runner) sees of the store: datasets as version logs with a
+ * latest-per-id index and populated flags, batched writes inside `transaction`, and per-pipe state. NodeStore is
+ * the SQLite implementation; nothing outside it touches the database.
+ */
+export interface DatasetStore {
+  transaction<T>(fn: () => T): T;
+  dataset(id: string): DatasetInfo | undefined;
+  ensureDataset(id: string): DatasetInfo;
+  setPopulated(id: string, populated: boolean): void;
+  deleteDataset(id: string): boolean;
+  /** Cache key of a dataset's content; changes whenever the dataset does. */
+  version(id: string): number;
+  write(datasetId: string, entity: JsonObject, ts: number): boolean;
+  latest(datasetId: string, id: string): JsonObject | undefined;
+  versionAt(datasetId: string, offset: number): JsonObject | undefined;
+  liveIds(datasetId: string): string[];
+  read(datasetId: string, options?: ReadOptions): JsonObject[];
+  /** The same versions as `read`, one at a time (no list of the whole dataset in memory). */
+  entities(datasetId: string, options?: ReadOptions): IterableIterator<JsonObject>;
+  countAfter(datasetId: string, since: number | undefined, latestOnly: boolean): number;
+  pipeState(pipe: string): PipeState;
+  setPipeState(pipe: string, state: PipeState): void;
+  clearPipeState(pipe: string): void;
+}
+
+export class NodeStore implements DatasetStore {
+  private readonly db: Database.Database;
   /** Bumped on every change to a dataset, so readers can cache (never reused, also across deletes). */
   private readonly versions = new Map<string, number>();
   private generation = 0;
@@ -364,6 +390,10 @@ export class NodeStore {
 
   /** Versions in offset order, filtered per options. */
   read(datasetId: string, options: ReadOptions = {}): JsonObject[] {
+    return [...this.entities(datasetId, options)];
+  }
+
+  *entities(datasetId: string, options: ReadOptions = {}): IterableIterator<JsonObject> {
     const history = options.history ?? true;
     const deleted = options.deleted ?? true;
     const where = ['v.dataset = ?'];
@@ -381,7 +411,7 @@ export class NodeStore {
       sql += ' LIMIT ?';
       args.push(options.limit);
     }
-    return (this.db.prepare(sql).all(...args) as VersionRow[]).map(toEntity);
+    for (const row of this.db.prepare(sql).iterate(...args) as IterableIterator<VersionRow>) yield toEntity(row);
   }
 
   /** Number of versions (history) or latest versions after an offset; for queue sizes. */

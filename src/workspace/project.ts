@@ -43,18 +43,23 @@ export function configFiles(root: string, whitelist?: Whitelist): ConfigFile[] {
     .map((path) => ({ path, text: readText(join(root, path), path) }));
 }
 
-/** `<root>/<profile>-env.json`; the profile may contain '/' (`-profile profiles/prod`). */
+/**
+ * The profile's env file: `<root>/<profile>-env.json` (the profile may contain '/', `-profile profiles/prod`), or
+ * else `<root>/variables/variables-<profile>.json` (the "pipes", "systems", "variables" folder layout).
+ */
 export function profileEnvPath(root: string, profile: string): string {
-  return join(root, `${profile}-env.json`);
+  const classic = join(root, `${profile}-env.json`);
+  const variables = join(root, 'variables', `variables-${profile}.json`);
+  return !isFile(classic) && isFile(variables) ? variables : classic;
 }
 
 export function readProfileEnv(root: string, profile: string): JsonObject {
   const path = profileEnvPath(root, profile);
-  const display = `${profile}-env.json`;
+  const display = path.endsWith('-env.json') ? `${profile}-env.json` : `variables/variables-${profile}.json`;
   if (!isFile(path)) {
     throw inputError(`Cannot locate profile file '${display}'`, {
       file: display,
-      hint: `Create ${display} holding a JSON object of environment variables, or choose another -profile.`,
+      hint: `Create ${display} (or variables/variables-${profile}.json) holding a JSON object of environment variables, or choose another -profile.`,
     });
   }
   const value = readJsonFile(path, display);

@@ -10,7 +10,7 @@ import {
   type JsonValue,
 } from '../format/json.js';
 import { isSesamError } from '../errors.js';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { parseJsonText, readText } from './files.js';
 import { isFile, listFiles, NODE_METADATA_FILE, profileEnvPath } from './project.js';
 
@@ -71,7 +71,7 @@ export function validateProject(root: string, options: { profile: string }): Val
   };
 
   // Profile env: needed to check $ENV references and to resolve conditional sources.
-  const envFile = `${options.profile}-env.json`;
+  const envFile = relative(root, profileEnvPath(root, options.profile)).split(sep).join('/');
   let env: JsonObject | undefined;
   if (isFile(profileEnvPath(root, options.profile))) {
     const loaded = load(envFile);
@@ -194,7 +194,8 @@ export function validateProject(root: string, options: { profile: string }): Val
     for (const ref of refs.datasets) {
       const resolved = resolveEnv(ref.dataset);
       if (resolved === undefined || resolved.startsWith('system:') || produced.has(resolved)) continue;
-      error(
+      // A merge/union source with a dataset no pipe writes still runs (ignore_non_existent_datasets).
+      (ref.multi ? warn : error)(
         pipe.file,
         `Pipe '${id}': ${ref.what} '${resolved}' is not written by any pipe`,
         at(pipe.text, JSON.stringify(ref.quoted ?? ref.dataset)),
@@ -306,7 +307,8 @@ function isEmbeddedSource(pipe: JsonObject): boolean {
 }
 
 interface PipeReferences {
-  datasets: { dataset: string; what: string; quoted?: string }[];
+  /** `multi`: listed in a multi-dataset source (merge, union_datasets, merge_datasets). */
+  datasets: { dataset: string; what: string; quoted?: string; multi?: boolean }[];
   systems: { id: string; what: string }[];
   problems: string[];
 }
@@ -341,7 +343,7 @@ export function pipeReferences(
     for (const entry of datasets) {
       if (typeof entry !== 'string') continue;
       const dataset = firstWord(entry);
-      if (dataset) out.datasets.push({ dataset, what: `${where} dataset`, quoted: entry });
+      if (dataset) out.datasets.push({ dataset, what: `${where} dataset`, quoted: entry, multi: true });
     }
   };
   source(pipe.source, 'source');
@@ -351,13 +353,16 @@ export function pipeReferences(
     : pipe.transform === undefined
       ? []
       : [pipe.transform];
-  for (const transform of transforms) {
-    if (!isJsonObject(transform)) continue;
-    addSystem(transform, 'transform');
-    if (isJsonObject(transform.rules)) {
-      for (const [rule, body] of Object.entries(transform.rules)) dtlReferences(body, rule, out);
+  const transform = (t: JsonValue) => {
+    if (!isJsonObject(t)) return;
+    addSystem(t, 'transform');
+    if (isJsonObject(t.rules)) {
+      for (const [rule, body] of Object.entries(t.rules)) dtlReferences(body, rule, out);
     }
-  }
+    // A chained transform runs its own list of transforms.
+    if (t.type === 'chained' && Array.isArray(t.transforms)) t.transforms.forEach(transform);
+  };
+  transforms.forEach(transform);
   return out;
 }
 

@@ -118,13 +118,18 @@ describe('effective config', () => {
     expect(engine.datasetEntities('my-out', {}).map((e) => e.n)).toEqual([3]);
   });
 
-  it('makes a pipe invalid when the environment no longer has a used variable', () => {
+  it('keeps a pipe valid but unable to run when the environment no longer has a used variable', () => {
     const engine = engineWith([fromDataset('p', '$ENV(src)')], { src: 'a' });
     expect(engine.getPipe('p')!.config.effective.source).toEqual({ type: 'dataset', dataset: 'a' });
     engine.putEnv({});
     const runtime = engine.getPipe('p')!.runtime;
-    expect(runtime['is-valid-config']).toBe(false);
-    expect(JSON.stringify(runtime['config-errors'])).toContain("Unknown environment variable 'src'");
+    expect(runtime['is-valid-config']).toBe(true);
+    expect(runtime['config-errors']).toEqual([
+      { level: 'warning', msg: "Unknown environment variable 'src'", elements: "$['source']['dataset']" },
+    ]);
+    expect(runtime['runtime-error']).toBe("the pipe needs the environment variable 'src', which is not set");
+    engine.pumpOperation('p', 'start', {});
+    expect(engine.getPipe('p')!.runtime['last-message']).toMatch(/^pump-failed: .*'src'/);
   });
 
   it('reports an unknown conditional alternative', () => {

@@ -180,7 +180,7 @@ describe('sources', () => {
     const engine = engineWith(config([{ _id: 'b1', k: 2 }]));
     start(engine, 'A', 'B', 'm', 'mc');
     expect(strip(engine.datasetEntities('m', {}))).toEqual([
-      { _id: 'a1', $ids: ['~:a1'], k: 1, tags: 1 }, // compact: duplicates removed, a single value unwrapped
+      { _id: 'a1', $ids: ['~:a1'], k: 1, tags: [1, 1] }, // compact: a lone entity's lists are its own
       { _id: 'b1', $ids: ['~:b1'], k: 2 },
     ]);
     engine.putConfig(config([{ _id: 'b1', k: 1 }]), { force: false });

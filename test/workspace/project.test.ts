@@ -65,6 +65,19 @@ describe('project layout', () => {
     expect(() => readProfileEnv(root, 'list')).toThrow("Profile file 'list-env.json' must hold a JSON object");
   });
 
+  it('reads variables/variables-<profile>.json when there is no <profile>-env.json', () => {
+    const root = tempProject({
+      'variables/variables-test.json': { 'node-env': 'from-variables' },
+      'variables/variables-prod.json': '[]',
+      'prod-env.json': { 'node-env': 'prod' },
+    });
+    expect(profileEnvPath(root, 'test')).toBe(join(root, 'variables', 'variables-test.json'));
+    expect(readProfileEnv(root, 'test')).toEqual({ 'node-env': 'from-variables' });
+    // <profile>-env.json wins when both exist.
+    expect(readProfileEnv(root, 'prod')).toEqual({ 'node-env': 'prod' });
+    expect(() => readProfileEnv(root, 'dev')).toThrow("Cannot locate profile file 'dev-env.json'");
+  });
+
   it('finds test data recursively, extension case-insensitive', () => {
     expect(testdataFiles(project())).toEqual([
       { path: 'testdata/a.json', pipeId: 'a' },

@@ -131,14 +131,42 @@ describe('validateProject', () => {
     });
     const report = validateProject(root, { profile: 'test' });
     expect(show(report.errors)).toEqual([
-      `pipes/bad.conf.json:8: Pipe 'bad': source dataset 'nowhere' is not written by any pipe`,
       `pipes/bad.conf.json:23: Pipe 'bad': hops dataset (rule 'default') 'ghost' is not written by any pipe`,
       `pipes/bad.conf.json:33: Pipe 'bad': lookup-entity dataset (rule 'default') 'phantom' is not written by any pipe`,
       `pipes/bad.conf.json:42: Pipe 'bad': transform system 'missing-system' is not defined in systems/`,
     ]);
+    // A multi-dataset source runs without the dataset (ignore_non_existent_datasets): a warning, not an error.
     expect(show(report.warnings)).toEqual([
       `pipes/in.conf.json:2: Pipe 'in' writes to dataset 'in', as pipe 'bad' does`,
+      `pipes/bad.conf.json:8: Pipe 'bad': source dataset 'nowhere' is not written by any pipe`,
     ]);
+  });
+
+  it('checks $ENV references against variables/variables-<profile>.json in that layout', () => {
+    const { 'test-env.json': _env, ...rest } = good;
+    const root = tempProject({ ...rest, 'variables/variables-test.json': { 'node-env': 'test' } });
+    const report = validateProject(root, { profile: 'test' });
+    expect(report.errors).toEqual([]);
+    expect(show(report.warnings)).toEqual([
+      'pipes/out.conf.json:54: $ENV(greeting) is not defined in variables/variables-test.json',
+    ]);
+  });
+
+  it('follows the transforms of a chained transform', () => {
+    const refs = pipeReferences({
+      _id: 'c',
+      type: 'pipe',
+      source: { type: 'dataset', dataset: 'in' },
+      transform: {
+        type: 'chained',
+        transforms: [
+          { type: 'dtl', rules: { default: [['add', 'x', ['hops', { datasets: ['orgs o'], where: [] }]]] } },
+          { type: 'rest', system: 'api' },
+        ],
+      },
+    });
+    expect(refs.datasets.map((d) => d.dataset)).toEqual(['in', 'orgs']);
+    expect(refs.systems.map((s) => s.id)).toEqual(['api']);
   });
 
   it('follows the conditional alternative the profile selects', () => {

@@ -3,6 +3,7 @@
 // skip-deleted-entities.
 import type { JsonObject, JsonValue } from '../../format/json.js';
 import { isNumeric, valueText } from './values.js';
+import type { SinkType } from './types.js';
 
 export interface CsvDialect {
   delimiter: string;
@@ -103,3 +104,18 @@ export function renderCsv(entities: JsonObject[], sink: JsonObject): Uint8Array 
     `csv_endpoint: encoding '${sink.encoding as string}' is not supported by the embedded node (use utf-8 or latin-1)`,
   );
 }
+
+/** The csv_endpoint sink's config: `columns` is required. */
+export const csvEndpointSink: SinkType = {
+  removeNamespaces: true,
+  endpoint: 'csv',
+  validate(sink, at, errors) {
+    if (!Array.isArray(sink.columns)) {
+      errors.push({
+        level: 'error',
+        msg: "The csv_endpoint sink needs 'columns', a list",
+        elements: `${at}['columns']`,
+      });
+    }
+  },
+};

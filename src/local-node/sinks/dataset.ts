@@ -1,7 +1,8 @@
 // The dataset sink: change-tracked writes, `_filtered` deletes, track_children, and deletion tracking after a
 // full run (every live id not seen gets a deleted version carrying its last content).
 import { isJsonObject, type JsonObject, type JsonValue } from '../../format/json.js';
-import type { NodeStore } from '../store.js';
+import type { DatasetStore } from '../store.js';
+import type { SinkType } from './types.js';
 
 function contentOf(entity: JsonObject): JsonObject {
   const out: JsonObject = {};
@@ -14,7 +15,7 @@ export class DatasetSinkRun {
   written = 0;
 
   constructor(
-    private readonly store: NodeStore,
+    private readonly store: DatasetStore,
     readonly datasetId: string,
     private readonly options: { ts: number; trackChildren: boolean; deletionTracking: boolean; pipeId: string },
   ) {
@@ -55,8 +56,8 @@ export class DatasetSinkRun {
     if (this.store.write(this.datasetId, entity, this.options.ts)) this.written++;
   }
 
-  /** After a full run: delete what was not seen; mark the dataset populated. */
-  finish(full: boolean): void {
+  /** After a full run: delete what was not seen; mark the dataset populated when the source was. */
+  finish(full: boolean, sourcePopulated = true): void {
     if (full && this.options.deletionTracking) {
       for (const id of this.store.liveIds(this.datasetId)) {
         if (this.seen.has(id)) continue;
@@ -64,6 +65,18 @@ export class DatasetSinkRun {
         this.put({ ...contentOf(latest), _deleted: true });
       }
     }
-    if (full) this.store.setPopulated(this.datasetId, true);
+    if (sourcePopulated) this.store.setPopulated(this.datasetId, true);
   }
 }
+
+/** The dataset sink's config: the dataset defaults to the pipe id (configuration-sinks-dataset.rst). */
+export const datasetSink: SinkType = {
+  removeNamespaces: false,
+  defaults: (sink, pipeId) => (sink.dataset === undefined ? { ...sink, dataset: pipeId } : sink),
+  validate(sink, at, errors) {
+    if (typeof sink.dataset !== 'string') {
+      errors.push({ level: 'error', msg: "The dataset sink needs a string 'dataset'", elements: `${at}['dataset']` });
+    }
+  },
+  dataset: (sink) => (typeof sink.dataset === 'string' ? sink.dataset : undefined),
+};

@@ -2,6 +2,7 @@
 // property; its other non-`_` properties become attributes in key order; a tag value is text (a literal), a child
 // element (an object, rendered by the same rule) or several (a list of objects; other list items are ignored).
 import { isJsonObject, objectEntries, objectKeys, type JsonObject, type JsonValue } from '../../format/json.js';
+import type { SinkType } from './types.js';
 import { valueText } from './values.js';
 
 function escapeText(s: string): string {
@@ -62,3 +63,6 @@ export function renderXml(entities: JsonObject[], sink: JsonObject): Uint8Array 
   if (sink.byte_order_mark === true) body = `\uFEFF${body}`;
   return new TextEncoder().encode(body);
 }
+
+/** The xml_endpoint sink's config: served at /publishers/<pipe>/xml; namespaces are kept by default. */
+export const xmlEndpointSink: SinkType = { removeNamespaces: false, endpoint: 'xml' };

@@ -1,75 +1,73 @@
-// Reads a pipe's source. Embedded and empty sources are always full; external sources (sql, rest, ...) need a
-// real system and read as empty with a note; http_endpoint reads the pipe's receiver dataset (what was pushed).
+// The registry of source types: each type is one module declaring validation, datasets, role, namespace default,
+// reading and queue (types.ts). Types that need an external system are listed here and read as empty.
 import type { DatasetProvider } from '../../dtl/index.js';
-import { readDataset } from './dataset.js';
-import { readMerge } from './merge.js';
-import { readMergeDatasets } from './merge-datasets.js';
-import { readUnionDatasets } from './union-datasets.js';
-import { EXTERNAL_SOURCES, RECEIVER_DATASET_PREFIX } from '../pipes.js';
-import { isJsonObject, type JsonObject } from '../../format/json.js';
-import type { SourceBatch, SourceContext } from './types.js';
+import { datasetSource } from './dataset.js';
+import { mergeSource } from './merge.js';
+import { mergeDatasetsSource } from './merge-datasets.js';
+import { embeddedSource } from './embedded.js';
+import { emptySource } from './empty.js';
+import { externalSource } from './external.js';
+import { httpEndpointSource } from './http-endpoint.js';
+import { unionDatasetsSource } from './union-datasets.js';
+import { datasetIds, type SourceBatch, type SourceContext, type SourceType } from './types.js';
 
-export type { SourceBatch, SourceContext } from './types.js';
+/** diff_datasets compares node datasets but is not implemented here: an internal pipe that reads as empty. */
+const diffDatasetsSource: SourceType = {
+  ...externalSource(false),
+  role: 'datasets',
+  testAlternative: false,
+  datasets: (source) => datasetIds(source.datasets),
+};
+
+export type { SourceBatch, SourceContext, SourceType } from './types.js';
+export { RECEIVER_DATASET_PREFIX } from './http-endpoint.js';
+
+/** External sources whose entities get namespaces added by default (configuration-pipes.rst). */
+const EXTERNAL_WITH_NAMESPACES = ['csv', 'kafka', 'ldap', 'sql', 'json', 'rest'];
+const EXTERNAL_PLAIN = [
+  'sparql',
+  'sdshare',
+  'rdf',
+  'binary',
+  'http',
+  'microservice',
+  'mssql',
+  'oracle',
+  'mysql',
+  'postgresql',
+  'excel',
+  'xml',
+  'elasticsearch',
+  'solr',
+  'sms',
+  'mail',
+  'odata',
+];
+
+export const SOURCE_TYPES: ReadonlyMap<string, SourceType> = new Map<string, SourceType>([
+  ['dataset', datasetSource],
+  ['union_datasets', unionDatasetsSource],
+  ['merge', mergeSource],
+  ['merge_datasets', mergeDatasetsSource],
+  ['embedded', embeddedSource],
+  ['empty', emptySource],
+  ['http_endpoint', httpEndpointSource],
+  ['diff_datasets', diffDatasetsSource],
+  ...EXTERNAL_WITH_NAMESPACES.map((t): [string, SourceType] => [t, externalSource(true)]),
+  ...EXTERNAL_PLAIN.map((t): [string, SourceType] => [t, externalSource(false)]),
+]);
+
+export function sourceType(type: unknown): SourceType | undefined {
+  return typeof type === 'string' ? SOURCE_TYPES.get(type) : undefined;
+}
 
 export function readSource(ctx: SourceContext, since: string | null, datasets: DatasetProvider): SourceBatch {
-  const { def, store } = ctx;
-  const type = String(def.source.type);
-  switch (type) {
-    case 'embedded': {
-      const raw = Array.isArray(def.source.entities) ? def.source.entities : [];
-      return { entities: raw.filter(isJsonObject) as JsonObject[], full: true, position: null };
-    }
-    case 'empty':
-      return { entities: [], full: true, position: null };
-    case 'dataset':
-      return readDataset(ctx, since);
-    case 'union_datasets':
-      return readUnionDatasets(ctx);
-    case 'merge_datasets':
-      return readMergeDatasets(ctx);
-    case 'merge':
-      if (!def.merge) throw new Error(`pipe '${def.id}': the merge source has invalid config`);
-      return readMerge(ctx, def.merge, datasets);
-    case 'http_endpoint': {
-      const entities = store.read(RECEIVER_DATASET_PREFIX + def.id, { history: false, deleted: true });
-      return { entities, full: true, position: null };
-    }
-    default:
-      if (EXTERNAL_SOURCES.has(type)) {
-        ctx.note(
-          `pipe '${def.id}': source type '${type}' needs an external system; the embedded node reads it as empty`,
-        );
-        return { entities: [], full: false, position: since };
-      }
-      throw new Error(`pipe '${def.id}': unsupported source type '${type}'`);
-  }
+  const type = sourceType(ctx.def.source.type);
+  if (!type) throw new Error(`pipe '${ctx.def.id}': unsupported source type '${String(ctx.def.source.type)}'`);
+  return type.read(ctx, since, datasets);
 }
 
 /** Work waiting for the pipe: source entities after last-seen (dataset-family sources only). */
 export function sourceQueue(ctx: Pick<SourceContext, 'store' | 'def'>, lastSeen: string | null): number {
-  const { def, store } = ctx;
-  if (def.source.type === 'dataset') {
-    const d = store.dataset(def.source.dataset as string);
-    if (!d) return 0;
-    return store.countAfter(
-      d.id,
-      lastSeen === null ? undefined : Number(lastSeen),
-      def.source.include_previous_versions !== true,
-    );
-  }
-  if (['union_datasets', 'merge', 'merge_datasets'].includes(String(def.source.type))) {
-    let previous: Record<string, number> = {};
-    try {
-      previous = lastSeen ? (JSON.parse(lastSeen) as Record<string, number>) : {};
-    } catch {
-      previous = {};
-    }
-    let n = 0;
-    for (const id of def.sourceDatasets) {
-      const d = store.dataset(id);
-      if (d && d.nextOffset > (previous[id] ?? 0)) n += d.nextOffset - (previous[id] ?? 0);
-    }
-    return n;
-  }
-  return 0;
+  return sourceType(ctx.def.source.type)?.queue?.(ctx, lastSeen) ?? 0;
 }

@@ -1,12 +1,20 @@
 // merge_datasets: the latest version of each id across the datasets, ordered by `_ts`; strategy "all" keys each
 // dataset's latest version under the dataset id instead. Ids are unchanged.
 import type { JsonObject } from '../../format/json.js';
-import { datasetIds } from '../pipes.js';
-import { datasetsPosition, type SourceBatch, type SourceContext } from './types.js';
+import {
+  datasetIds,
+  datasetsPopulated,
+  datasetsPosition,
+  datasetsQueue,
+  validateDatasetsList,
+  type SourceBatch,
+  type SourceContext,
+  type SourceType,
+} from './types.js';
 
-export function readMergeDatasets(ctx: SourceContext): SourceBatch {
+function read(ctx: SourceContext): SourceBatch {
   const { store, def } = ctx;
-  const datasets = datasetIds(def.source.datasets);
+  const datasets = def.sourceDatasets;
   const all = def.source.strategy === 'all';
   const byId = new Map<string, { ts: number; order: number; entity: JsonObject; parts: JsonObject }>();
   let order = 0;
@@ -34,5 +42,20 @@ export function readMergeDatasets(ctx: SourceContext): SourceBatch {
     if (deleted) merged._deleted = true;
     return merged;
   });
-  return { entities, full: true, position: datasetsPosition(store, datasets) };
+  return {
+    entities,
+    full: true,
+    position: datasetsPosition(store, datasets),
+    populated: datasetsPopulated(store, def.source, datasets),
+  };
 }
+
+export const mergeDatasetsSource: SourceType = {
+  role: 'datasets',
+  addNamespaces: false,
+  testAlternative: false,
+  validate: validateDatasetsList,
+  datasets: (source) => datasetIds(source.datasets),
+  read,
+  queue: ({ store, def }, lastSeen) => datasetsQueue(store, def.sourceDatasets, lastSeen),
+};

@@ -2,10 +2,21 @@
 // (union-find), merged entities get `$ids` and a composite or "first" identity, deleted inputs are never merged,
 // and ids a previous run emitted that are now part of another merged entity come out deleted with
 // `$replaced: true`. Equality expressions are DTL, evaluated through the DTL engine with the alias rewritten to
-// `_S`. Each run is a full read (deletion tracking in the sink removes what disappeared).
+// `_S`; as in hops joins, values overlap when any element does and a `tuples` value is one composite key. Each run
+// is a full read (deletion tracking in the sink removes what disappeared).
 import { compileDtl, type CompiledDtl, type DatasetProvider } from '../../dtl/index.js';
 import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../../format/json.js';
-import { datasetsPosition, type SourceBatch, type SourceContext } from './types.js';
+import {
+  datasetsPopulated,
+  datasetsPosition,
+  datasetsQueue,
+  datasetIds,
+  validateDatasetsList,
+  type SourceBatch,
+  type SourceContext,
+  type SourceSettings,
+  type SourceType,
+} from './types.js';
 
 const KEY = 'merge:key';
 
@@ -22,7 +33,7 @@ export interface MergePlan {
   maxMerged: number;
 }
 
-export interface MergeSettings {
+interface MergeSettings {
   pipeId: string;
   namespacedIdentifiers: boolean;
   maxMerged: number;
@@ -116,14 +127,9 @@ interface Member {
 function keyValues(side: Side, entity: JsonObject, datasets: DatasetProvider): string[] {
   const out = side.evaluator.transform(entity, { datasets });
   const value = out[0]?.[KEY];
-  const flat: JsonValue[] = [];
-  const walk = (v: JsonValue | undefined) => {
-    if (v === undefined || v === null) return;
-    if (Array.isArray(v)) v.forEach(walk);
-    else flat.push(v);
-  };
-  walk(value);
-  return flat.map((v) => stringifyJson(v));
+  // One level: a list's elements are the keys, and an element that is itself a list is a composite key (tuples).
+  const keys = value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
+  return keys.filter((v) => v !== null && !(Array.isArray(v) && v.length === 0)).map((v) => stringifyJson(v));
 }
 
 function asList(v: JsonValue): JsonValue[] {
@@ -146,7 +152,15 @@ function mergeContent(members: Member[], strategy: MergePlan['strategy']): JsonO
   if (strategy === 'compact') {
     for (const key of Object.keys(out)) {
       const v = out[key]!;
-      if (!Array.isArray(v)) continue;
+      if (v === null) {
+        delete out[key];
+        continue;
+      }
+      // A lone entity's values are its own: only nulls and empty lists go.
+      if (!Array.isArray(v) || members.length === 1) {
+        if (Array.isArray(v) && v.length === 0) delete out[key];
+        continue;
+      }
       const seen = new Set<string>();
       const unique = v.filter((x) => {
         const k = stringifyJson(x);
@@ -177,8 +191,9 @@ function idsOf(members: Member[]): JsonValue[] {
   return ids;
 }
 
-export function readMerge(ctx: SourceContext, plan: MergePlan, datasets: DatasetProvider): SourceBatch {
+function readMerge(ctx: SourceContext, _since: string | null, datasets: DatasetProvider): SourceBatch {
   const { store } = ctx;
+  const plan = ctx.def.sourcePlan as MergePlan;
   const members: Member[] = [];
   const deleted: Member[] = [];
   plan.datasets.forEach((d, index) => {
@@ -224,12 +239,9 @@ export function readMerge(ctx: SourceContext, plan: MergePlan, datasets: Dataset
   const groups = new Map<number, Member[]>();
   members.forEach((m, i) => {
     const root = find(i);
-    let g = groups.get(root);
-    if (!g) {
-      g = [];
-      groups.set(root, g);
-    }
-    g.push(m);
+    const group = groups.get(root);
+    if (group) group.push(m);
+    else groups.set(root, [m]);
   });
   const identity = (group: Member[]) =>
     plan.identity === 'first'
@@ -267,12 +279,29 @@ export function readMerge(ctx: SourceContext, plan: MergePlan, datasets: Dataset
     });
   }
   ctx.state.extra = { ...ctx.state.extra, merged: current };
+  const ids = plan.datasets.map((d) => d.id);
   return {
     entities,
     full: true,
-    position: datasetsPosition(
-      store,
-      plan.datasets.map((d) => d.id),
-    ),
+    position: datasetsPosition(store, ids),
+    populated: datasetsPopulated(store, ctx.def.source, ids),
   };
 }
+
+export const mergeSource: SourceType = {
+  role: 'datasets',
+  addNamespaces: false,
+  testAlternative: false,
+  validate: validateDatasetsList,
+  datasets: (source) => datasetIds(source.datasets),
+  compile(source: JsonObject, settings: SourceSettings): MergePlan {
+    const globals = isJsonObject(settings.metadata.global_defaults) ? settings.metadata.global_defaults : {};
+    return compileMergeSource(source, {
+      pipeId: settings.pipeId,
+      namespacedIdentifiers: settings.namespacedIdentifiers,
+      maxMerged: typeof globals.max_merged === 'number' ? globals.max_merged : 50000,
+    });
+  },
+  read: readMerge,
+  queue: ({ store, def }, lastSeen) => datasetsQueue(store, def.sourceDatasets, lastSeen),
+};

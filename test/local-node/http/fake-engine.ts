@@ -167,6 +167,11 @@ export class FakeEngine implements EngineApi {
     }
     return this.pump(id);
   }
+  pipeLog(id: string): JsonObject[] {
+    this.check('pipeLog');
+    if (!this.config.some((e) => e._id === id)) throw new EngineError(404, `No pipe with id '${id}'`);
+    return [];
+  }
   pipeEntities(id: string, options: { stage?: string; since?: string; limit?: number }): JsonObject[] {
     this.check('pipeEntities');
     const pipe = this.config.find((e) => e._id === id)!;

@@ -56,6 +56,8 @@ export function pipeRoutes(router: Router, engine: EngineApi): void {
     return jsonResponse(pipeOr404(engine, id));
   });
 
+  // The pipe's execution log: one entry per run attempt (pump-completed, pump-failed, pump-waiting).
+  router.add('GET', '/pipes/:id/log', ({ params }) => jsonResponse(engine.pipeLog(params.id!)));
   router.add('GET', '/pipes/:id/pump', ({ params }) => {
     pipeOr404(engine, params.id!);
     return jsonResponse(engine.pump(params.id!));
