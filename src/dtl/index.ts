@@ -85,14 +85,19 @@ export function compileDtl(
   return {
     hopDatasets: [...hopDatasets].sort(),
     transform(source: JsonObject, ctx: TransformContext): JsonObject[] {
+      // An entity filtered by an earlier DTL of the same pipe stays filtered: it passes through as it is.
+      if (source._filtered === true) return [{ ...source }];
       if (indexes) indexes.use(ctx.datasets);
       else indexes = new DatasetIndexes(ctx.datasets);
       // The source is decoded lazily, value by value, by the paths that read it (compiler.ts).
       const S = source as DtlDict;
       const T: DtlDict = ctx.target ? { ...(decodeTransit(ctx.target) as DtlDict) } : {};
+      if (ctx.now !== lastNow || !lastCall) {
+        lastNow = ctx.now;
+        lastCall = callContext(pipe, ctx.now ?? realNow);
+      }
       const run: RunState = {
-        call:
-          ctx.now === lastNow && lastCall ? lastCall : (lastCall = callContext(pipe, (lastNow = ctx.now) ?? realNow)),
+        call: lastCall,
         created: [],
         idRequired,
         indexes,
@@ -103,18 +108,22 @@ export function compileDtl(
       const scope: Scope = { S, T, P: null, R, it: null, aliases: null, run };
       const flow = main(scope);
       const out: JsonObject[] = [];
-      if (flow === CONTINUE) {
-        if (S._deleted === true && !Object.hasOwn(T, '_deleted')) T._deleted = true;
-        if (typeof T._id !== 'string' && idRequired) {
-          throw new DtlRuntimeError(
-            `the target entity has no string _id (pipe '${pipe.pipeId}'); add ["copy", "_id"] or set id_required to false`,
-          );
+      if (flow !== DISCARD) {
+        // The target carries the source's _id unless a rule set one (even after ["remove", "_*"]), as a node does.
+        if (!Object.hasOwn(T, '_id') && Object.hasOwn(S, '_id')) T._id = S._id!;
+        if (flow === CONTINUE) {
+          if (typeof T._id !== 'string' && idRequired) {
+            throw new DtlRuntimeError(
+              `the target entity has no string _id (pipe '${pipe.pipeId}'): its source has none and no rule sets one, or a rule set it to a value that is not a string`,
+            );
+          }
+          if (S._deleted === true && !Object.hasOwn(T, '_deleted')) T._deleted = true;
+          out.push(encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T));
+        } else if (pipe.sinkIsDataset && typeof T._id === 'string') {
+          const filtered = encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T);
+          filtered._filtered = true;
+          out.push(filtered);
         }
-        out.push(encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T));
-      } else if (flow !== DISCARD && pipe.sinkIsDataset && typeof T._id === 'string') {
-        const filtered = encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T);
-        filtered._filtered = true;
-        out.push(filtered);
       }
       // Created entities may be dicts of the source: copy the top level so callers can stamp them.
       for (const c of run.created) out.push({ ...(encodeTransit(c) as JsonObject) });

@@ -91,7 +91,9 @@ function both(name: string, args: DtlValue[]): [string, string] {
     compiledRules.set(cacheKey, compiled);
   }
   const source: JsonObject = {};
-  args.forEach((v, i) => (source[`a${i}`] = encodeTransit(v)));
+  args.forEach((v, i) => {
+    source[`a${i}`] = encodeTransit(v);
+  });
   // JSON text plus the number kinds (an int that overflowed to bigint prints like a lossy double).
   const typed = (v: JsonValue) =>
     `${stringifyJson(v)} ${JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `bigint ${x}` : x instanceof JsonFloat ? `float ${x.value}` : x))}`;
