@@ -4,7 +4,14 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseJson, stringifyJson, isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
+import {
+  compareCodePoints,
+  parseJson,
+  stringifyJson,
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+} from '../format/json.js';
 import { entityHash } from './entity-hash.js';
 
 const SCHEMA = `
@@ -59,13 +66,22 @@ interface VersionRow {
   body: string;
 }
 
+/**
+ * An entity as a dataset returns it: keys sorted in code-point order, as on a node (bodies are stored sorted; the
+ * bookkeeping joins them here). Integer-like keys still come first in a JS object: serialisers sort those.
+ */
 function toEntity(row: VersionRow): JsonObject {
-  const entity = parseJson(row.body) as JsonObject;
-  entity._deleted = row.deleted === 1;
-  entity._updated = row.offset;
-  entity._previous = row.previous;
-  entity._ts = row.ts;
-  entity._hash = row.hash;
+  const body = parseJson(row.body) as JsonObject;
+  body._deleted = row.deleted === 1;
+  body._updated = row.offset;
+  body._previous = row.previous;
+  body._ts = row.ts;
+  body._hash = row.hash;
+  const entity: JsonObject = {};
+  for (const key of Object.keys(body).sort(compareCodePoints)) {
+    if (key === '__proto__') Object.defineProperty(entity, key, { value: body[key], enumerable: true, writable: true });
+    else entity[key] = body[key]!;
+  }
   return entity;
 }
 
@@ -278,7 +294,7 @@ export class NodeStore {
       hash,
       ts,
       latest ? latest.offset : null,
-      stringifyJson(storedBody(entity)),
+      stringifyJson(storedBody(entity), { sortKeys: true }),
     );
     this.stmts.upsertLatest.run(datasetId, id, offset, hash, deleted ? 1 : 0);
     this.stmts.bumpOffset.run(offset + 1, datasetId);

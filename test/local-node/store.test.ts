@@ -166,3 +166,14 @@ describe('NodeStore config, env, secrets, pipe state', () => {
     again.close();
   });
 });
+
+describe('NodeStore key order', () => {
+  it('returns entities with keys sorted in code-point order, nested dicts included', () => {
+    const store = NodeStore.open({ memory: true });
+    store.write('ds', { b: 1, _id: 'a', A: { z: 1, y: 2 }, é: 3 }, 0);
+    const [entity] = store.read('ds');
+    expect(Object.keys(entity!)).toEqual(['A', '_deleted', '_hash', '_id', '_previous', '_ts', '_updated', 'b', 'é']);
+    expect(Object.keys(entity!.A as object)).toEqual(['y', 'z']);
+    expect(Object.keys(store.latest('ds', 'a')!)[0]).toBe('A');
+  });
+});
