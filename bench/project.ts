@@ -1,0 +1,325 @@
+// `sesam test --node local` on a generated project shaped like a large real one (bench/project-generator.ts: 300
+// pipes, 60 systems, 100 specs), against a floor measured in the same run: a fresh Node process that reads and
+// JSON-parses every file of the project. Target ≤ 10× the floor. Run alone with `npm run bench -- project`.
+//
+// The expected outputs are a benchmark input, not a correctness claim: they are what the embedded node computes
+// when the project is run once (`sesam upload`, `sesam run`, `sesam update`). The project is generated twice: with
+// the shapes a real node accepts that the embedded node may refuse today (sinks without type, an unknown $ENV name,
+// a hop into a dataset nothing populates) — each step's outcome is reported — and without them, which is timed
+// when the first cannot be. One more run under `node --cpu-prof` says where the time goes.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { summariseProfile, type CpuProfile, type ProfileSummary } from './cpu-profile.js';
+import { median, repoRoot, stampOf } from './local-node.js';
+import { generateProject, type GeneratedProject } from './project-generator.js';
+
+const RUNS = 3;
+const TARGET_RATIO = 10;
+
+interface Timed {
+  code: number;
+  stdout: string;
+  stderr: string;
+  wallS: number;
+  /** User + system CPU seconds of the child processes (the shell's `times`). */
+  cpuS: number;
+  started: number;
+  ended: number;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Run `node ARGS` in `cwd` under sh, so its CPU time can be read from `times` afterwards. */
+function timedNode(cwd: string, args: string[]): Promise<Timed> {
+  return new Promise((resolveRun, reject) => {
+    const started = Date.now();
+    const script = `${[process.execPath, ...args].map(quote).join(' ')}; code=$?; times >&2; exit $code`;
+    const child = spawn('/bin/sh', ['-c', script], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ended = Date.now();
+      // `times` prints the shell's own user/sys line, then its children's.
+      const lines = stderr.trimEnd().split('\n');
+      const children = lines.pop() ?? '';
+      lines.pop();
+      const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      resolveRun({
+        code: code ?? -1,
+        stdout,
+        stderr: lines.join('\n'),
+        wallS: (ended - started) / 1000,
+        cpuS: (secs[0] ?? 0) + (secs[1] ?? 0),
+        started,
+        ended,
+      });
+    });
+  });
+}
+
+/** The floor: a fresh Node process that reads every file of the project and JSON-parses the .json ones. */
+const FLOOR_SCRIPT = `
+const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+let files = 0;
+(function walk(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === '.sesam') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p);
+    else { const text = readFileSync(p, 'utf8'); if (p.endsWith('.json')) JSON.parse(text); files++; }
+  }
+})(process.argv[1]);
+console.log(files);
+`;
+
+function projectSize(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === '.sesam') continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        files++;
+        bytes += statSync(p).size;
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+/** The lines of a failed command worth reporting: errors and their reasons. */
+function failureLines(r: Timed): string[] {
+  const lines = `${r.stderr}\n${r.stdout}`
+    .split('\n')
+    .map((l) => l.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z - sesam - /, '').trim())
+    .filter((l) => /ERROR|Reason|error|failed/i.test(l));
+  return lines.slice(0, 6).map((l) => (l.length > 220 ? `${l.slice(0, 217)}...` : l));
+}
+
+interface Prepared {
+  name: string;
+  dir: string;
+  project: GeneratedProject;
+  steps: { step: string; code: number; seconds: number; problems: string[] }[];
+  ok: boolean;
+  expected?: { files: number; nonEmpty: number; entities: number };
+}
+
+/** Generate the project and compute its expected output: upload, run and update once with the embedded node. */
+async function prepare(root: string, name: string, nodeShapes: boolean): Promise<Prepared> {
+  const dir = mkdtempSync(join(tmpdir(), `sesam-bench-project-${name}-`));
+  const project = generateProject(dir, { nodeShapes });
+  const sesam = join(root, 'bin', 'sesam.js');
+  const prepared: Prepared = { name, dir, project, steps: [], ok: true };
+  for (const step of [
+    ['upload', '--node', 'local'],
+    ['run', '--node', 'local'],
+    ['update', '--node', 'local', '--no-snapshot'],
+  ]) {
+    const r = await timedNode(dir, [sesam, ...step]);
+    prepared.steps.push({ step: step[0]!, code: r.code, seconds: r.wallS, problems: r.code ? failureLines(r) : [] });
+    if (r.code !== 0) {
+      prepared.ok = false;
+      break;
+    }
+  }
+  if (prepared.ok) {
+    const outputs = readdirSync(join(dir, 'expected')).filter((f) => !f.endsWith('.test.json'));
+    let nonEmpty = 0;
+    let entities = 0;
+    for (const f of outputs) {
+      const text = readFileSync(join(dir, 'expected', f), 'utf8');
+      const n = f.endsWith('.json') ? (JSON.parse(text) as unknown[]).length : text.trimEnd().split('\n').length - 1;
+      entities += n;
+      if (n > 0) nonEmpty++;
+    }
+    prepared.expected = { files: outputs.length, nonEmpty, entities };
+  }
+  return prepared;
+}
+
+interface Timing {
+  floor: Timed[];
+  tests: Timed[];
+  phases: { startup: number; upload: number; run: number; verify: number }[];
+  profile?: ProfileSummary;
+}
+
+async function freshTest(root: string, dir: string, nodeArgs: string[] = []): Promise<Timed> {
+  rmSync(join(dir, '.sesam'), { recursive: true, force: true });
+  const r = await timedNode(dir, [
+    ...nodeArgs,
+    join(root, 'bin', 'sesam.js'),
+    'test',
+    '--node',
+    'local',
+    '--logformat',
+    'log',
+  ]);
+  if (r.code !== 0) throw new Error(`sesam test --node local failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
+  return r;
+}
+
+async function time(root: string, dir: string): Promise<Timing> {
+  const floor: Timed[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await timedNode(dir, ['-e', FLOOR_SCRIPT, dir]);
+    if (r.code !== 0) throw new Error(`floor script failed: ${r.stderr}`);
+    floor.push(r);
+  }
+  const tests: Timed[] = [];
+  const phases: Timing['phases'] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await freshTest(root, dir);
+    tests.push(r);
+    const begin = stampOf(r.stderr, 'Running test');
+    const uploaded = stampOf(r.stderr, 'Config uploaded successfully');
+    const ran = stampOf(r.stderr, 'Successfully ran all pipes');
+    phases.push({
+      startup: (begin - r.started) / 1000,
+      upload: (uploaded - begin) / 1000,
+      run: (ran - uploaded) / 1000,
+      verify: (r.ended - ran) / 1000,
+    });
+  }
+  const profDir = mkdtempSync(join(tmpdir(), 'sesam-bench-prof-'));
+  let profile: ProfileSummary | undefined;
+  try {
+    await freshTest(root, dir, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+    if (file) {
+      const data = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile;
+      profile = summariseProfile(
+        data,
+        PHASE_FUNCTIONS.map(([fn]) => fn),
+        12,
+      );
+    }
+  } finally {
+    rmSync(profDir, { recursive: true, force: true });
+  }
+  return { floor, tests, phases, profile };
+}
+
+/** Functions whose inclusive time the profile reports, with what they stand for. */
+const PHASE_FUNCTIONS: [string, string][] = [
+  ['putConfig', 'upload: config validation and pipe definitions (engine.putConfig, incl. the rebuild)'],
+  ['definePipe', 'per-pipe definition: $ENV, conditionals, defaults (pipes.ts, twice per upload)'],
+  ['compileDtl', 'per-pipe DTL compile (src/dtl, inside definePipe)'],
+  ['generate', 'of which generated call sites (new Function, src/dtl/codegen.ts)'],
+  ['runPump', 'runner: pipe runs (read, DTL, hash, SQLite write)'],
+  ['applyTransforms', 'of which DTL evaluation (applyTransforms)'],
+  ['pipeEntities', 'verify: computing the 100 pipes’ entities'],
+  ['parseJson', 'lossless JSON parsing, everywhere'],
+  ['stringifyJson', 'lossless JSON serialising, everywhere'],
+];
+
+const f2 = (n: number) => n.toFixed(2);
+const ms = (n: number) => `${Math.round(n)} ms`;
+
+function timingSection(p: Prepared, t: Timing): string[] {
+  const floorWall = median(t.floor.map((r) => r.wallS));
+  const floorCpu = median(t.floor.map((r) => r.cpuS));
+  const wall = median(t.tests.map((r) => r.wallS));
+  const cpu = median(t.tests.map((r) => r.cpuS));
+  const m = (k: keyof Timing['phases'][number]) => f2(median(t.phases.map((x) => x[k])));
+  const ratio = wall / floorWall;
+  const cpuRatio = cpu / floorCpu;
+  const lines = [
+    `#### Timing (${p.name} project)`,
+    '',
+    `Median of ${RUNS} runs each, every \`sesam test\` with a fresh embedded-node store. Wall time is from spawn to exit; CPU is user + system of the process (the machine is shared, so wall time carries other load; CPU does not).`,
+    '',
+    '| measure | wall s | CPU s |',
+    '|---|---|---|',
+    `| floor: fresh \`node\` reading + JSON-parsing all files | ${f2(floorWall)} | ${f2(floorCpu)} |`,
+    `| \`sesam test --node local\` (all: ${t.tests.map((r) => f2(r.wallS)).join(', ')} s) | ${f2(wall)} | ${f2(cpu)} |`,
+    `| ratio to the floor | **${ratio.toFixed(1)}×** | ${cpuRatio.toFixed(1)}× |`,
+    '',
+    `Phases (wall, medians, from the \`--logformat log\` timestamps): start-up until the first log line ${m('startup')} s, upload ${m('upload')} s, run all pipes until stable ${m('run')} s, verify 100 specs and exit ${m('verify')} s.`,
+    '',
+    `Target ≤ ${TARGET_RATIO}× the floor: ${ratio <= TARGET_RATIO ? 'met' : 'not met'} on wall time (${ratio.toFixed(1)}×), ${cpuRatio <= TARGET_RATIO ? 'met' : 'not met'} on CPU time (${cpuRatio.toFixed(1)}×).`,
+  ];
+  const prof = t.profile;
+  if (prof) {
+    lines.push(
+      '',
+      `#### Where the time goes (\`node --cpu-prof\`, one run, ${ms(prof.totalMs)} sampled, of which GC ${ms(prof.gcMs)}, idle ${ms(prof.idleMs)})`,
+      '',
+      '| inclusive time of | ms |',
+      '|---|---|',
+      ...PHASE_FUNCTIONS.map(([fn, what]) => `| ${what} | ${Math.round(prof.inclusive[fn] ?? 0)} |`),
+      '',
+      '| top functions by self time | ms |',
+      '|---|---|',
+      ...prof.topFunctions.map(([name, v]) => `| \`${name}\` | ${Math.round(v)} |`),
+      '',
+      '| self time by module | ms |',
+      '|---|---|',
+      ...prof.modules.slice(0, 10).map(([name, v]) => `| ${name} | ${Math.round(v)} |`),
+    );
+  }
+  return lines;
+}
+
+function prepareSection(p: Prepared): string[] {
+  const size = projectSize(p.dir);
+  const lines = [
+    `#### ${p.name} project: ${p.project.pipes} pipes, ${p.project.systems} systems, ${p.project.specs} specs, ${p.project.inputEntities.toLocaleString('en-US')} input entities (${size.files} files, ${(size.bytes / 2 ** 20).toFixed(1)} MiB)`,
+    '',
+  ];
+  if (p.project.shapes.length) lines.push('Node shapes it carries:', '', ...p.project.shapes.map((s) => `- ${s}`), '');
+  lines.push('| step (computing the expected output) | exit | seconds | problems |', '|---|---|---|---|');
+  for (const s of p.steps)
+    lines.push(
+      `| \`sesam ${s.step} --node local\` | ${s.code} | ${f2(s.seconds)} | ${s.problems.join('<br>') || '–'} |`,
+    );
+  if (p.expected)
+    lines.push(
+      '',
+      `Expected output: ${p.expected.files} files, ${p.expected.nonEmpty} of them non-empty, ${p.expected.entities.toLocaleString('en-US')} entities/rows in all.`,
+    );
+  else lines.push('', '**The embedded node cannot run this project yet**: it is not timed; see the problems above.');
+  return lines;
+}
+
+export async function run(): Promise<string> {
+  const root = repoRoot();
+  const lines = [
+    '## Large project: `sesam test --node local` on 300 pipes',
+    '',
+    'A generated project shaped like a large real one (bench/project-generator.ts): 100 conditional inputs (sql/json in prod, embedded in test, 20 entities each), 20 merges of 5 inputs, 20 chains of 4 DTL pipes with hops, apply, apply-hops, create and filter, 100 output pipes (http_endpoint, csv_endpoint, sql sinks) with one test spec each, 60 systems of external types, namespaced identifiers on. For scale: a real 283-pipe project takes 23–34 s today when forced through.',
+    '',
+  ];
+  const prepared: Prepared[] = [];
+  try {
+    prepared.push(await prepare(root, 'node-shapes', true));
+    prepared.push(await prepare(root, 'accepted-shapes', false));
+    for (const p of prepared) lines.push(...prepareSection(p), '');
+    const timed = prepared.filter((p) => p.ok);
+    // Time the project with the node shapes when the node runs it; else the one without them.
+    const target = timed[0];
+    if (target) lines.push(...timingSection(target, await time(root, target.dir)));
+    else lines.push('Neither project variant runs on the embedded node: nothing timed.');
+  } finally {
+    for (const p of prepared) rmSync(p.dir, { recursive: true, force: true });
+  }
+  return lines.join('\n');
+}
