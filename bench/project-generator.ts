@@ -3,7 +3,7 @@
 // output pipes (http_endpoint, csv_endpoint and external sinks), one test spec each — 60 systems of external types,
 // node metadata with namespaced identifiers, and a test-env.json. Deterministic: the same files every time.
 //
-// With `nodeShapes` it also carries shapes a real node accepts that the embedded node may refuse today: sinks without
+// With `shapes` it also carries shapes a real node accepts that the embedded node may refuse today: sinks without
 // a `type`, a system using an `$ENV` name the env file does not define, and a hop into a dataset that no pipe in
 // the project populates.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,8 +14,22 @@ export interface GeneratedProject {
   systems: number;
   specs: number;
   inputEntities: number;
-  /** The node shapes the project carries (empty without `nodeShapes`). */
+  /** The node shapes the project carries, described. */
   shapes: string[];
+}
+
+export type NodeShape = 'sink-without-type' | 'unknown-env' | 'hop-into-unpopulated';
+export const NODE_SHAPES: readonly NodeShape[] = ['sink-without-type', 'unknown-env', 'hop-into-unpopulated'];
+
+export function describeShape(shape: NodeShape): string {
+  switch (shape) {
+    case 'sink-without-type':
+      return 'sinks without a type (4 pipes: chain-*-1 of every fifth group)';
+    case 'unknown-env':
+      return 'an $ENV name the env file lacks (system sys-59 uses $ENV(prod-only-host))';
+    case 'hop-into-unpopulated':
+      return 'a hop into a dataset nothing populates (chain-0-3 hops into legacy-archive)';
+  }
 }
 
 export const INPUTS = 100;
@@ -115,7 +129,7 @@ function mergePipe(g: number): Record<string, unknown> {
 }
 
 /** The four pipes of a group's chain: each reads the previous one and hops into other datasets. */
-function chainPipe(g: number, k: number, nodeShapes: boolean): Record<string, unknown> {
+function chainPipe(g: number, k: number, shapes: ReadonlySet<NodeShape>): Record<string, unknown> {
   const other = input(((g + 1) % GROUPS) * 5 + 2);
   const rules: Record<string, unknown[]> = {};
   let sourceDataset: string;
@@ -213,7 +227,7 @@ function chainPipe(g: number, k: number, nodeShapes: boolean): Record<string, un
       ],
       ['add', 'total', ['sum', '_S.lines.qty']],
     ];
-    if (nodeShapes && g === 0) {
+    if (shapes.has('hop-into-unpopulated') && g === 0) {
       // A hop into a dataset no pipe of this project populates (a prod-only feed on a real node).
       rules.default.push([
         'add',
@@ -229,7 +243,7 @@ function chainPipe(g: number, k: number, nodeShapes: boolean): Record<string, un
     transform: { type: 'dtl', rules },
   };
   // A sink with no type is a dataset sink on a real node.
-  if (nodeShapes && k === 1 && g % 5 === 0) pipe.sink = { dataset: chain(g, k) };
+  if (shapes.has('sink-without-type') && k === 1 && g % 5 === 0) pipe.sink = { dataset: chain(g, k) };
   return pipe;
 }
 
@@ -275,9 +289,9 @@ function outputPipe(g: number, m: number): { pipe: Record<string, unknown>; kind
   };
 }
 
-function systemConfig(s: number, nodeShapes: boolean): Record<string, unknown> {
+function systemConfig(s: number, shapes: ReadonlySet<NodeShape>): Record<string, unknown> {
   const type = SYSTEM_TYPES[s % SYSTEM_TYPES.length]!;
-  const env = nodeShapes && s === SYSTEMS - 1 ? 'prod-only-host' : `sys-${s}-host`;
+  const env = shapes.has('unknown-env') && s === SYSTEMS - 1 ? 'prod-only-host' : `sys-${s}-host`;
   const base: Record<string, unknown> = { _id: system(s), type };
   if (type === 'system:microservice')
     return {
@@ -290,20 +304,19 @@ function systemConfig(s: number, nodeShapes: boolean): Record<string, unknown> {
 }
 
 /** Write the project into `dir` (an empty directory). */
-export function generateProject(dir: string, options: { nodeShapes: boolean }): GeneratedProject {
+export function generateProject(dir: string, options: { shapes: readonly NodeShape[] }): GeneratedProject {
   const random = prng(20261208);
-  const shapes: string[] = [];
+  const shapeSet = new Set(options.shapes);
   write(dir, 'node-metadata.conf.json', { _id: 'node', type: 'metadata', namespaced_identifiers: true });
   const env: Record<string, string> = { 'node-env': 'test' };
   for (let s = 0; s < SYSTEMS; s++) env[`sys-${s}-host`] = `host-${s}.example.internal`;
   write(dir, 'test-env.json', env);
-  for (let s = 0; s < SYSTEMS; s++) write(dir, `systems/${system(s)}.conf.json`, systemConfig(s, options.nodeShapes));
+  for (let s = 0; s < SYSTEMS; s++) write(dir, `systems/${system(s)}.conf.json`, systemConfig(s, shapeSet));
   let pipes = 0;
   for (let i = 0; i < INPUTS; i++, pipes++) write(dir, `pipes/${input(i)}.conf.json`, inputPipe(i, random));
   for (let g = 0; g < GROUPS; g++, pipes++) write(dir, `pipes/${merge(g)}.conf.json`, mergePipe(g));
   for (let g = 0; g < GROUPS; g++)
-    for (let k = 0; k < CHAIN; k++, pipes++)
-      write(dir, `pipes/${chain(g, k)}.conf.json`, chainPipe(g, k, options.nodeShapes));
+    for (let k = 0; k < CHAIN; k++, pipes++) write(dir, `pipes/${chain(g, k)}.conf.json`, chainPipe(g, k, shapeSet));
   let specs = 0;
   for (let g = 0; g < GROUPS; g++) {
     for (let m = 0; m < OUTPUTS_PER_GROUP; m++, pipes++, specs++) {
@@ -315,12 +328,6 @@ export function generateProject(dir: string, options: { nodeShapes: boolean }): 
       write(dir, `expected/${id}.test.json`, spec);
     }
   }
-  if (options.nodeShapes) {
-    shapes.push(
-      `sinks without a type: ${GROUPS / 5} pipes (chain-*-1 of every fifth group)`,
-      `an $ENV name the env file lacks: system ${system(SYSTEMS - 1)} uses $ENV(prod-only-host)`,
-      'a hop into a dataset nothing populates: chain-0-3 hops into legacy-archive',
-    );
-  }
+  const shapes = NODE_SHAPES.filter((s) => shapeSet.has(s)).map(describeShape);
   return { pipes, systems: SYSTEMS, specs, inputEntities: INPUTS * ENTITIES_PER_INPUT, shapes };
 }

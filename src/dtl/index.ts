@@ -1,5 +1,5 @@
 // Public API of the DTL engine: compile a pipe's DTL transform once, then transform entities.
-import { isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
+import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import { compileExpr, type CompileEnv, type PipeDtlSettings, type RuleRef } from './compiler.js';
 import { DtlConfigError, DtlRuntimeError } from './errors.js';
 import type { CallContext } from './functions/registry.js';
@@ -30,7 +30,7 @@ export interface CompiledDtl {
    */
   transform(source: JsonObject, ctx: TransformContext): JsonObject[];
   /** Datasets read by hops/apply-hops/lookup-entity, for the runner's dependency tracking. */
-  readonly hopDatasets: string[];
+  readonly hopDatasets: readonly string[];
 }
 
 export function realNow(): bigint {
@@ -58,10 +58,26 @@ function callContext(pipe: PipeDtlSettings, now: () => bigint): CallContext {
   };
 }
 
+// Compiled transforms by their config text and pipe settings. A node compiles every pipe when it validates an upload
+// and again when it installs it, and an unchanged pipe again on every upload: compiling is the larger part of a
+// test run on small data. A compiled DTL keeps only caches keyed by dataset version, so a pipe may reuse it.
+const COMPILED = new Map<string, CompiledDtl>();
+const COMPILED_MAX = 2000;
+
 export function compileDtl(
   transform: JsonObject /* {type:"dtl", rules, id_required?} */,
   pipe: PipeDtlSettings,
 ): CompiledDtl {
+  const key = `${pipe.pipeId}\u0000${pipe.namespacedIdentifiers}\u0000${pipe.identityNamespace}\u0000${pipe.propertyNamespace}\u0000${pipe.sinkIsDataset}\u0000${stringifyJson(transform)}`;
+  const hit = COMPILED.get(key);
+  if (hit) return hit;
+  const compiled = compileUncached(transform, pipe);
+  if (COMPILED.size >= COMPILED_MAX) COMPILED.delete(COMPILED.keys().next().value!);
+  COMPILED.set(key, compiled);
+  return compiled;
+}
+
+function compileUncached(transform: JsonObject, pipe: PipeDtlSettings): CompiledDtl {
   const rulesRaw = transform.rules;
   const where = { pipe: pipe.pipeId, rule: 'default' };
   if (!isJsonObject(rulesRaw)) throw new DtlConfigError("'rules' must be a dict of named rules", where);

@@ -66,22 +66,45 @@ interface VersionRow {
   body: string;
 }
 
+function put(entity: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(entity, key, { value, enumerable: true, writable: true });
+  else entity[key] = value;
+}
+
 /**
- * An entity as a dataset returns it: keys sorted in code-point order, as on a node (bodies are stored sorted; the
- * bookkeeping joins them here). Integer-like keys still come first in a JS object: serialisers sort those.
+ * An entity as a dataset returns it: keys sorted in code-point order, as on a node. Bodies are stored sorted, so the
+ * bookkeeping (in its own sorted order) is merged in; a body stored unsorted is sorted here. Integer-like keys still
+ * come first in a JS object: serialisers sort those.
  */
 function toEntity(row: VersionRow): JsonObject {
   const body = parseJson(row.body) as JsonObject;
-  body._deleted = row.deleted === 1;
-  body._updated = row.offset;
-  body._previous = row.previous;
-  body._ts = row.ts;
-  body._hash = row.hash;
+  const bookkeeping: [string, JsonValue][] = [
+    ['_deleted', row.deleted === 1],
+    ['_hash', row.hash],
+    ['_previous', row.previous],
+    ['_ts', row.ts],
+    ['_updated', row.offset],
+  ];
   const entity: JsonObject = {};
-  for (const key of Object.keys(body).sort(compareCodePoints)) {
-    if (key === '__proto__') Object.defineProperty(entity, key, { value: body[key], enumerable: true, writable: true });
-    else entity[key] = body[key]!;
+  let next = 0;
+  let previous: string | undefined;
+  for (const key of Object.keys(body)) {
+    if (previous !== undefined && compareCodePoints(previous, key) > 0) return sortedEntity(body, bookkeeping);
+    while (next < bookkeeping.length && compareCodePoints(bookkeeping[next]![0], key) < 0) {
+      put(entity, ...bookkeeping[next]!);
+      next++;
+    }
+    put(entity, key, body[key]!);
+    previous = key;
   }
+  for (; next < bookkeeping.length; next++) put(entity, ...bookkeeping[next]!);
+  return entity;
+}
+
+function sortedEntity(body: JsonObject, bookkeeping: [string, JsonValue][]): JsonObject {
+  for (const [key, value] of bookkeeping) body[key] = value;
+  const entity: JsonObject = {};
+  for (const key of Object.keys(body).sort(compareCodePoints)) put(entity, key, body[key]!);
   return entity;
 }
 

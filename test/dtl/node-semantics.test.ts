@@ -167,3 +167,16 @@ describe('a chain of DTL transforms', () => {
     expect(stringifyJson(out)).toBe(js('[{"_id": "a", "n": 1, "_filtered": true}, {"_id": "b", "m": 1}]'));
   });
 });
+
+describe('compiling', () => {
+  it('reuses the compiled transform for the same config and pipe settings, and only then', () => {
+    const rules = { default: [['copy', '_id']] } as unknown as JsonObject;
+    const a = compileDtl({ type: 'dtl', rules }, defaultPipeSettings({ pipeId: 'p' }));
+    expect(
+      compileDtl({ type: 'dtl', rules: { default: [['copy', '_id']] } }, defaultPipeSettings({ pipeId: 'p' })),
+    ).toBe(a);
+    expect(compileDtl({ type: 'dtl', rules }, defaultPipeSettings({ pipeId: 'q' }))).not.toBe(a);
+    expect(compileDtl({ type: 'dtl', rules }, defaultPipeSettings({ pipeId: 'p', sinkIsDataset: true }))).not.toBe(a);
+    expect(compileDtl({ type: 'dtl', rules, id_required: false }, defaultPipeSettings({ pipeId: 'p' }))).not.toBe(a);
+  });
+});

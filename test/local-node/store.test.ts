@@ -177,3 +177,23 @@ describe('NodeStore key order', () => {
     expect(Object.keys(store.latest('ds', 'a')!)[0]).toBe('A');
   });
 });
+
+describe('NodeStore key order of bodies stored unsorted', () => {
+  it('sorts them on read, integer-like keys included in the sort', () => {
+    const store = NodeStore.open({ memory: true });
+    store.write('ds', { _id: 'a', b: 1 }, 0);
+    // A body written before bodies were stored sorted.
+    store.db.prepare("UPDATE versions SET body = ? WHERE dataset = 'ds'").run('{"b": 1, "_id": "a", "A": 2, "2": 3}');
+    expect(Object.keys(store.read('ds')[0]!)).toEqual([
+      '2',
+      'A',
+      '_deleted',
+      '_hash',
+      '_id',
+      '_previous',
+      '_ts',
+      '_updated',
+      'b',
+    ]);
+  });
+});
