@@ -25,8 +25,9 @@ export interface TransformContext {
 export interface CompiledDtl {
   /**
    * Output entities for one source entity (transit-encoded JSON): the target unless filtered/discarded (with
-   * _filtered: true for dataset sinks), then created entities. Each output entity is a fresh top-level object,
-   * but nested lists/dicts may be shared with the source entity: treat them as immutable.
+   * _filtered: true for dataset sinks), then created entities. The target carries the source's `_id` unless a rule
+   * set one; a source already `_filtered` (by an earlier DTL of the pipe) comes out as it is. Each output entity is
+   * a fresh top-level object, but nested lists/dicts may be shared with the source entity: treat them as immutable.
    */
   transform(source: JsonObject, ctx: TransformContext): JsonObject[];
   /** Datasets read by hops/apply-hops/lookup-entity, for the runner's dependency tracking. */
@@ -58,9 +59,9 @@ function callContext(pipe: PipeDtlSettings, now: () => bigint): CallContext {
   };
 }
 
-// Compiled transforms by their config text and pipe settings. A node compiles every pipe when it validates an upload
-// and again when it installs it, and an unchanged pipe again on every upload: compiling is the larger part of a
-// test run on small data. A compiled DTL keeps only caches keyed by dataset version, so a pipe may reuse it.
+// Compiled transforms by their config text and pipe settings. The node compiles every pipe when it validates an
+// upload and again when it installs it, and unchanged pipes again on every upload; the second compile is waste.
+// A compiled DTL keeps only caches keyed by dataset version, so a pipe may reuse it.
 const COMPILED = new Map<string, CompiledDtl>();
 const COMPILED_MAX = 2000;
 
