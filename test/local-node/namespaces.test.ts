@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addNamespaces, removeNamespaces } from '../../src/local-node/namespaces.js';
+import { dtl, embedded, engineWith, fromDataset, strip } from './helpers.js';
 
 describe('namespaces', () => {
   const ns = { identity: 'input-pipe1', property: 'input-pipe1' };
@@ -77,5 +78,24 @@ describe('namespaces as a node applies them', () => {
       _id: 'a',
       name: 'second',
     });
+  });
+});
+
+describe('namespaces through the engine', () => {
+  it('a rule that only adds ::username yields the source _id; embedded _ids and keys are namespaced, then stripped', () => {
+    const engine = engineWith([
+      { _id: 'node', type: 'metadata', namespaced_identifiers: true },
+      embedded('crm', [{ _id: '1', name: 'ann', 'x:y': 1, boss: { _id: '2', name: 'bo' } }]),
+      fromDataset('user', 'crm', { transform: dtl({ default: [['add', '::username', '_S.name']] }) }),
+      fromDataset('out', 'crm', { sink: { type: 'http_endpoint' } }),
+    ]);
+    for (const id of ['crm', 'user']) engine.pumpOperation(id, 'start', {});
+    expect(strip(engine.datasetEntities('crm', {}))).toEqual([
+      { _id: 'crm:1', 'crm:boss': { _id: 'crm:2', 'crm:name': 'bo' }, 'crm:name': 'ann', 'crm:x:y': 1 },
+    ]);
+    expect(strip(engine.datasetEntities('user', {}))).toEqual([{ _id: 'crm:1', username: 'ann' }]);
+    expect(strip(engine.pipeEntities('out', {}))).toEqual([
+      { _id: '1', boss: { _id: '2', name: 'bo' }, name: 'ann', y: 1 },
+    ]);
   });
 });
