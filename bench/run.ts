@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark module (or those named on the command line: `npm run bench -- project`) and
 // writes bench/RESULTS.md. Each module exports `run(): Promise<string>` returning a Markdown section with its
 // measurements and targets. Sections are delimited by markers, so a partial run replaces only its own sections.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,4 +47,11 @@ const header = [
   '',
 ].join('\n');
 writeFileSync(out, `${header}\n${sections.join('\n\n')}\n`);
-process.stderr.write(`wrote ${out}\n`);
+// The file is committed and linted: align its tables as the formatter does.
+const formatted = spawnSync('npx', ['biome', 'format', '--write', out], {
+  cwd: join(here, '..', '..'),
+  stdio: 'ignore',
+});
+process.stderr.write(
+  `wrote ${out}${formatted.status === 0 ? '' : ' (not formatted: run `npx biome format --write bench/RESULTS.md`)'}\n`,
+);
