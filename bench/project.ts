@@ -10,7 +10,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { summariseProfile, type CpuProfile, type ProfileSummary } from './cpu-profile.js';
 import { median, repoRoot, stampOf } from './local-node.js';
 import {
@@ -161,7 +162,16 @@ async function prepare(root: string, name: string, shapes: readonly NodeShape[])
   return prepared;
 }
 
+interface EngineCpu {
+  install: number;
+  run: number;
+  outputs: number;
+  entities: number;
+}
+
 interface Timing {
+  /** The embedded node's own CPU ms, in-process and cold (bench/project-engine.ts), per run. */
+  engine: EngineCpu[];
   floor: Timed[];
   bareNode: Timed[];
   version: Timed[];
@@ -193,6 +203,12 @@ async function time(root: string, dir: string): Promise<Timing> {
   for (let i = 0; i < RUNS; i++) {
     bareNode.push(await timedNode(dir, ['-e', '0']));
     version.push(await timedNode(dir, [join(root, 'bin', 'sesam.js'), '--version']));
+  }
+  const engine: EngineCpu[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await timedNode(dir, [join(dirname(fileURLToPath(import.meta.url)), 'project-engine.js'), dir]);
+    if (r.code !== 0) throw new Error(`project-engine failed: ${r.stderr.slice(-2000)}`);
+    engine.push(JSON.parse(r.stdout) as EngineCpu);
   }
   const tests: Timed[] = [];
   const phases: Timing['phases'] = [];
@@ -230,7 +246,7 @@ async function time(root: string, dir: string): Promise<Timing> {
   } finally {
     rmSync(profDir, { recursive: true, force: true });
   }
-  return { floor, bareNode, version, tests, phases, profile, passes };
+  return { engine, floor, bareNode, version, tests, phases, profile, passes };
 }
 
 /** Functions whose inclusive time the profile reports, with what they stand for. */
@@ -256,6 +272,7 @@ function timingSection(t: Timing): string[] {
   const cpu = median(t.tests.map((r) => r.cpuS));
   const m = (k: keyof Timing['phases'][number]) => f2(median(t.phases.map((x) => x[k])));
   const ratio = wall / floorWall;
+  const em = (k: 'install' | 'run' | 'outputs') => Math.round(median(t.engine.map((e) => e[k])));
   const versionWall = median(t.version.map((r) => r.wallS));
   const bareWall = median(t.bareNode.map((r) => r.wallS));
   const cpuRatio = cpu / floorCpu;
@@ -269,6 +286,8 @@ function timingSection(t: Timing): string[] {
     `| ratio to the floor | **${ratio.toFixed(1)}×** | ${cpuRatio.toFixed(1)}× |`,
     `| for scale: \`node -e 0\` | ${f2(median(t.bareNode.map((r) => r.wallS)))} | ${f2(median(t.bareNode.map((r) => r.cpuS)))} |`,
     `| for scale: \`sesam --version\` (Node start + CLI import) | ${f2(median(t.version.map((r) => r.wallS)))} | ${f2(median(t.version.map((r) => r.cpuS)))} |`,
+    '',
+    `The embedded node's own share, in-process and cold as in one \`sesam test\` but without the CLI (bench/project-engine.ts, CPU, medians): install the config ${em('install')} ms, run all pipes until stable ${em('run')} ms, compute the ${t.engine[0]?.entities.toLocaleString('en-US') ?? '?'} entities of the output pipes ${em('outputs')} ms; the rest of the CLI's CPU is Node and module start-up, reading the project, the config zip, the in-process API's serialisation and the comparison.`,
     '',
     `Phases (wall, medians, from the \`--logformat log\` timestamps): start-up until the first log line ${m('startup')} s, upload ${m('upload')} s, run all pipes until stable ${m('run')} s, verify 100 specs and exit ${m('verify')} s.`,
     '',
