@@ -59,7 +59,6 @@ export function fernetEncrypt(
   return token + '='.repeat((4 - (token.length % 4)) % 4); // Python's urlsafe_b64encode keeps the padding
 }
 
-/** Decrypt a Fernet token; undefined when the token is malformed or the key does not match. */
 /** The bytes of a Fernet token (version, timestamp, IV, ciphertext blocks, HMAC), or undefined for other text. */
 function fernetTokenBytes(token: string): Buffer | undefined {
   const text = token.trim();
@@ -69,10 +68,11 @@ function fernetTokenBytes(token: string): Buffer | undefined {
   return data;
 }
 
-export function isFernetToken(token: string): boolean {
+function isFernetToken(token: string): boolean {
   return fernetTokenBytes(token) !== undefined;
 }
 
+/** Decrypt a Fernet token; undefined when the token is malformed or the key does not match. */
 export function fernetDecrypt(key: Buffer, token: string): Buffer | undefined {
   const data = fernetTokenBytes(token);
   if (!data) return undefined;
