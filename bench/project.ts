@@ -38,6 +38,9 @@ interface Timed {
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** A step that takes longer than this is stopped and reported (a node that waits forever must not hang the bench). */
+const STEP_TIMEOUT_MS = 300_000;
+
 /** Run `node ARGS` in `cwd` under sh, so its CPU time can be read from `times` afterwards. */
 function timedNode(cwd: string, args: string[]): Promise<Timed> {
   return new Promise((resolveRun, reject) => {
@@ -47,7 +50,13 @@ function timedNode(cwd: string, args: string[]): Promise<Timed> {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so a timeout stops node too, not only the shell
     });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }, STEP_TIMEOUT_MS);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -58,11 +67,13 @@ function timedNode(cwd: string, args: string[]): Promise<Timed> {
     });
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(timer);
       const ended = Date.now();
-      // `times` prints the shell's own user/sys line, then its children's.
+      // `times` prints the shell's own user/sys line, then its children's (nothing when the step was stopped).
       const lines = stderr.trimEnd().split('\n');
-      const children = lines.pop() ?? '';
-      lines.pop();
+      const children = timedOut ? '' : (lines.pop() ?? '');
+      if (timedOut) lines.push(`ERROR: stopped after ${STEP_TIMEOUT_MS / 1000} s`);
+      else lines.pop();
       const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
       resolveRun({
         code: code ?? -1,
