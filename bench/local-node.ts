@@ -187,7 +187,7 @@ interface SesamTestTiming {
   verifyS: number;
 }
 
-function repoRoot(): string {
+export function repoRoot(): string {
   // Compiled to dist-bench/bench/local-node.js; the sources are in bench/local-node.ts: the root is two or one up.
   const here = dirname(fileURLToPath(import.meta.url));
   for (const candidate of [join(here, '..', '..'), join(here, '..')]) {
@@ -219,7 +219,7 @@ function spawnSesam(
 }
 
 /** The timestamp of the first `--logformat log` line containing `text`. */
-function stampOf(stderr: string, text: string): number {
+export function stampOf(stderr: string, text: string): number {
   const line = stderr.split('\n').find((l) => l.includes(text));
   const stamp = line?.match(/^(\d{4}-\d\d-\d\dT[\d:.]+Z) - /)?.[1];
   if (!stamp) throw new Error(`sesam test printed no timestamped line with '${text}':\n${stderr}`);
@@ -247,7 +247,7 @@ async function timeSesamTest(root: string): Promise<SesamTestTiming> {
   }
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

@@ -577,9 +577,11 @@ const OVERRIDES = {
     source: '{"_id": "c1"}',
     datasets:
       '{"orders": [{"_id": "o1", "cust_id": "c1"}, {"_id": "o2", "cust_id": "c2"}, {"_id": "o3", "cust_id": "c1"}]}',
-    expected: '[{"orders": [{"id": "o1"}, {"id": "o3"}]}]',
+    expected: '[{"orders": [{"id": "o1"}, {"id": "o3"}], "_id": "c1"}]',
     status: 'needs-datasets',
-    note: derived('orders o1 and o3 belong to c1; the result is sorted by id because hops order is not specified'),
+    note: derived(
+      'orders o1 and o3 belong to c1; the result is sorted by id because hops order is not specified; the target carries the source _id as on a node',
+    ),
   },
   'dtl-functions-dictionaries.rst#has-key#5': { expected: 'null' },
   // encryption: placeholder keys are replaced by generated test keys (see keys.json)

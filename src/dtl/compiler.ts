@@ -546,7 +546,7 @@ function ruleRef(raw: JsonValue, env: CompileEnv, name: string): RuleRef {
   return ref;
 }
 
-/** Run a named rule on each dict of `values` with a fresh target; returns the targets (map-style). */
+/** Run a named rule on each non-null value of `values` with a fresh target; returns the targets (map-style). */
 function applyRule(ref: RuleRef, values: DtlValue, parent: Scope, env: CompileEnv, viaHops = false): DtlValue {
   if (!viaHops && ref.hasHops) {
     throw new DtlRuntimeError(
@@ -555,8 +555,9 @@ function applyRule(ref: RuleRef, values: DtlValue, parent: Scope, env: CompileEn
   }
   const run = ref.run;
   if (!run) throw new DtlRuntimeError(`apply: rule '${ref.name}' is not compiled`);
+  // Every value is applied, not only dicts: a rule over strings or datetimes reads them as `_S.`.
   const one = (value: DtlValue): DtlValue | undefined => {
-    if (!isDict(value)) return undefined;
+    if (value === null) return undefined;
     const P: DtlDict = { _S: parent.S, _T: parent.T };
     if (parent.P !== null) P._P = parent.P;
     const scope: Scope = { S: value, T: {}, P, R: parent.R, it: null, aliases: null, run: parent.run };

@@ -447,10 +447,10 @@ function compileSpec(raw: JsonValue, env: CompileEnv, isLast: boolean): Spec {
       returns = (row) => names.map((a) => row[a] ?? null);
     } else {
       const template = compileExpr(r, inner);
+      // A template projects each row to one item, a list value included.
       returns = (row, scope) => {
         scope.aliases = row;
-        const v = template(scope);
-        return Array.isArray(v) ? v : [v];
+        return [template(scope)];
       };
     }
   }

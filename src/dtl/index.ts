@@ -1,5 +1,5 @@
 // Public API of the DTL engine: compile a pipe's DTL transform once, then transform entities.
-import { isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
+import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import { compileExpr, type CompileEnv, type PipeDtlSettings, type RuleRef } from './compiler.js';
 import { DtlConfigError, DtlRuntimeError } from './errors.js';
 import type { CallContext } from './functions/registry.js';
@@ -25,12 +25,13 @@ export interface TransformContext {
 export interface CompiledDtl {
   /**
    * Output entities for one source entity (transit-encoded JSON): the target unless filtered/discarded (with
-   * _filtered: true for dataset sinks), then created entities. Each output entity is a fresh top-level object,
-   * but nested lists/dicts may be shared with the source entity: treat them as immutable.
+   * _filtered: true for dataset sinks), then created entities. The target carries the source's `_id` unless a rule
+   * set one; a source already `_filtered` (by an earlier DTL of the pipe) comes out as it is. Each output entity is
+   * a fresh top-level object, but nested lists/dicts may be shared with the source entity: treat them as immutable.
    */
   transform(source: JsonObject, ctx: TransformContext): JsonObject[];
   /** Datasets read by hops/apply-hops/lookup-entity, for the runner's dependency tracking. */
-  readonly hopDatasets: string[];
+  readonly hopDatasets: readonly string[];
   /** Features the rules use, declared by the compiler so the runtime never searches the rules' JSON. */
   readonly uses: DtlUses;
 }
@@ -66,10 +67,26 @@ function callContext(pipe: PipeDtlSettings, now: () => bigint): CallContext {
   };
 }
 
+// Compiled transforms by their config text and pipe settings. The node compiles every pipe when it validates an
+// upload and again when it installs it, and unchanged pipes again on every upload; the second compile is waste.
+// A compiled DTL keeps only caches keyed by dataset version, so a pipe may reuse it.
+const COMPILED = new Map<string, CompiledDtl>();
+const COMPILED_MAX = 2000;
+
 export function compileDtl(
   transform: JsonObject /* {type:"dtl", rules, id_required?} */,
   pipe: PipeDtlSettings,
 ): CompiledDtl {
+  const key = `${pipe.pipeId}\u0000${pipe.namespacedIdentifiers}\u0000${pipe.identityNamespace}\u0000${pipe.propertyNamespace}\u0000${pipe.sinkIsDataset}\u0000${stringifyJson(transform)}`;
+  const hit = COMPILED.get(key);
+  if (hit) return hit;
+  const compiled = compileUncached(transform, pipe);
+  if (COMPILED.size >= COMPILED_MAX) COMPILED.delete(COMPILED.keys().next().value!);
+  COMPILED.set(key, compiled);
+  return compiled;
+}
+
+function compileUncached(transform: JsonObject, pipe: PipeDtlSettings): CompiledDtl {
   const rulesRaw = transform.rules;
   const where = { pipe: pipe.pipeId, rule: 'default' };
   if (!isJsonObject(rulesRaw)) throw new DtlConfigError("'rules' must be a dict of named rules", where);
@@ -99,6 +116,8 @@ export function compileDtl(
       isChanged: functions.has('is-changed'),
     },
     transform(source: JsonObject, ctx: TransformContext): JsonObject[] {
+      // An entity filtered by an earlier DTL of the same pipe stays filtered: it passes through as it is.
+      if (source._filtered === true) return [{ ...source }];
       if (indexes) indexes.use(ctx.datasets);
       else indexes = new DatasetIndexes(ctx.datasets);
       // The source is decoded lazily, value by value, by the paths that read it (compiler.ts).
@@ -120,18 +139,22 @@ export function compileDtl(
       const scope: Scope = { S, T, P: null, R, it: null, aliases: null, run };
       const flow = main(scope);
       const out: JsonObject[] = [];
-      if (flow === CONTINUE) {
-        if (S._deleted === true && !Object.hasOwn(T, '_deleted')) T._deleted = true;
-        if (typeof T._id !== 'string' && idRequired) {
-          throw new DtlRuntimeError(
-            `the target entity has no string _id (pipe '${pipe.pipeId}'); add ["copy", "_id"] or set id_required to false`,
-          );
+      if (flow !== DISCARD) {
+        // The target carries the source's _id unless a rule set one (even after ["remove", "_*"]), as a node does.
+        if (!Object.hasOwn(T, '_id') && Object.hasOwn(S, '_id')) T._id = S._id!;
+        if (flow === CONTINUE) {
+          if (typeof T._id !== 'string' && idRequired) {
+            throw new DtlRuntimeError(
+              `the target entity has no string _id (pipe '${pipe.pipeId}'): its source has none and no rule sets one, or a rule set it to a value that is not a string`,
+            );
+          }
+          if (S._deleted === true && !Object.hasOwn(T, '_deleted')) T._deleted = true;
+          out.push(encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T));
+        } else if (pipe.sinkIsDataset && typeof T._id === 'string') {
+          const filtered = encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T);
+          filtered._filtered = true;
+          out.push(filtered);
         }
-        out.push(encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T));
-      } else if (flow !== DISCARD && pipe.sinkIsDataset && typeof T._id === 'string') {
-        const filtered = encodeByKey && !ctx.target ? encodeByKey(T) : encodeTargetInPlace(T);
-        filtered._filtered = true;
-        out.push(filtered);
       }
       // Created entities may be dicts of the source: copy the top level so callers can stamp them.
       for (const c of run.created) out.push({ ...(encodeTransit(c) as JsonObject) });

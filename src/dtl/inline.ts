@@ -158,10 +158,10 @@ export const INLINE_HELPERS = {
     for (let i = 0; i < v.length; i++) if (v[i] !== null) return v[i]!;
     return null;
   },
-  /** join: the strings of the list-coerced values, joined (other values are skipped). */
-  joinStrings(sep: string, v: DtlValue): string {
+  /** join: the strings of the list-coerced values, joined (other values are skipped); null when there are none. */
+  joinStrings(sep: string, v: DtlValue): string | null {
     if (typeof v === 'string') return v;
-    if (!Array.isArray(v)) return '';
+    if (!Array.isArray(v)) return null;
     let out = '';
     let any = false;
     for (let i = 0; i < v.length; i++) {
@@ -170,7 +170,7 @@ export const INLINE_HELPERS = {
       out = any ? out + sep + x : x;
       any = true;
     }
-    return out;
+    return any ? out : null;
   },
   isIndex(v: DtlValue): boolean {
     return typeof v === 'number' && Number.isInteger(v);

@@ -385,7 +385,11 @@ const makeNi: TransformFactory = (args, env, name) => {
     const b = to?.(s);
     for (const f of sourceKeys(src, a, ns)) {
       const value = decodeTransit(src[f.key]! as JsonValue);
-      const toNi = (v: DtlValue): DtlValue | undefined => (typeof v === 'string' ? new Ni(nsName, v) : undefined);
+      // Strings and integers ({"employeeid": 3402} → ~:ns:3402) become identifiers.
+      const toNi = (v: DtlValue): DtlValue | undefined =>
+        typeof v === 'string' || typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))
+          ? new Ni(nsName, String(v))
+          : undefined;
       let out: DtlValue | undefined;
       if (Array.isArray(value)) {
         const list = value.map(toNi).filter((x): x is DtlValue => x !== undefined);
@@ -503,22 +507,29 @@ const sleep: TransformFactory = (args, env, name) => {
 // ---------------------------------------------------------------------------------------------------------------
 // Emitting: create, create-child.
 
+/**
+ * The entities a create/create-child value holds. id_required (configuration-transforms-dtl.rst): a value that is not
+ * a dict, or a dict without a string `_id`, fails the transform, or is ignored when id_required is false. Null is no
+ * value at all.
+ */
+function emittedEntities(v: DtlValue, s: Scope, env: CompileEnv, name: string): DtlDict[] {
+  const out: DtlDict[] = [];
+  for (const d of Array.isArray(v) ? v : [v]) {
+    if (d === null) continue;
+    if (isDict(d) && typeof d._id === 'string') out.push(d);
+    else if (s.run.idRequired) {
+      const what = isDict(d) ? 'a dict without a string _id' : 'not a dict';
+      throw new DtlRuntimeError(`${name}: the value is ${what} (pipe '${env.pipe.pipeId}', rule '${env.rule}')`);
+    }
+  }
+  return out;
+}
+
 const create: TransformFactory = (args, env, name) => {
   checkArity(name, 1, 1, args.length, env);
   const values = compileExpr(args[0]!, env);
   return (s) => {
-    const v = values(s);
-    for (const d of Array.isArray(v) ? v : [v]) {
-      if (!isDict(d)) continue;
-      if (typeof d._id !== 'string') {
-        if (s.run.idRequired)
-          throw new DtlRuntimeError(
-            `create: the created entity has no string _id (pipe '${env.pipe.pipeId}', rule '${env.rule}')`,
-          );
-        continue;
-      }
-      s.run.created.push(d);
-    }
+    for (const d of emittedEntities(values(s), s, env, name)) s.run.created.push(d);
     return CONTINUE;
   };
 };
@@ -527,20 +538,10 @@ const createChild: TransformFactory = (args, env, name) => {
   checkArity(name, 1, 1, args.length, env);
   const values = compileExpr(args[0]!, env);
   return (s) => {
-    const v = values(s);
+    const entities = emittedEntities(values(s), s, env, name);
     const existing = s.T.$children;
     const children: DtlValue[] = Array.isArray(existing) ? [...existing] : existing != null ? [existing] : [];
-    for (const d of Array.isArray(v) ? v : [v]) {
-      if (!isDict(d)) continue;
-      if (typeof d._id !== 'string') {
-        if (s.run.idRequired)
-          throw new DtlRuntimeError(
-            `create-child: the child entity has no string _id (pipe '${env.pipe.pipeId}', rule '${env.rule}')`,
-          );
-        continue;
-      }
-      if (!children.some((c) => valuesEqual(c, d))) children.push(d);
-    }
+    for (const d of entities) if (!children.some((c) => valuesEqual(c, d))) children.push(d);
     s.T.$children = children;
     return CONTINUE;
   };

@@ -98,6 +98,8 @@ export class NodeEngine {
   private startTime: number;
   private defs = new Map<string, PipeDefinition>();
   private systemErrors = new Map<string, ConfigError[]>();
+  /** The stored metadata entity, kept by rebuild() (every config change): pipe runs read it without a parse. */
+  private storedMetadata: JsonObject = {};
   private readonly runtime = new Map<string, PipeRuntimeInfo>();
   private readonly runs = new Map<string, RunnerRecord>();
   private activeRun: RunnerRecord | undefined;
@@ -230,14 +232,17 @@ export class NodeEngine {
   /** Recompute pipe definitions from stored config and env; pipes whose effective config changed start over. */
   private rebuild(): void {
     const previous = this.defs;
-    const { defs, systems } = this.validate(this.store.getConfig(), this.store.getEnv());
+    const config = this.store.getConfig();
+    const { defs, systems } = this.validate(config, this.store.getEnv());
     this.defs = defs;
     this.systemErrors = systems;
+    // Read once: parsing the stored config per pipe made uploads and runs quadratic in the number of pipes.
+    const meta = this.metadata(config);
+    this.storedMetadata = meta;
     for (const [id, def] of defs) {
       const old = previous.get(id);
       if (old && stringifyJson(old.effective) !== stringifyJson(def.effective)) this.store.clearPipeState(id);
       if (!this.runtime.has(id)) {
-        const meta = this.metadata();
         const tm = isJsonObject(meta.task_manager) ? meta.task_manager : {};
         this.runtime.set(id, {
           status: null,
@@ -392,7 +397,7 @@ export class NodeEngine {
   // --- pump -----------------------------------------------------------------------------------------------------
 
   private pumpEnv(note: (message: string) => void = () => {}): PumpEnv {
-    return { store: this.store, datasets: this.datasets, now: this.now, note, metadata: this.metadata() };
+    return { store: this.store, datasets: this.datasets, now: this.now, note, metadata: this.storedMetadata };
   }
 
   /** Append to a pipe's execution log and set its last message. */

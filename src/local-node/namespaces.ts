@@ -1,6 +1,8 @@
-// Namespaced identifiers (sesam-node.md §3.5). add_namespaces runs after the source: the `_id` value and every
-// key not starting with `_` or `$` get a namespace prefix, recursively. remove_namespaces runs before endpoint
-// sinks: it strips the first namespace segment from `_id`, keys and NI values ("~:ns:id" → "~:id").
+// Namespaced identifiers (sesam-node.md §3.5), as a node applies them. add_namespaces runs after the source: the
+// `_id` value and every key not starting with `_` or `$` get a namespace prefix, recursively; a key that already
+// has a namespace gets one more, and `_id`s of embedded entities get the identity namespace unless already
+// qualified. remove_namespaces runs before endpoint sinks: it strips `_id`s, keys and NI values ("~:ns:id" → "~:id")
+// up to the last colon; when two keys strip to the same name, the last one wins.
 import { isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
 
 export interface NamespaceSettings {
@@ -8,42 +10,52 @@ export interface NamespaceSettings {
   property: string;
 }
 
-function prefixKeys(value: JsonValue, ns: string): JsonValue {
+function isReserved(key: string): boolean {
+  return key.startsWith('_') || key.startsWith('$');
+}
+
+/** A plain assignment, except that a `__proto__` key (e.g. stripped from "ns:__proto__") stays an own key. */
+function put(out: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+function prefixKeys(value: JsonValue, ns: NamespaceSettings): JsonValue {
   if (Array.isArray(value)) return value.map((v) => prefixKeys(v, ns));
   if (!isJsonObject(value)) return value;
   const out: JsonObject = {};
   for (const key of Object.keys(value)) {
-    const reserved = key.startsWith('_') || key.startsWith('$');
-    out[reserved ? key : `${ns}:${key}`] = prefixKeys(value[key]!, ns);
+    const v = value[key]!;
+    if (key === '_id') out[key] = typeof v === 'string' && !v.includes(':') ? `${ns.identity}:${v}` : v;
+    else put(out, isReserved(key) ? key : `${ns.property}:${key}`, prefixKeys(v, ns));
   }
   return out;
 }
 
 export function addNamespaces(entity: JsonObject, ns: NamespaceSettings): JsonObject {
-  const out = prefixKeys(entity, ns.property) as JsonObject;
+  const out = prefixKeys(entity, ns) as JsonObject;
   if (typeof entity._id === 'string') out._id = `${ns.identity}:${entity._id}`;
   return out;
 }
 
-function stripFirst(text: string): string {
-  const i = text.indexOf(':');
-  return i < 0 ? text : text.slice(i + 1);
+function stripNamespace(text: string): string {
+  return text.slice(text.lastIndexOf(':') + 1);
 }
 
 function stripValue(value: JsonValue): JsonValue {
-  if (typeof value === 'string') return value.startsWith('~:') ? `~:${stripFirst(value.slice(2))}` : value;
+  if (typeof value === 'string') return value.startsWith('~:') ? `~:${stripNamespace(value.slice(2))}` : value;
   if (Array.isArray(value)) return value.map(stripValue);
   if (!isJsonObject(value)) return value;
   const out: JsonObject = {};
   for (const key of Object.keys(value)) {
-    const reserved = key.startsWith('_') || key.startsWith('$');
-    out[reserved ? key : stripFirst(key)] = stripValue(value[key]!);
+    const v = value[key]!;
+    if (key === '_id') out[key] = typeof v === 'string' ? stripNamespace(v) : v;
+    else put(out, isReserved(key) ? key : stripNamespace(key), stripValue(v));
   }
   return out;
 }
 
 export function removeNamespaces(entity: JsonObject): JsonObject {
-  const out = stripValue(entity) as JsonObject;
-  if (typeof entity._id === 'string') out._id = stripFirst(entity._id);
-  return out;
+  return stripValue(entity) as JsonObject;
 }

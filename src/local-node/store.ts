@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  compareCodePoints,
   isJsonObject,
   objectKeys,
   parseJson,
@@ -69,13 +70,45 @@ interface VersionRow {
   body: string;
 }
 
+function put(entity: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(entity, key, { value, enumerable: true, writable: true });
+  else entity[key] = value;
+}
+
+/**
+ * An entity as a dataset returns it: keys sorted in code-point order, as on a node. Bodies are stored sorted, so the
+ * bookkeeping (in its own sorted order) is merged in; a body stored unsorted is sorted here. Integer-like keys still
+ * come first in a JS object: serialisers sort those.
+ */
 function toEntity(row: VersionRow): JsonObject {
-  const entity = parseJson(row.body) as JsonObject;
-  entity._deleted = row.deleted === 1;
-  entity._updated = row.offset;
-  entity._previous = row.previous;
-  entity._ts = row.ts;
-  entity._hash = row.hash;
+  const body = parseJson(row.body) as JsonObject;
+  const bookkeeping: [string, JsonValue][] = [
+    ['_deleted', row.deleted === 1],
+    ['_hash', row.hash],
+    ['_previous', row.previous],
+    ['_ts', row.ts],
+    ['_updated', row.offset],
+  ];
+  const entity: JsonObject = {};
+  let next = 0;
+  let previous: string | undefined;
+  for (const key of Object.keys(body)) {
+    if (previous !== undefined && compareCodePoints(previous, key) > 0) return sortedEntity(body, bookkeeping);
+    while (next < bookkeeping.length && compareCodePoints(bookkeeping[next]![0], key) < 0) {
+      put(entity, ...bookkeeping[next]!);
+      next++;
+    }
+    put(entity, key, body[key]!);
+    previous = key;
+  }
+  for (; next < bookkeeping.length; next++) put(entity, ...bookkeeping[next]!);
+  return entity;
+}
+
+function sortedEntity(body: JsonObject, bookkeeping: [string, JsonValue][]): JsonObject {
+  for (const [key, value] of bookkeeping) body[key] = value;
+  const entity: JsonObject = {};
+  for (const key of Object.keys(body).sort(compareCodePoints)) put(entity, key, body[key]!);
   return entity;
 }
 
@@ -359,7 +392,7 @@ export class NodeStore implements DatasetStore {
       hash,
       ts,
       latest ? latest.offset : null,
-      stringifyJson(storedBody(entity)),
+      stringifyJson(storedBody(entity), { sortKeys: true }),
     );
     this.stmts.upsertLatest.run(datasetId, id, offset, hash, deleted ? 1 : 0);
     this.stmts.bumpOffset.run(offset + 1, datasetId);

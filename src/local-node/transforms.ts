@@ -35,7 +35,7 @@ export const TRANSFORM_TYPES: ReadonlyMap<string, TransformType> = new Map<strin
       compile(config, at, errors, pipe) {
         try {
           const dtl = compileDtl(config, pipe);
-          return { dtl, hopDatasets: dtl.hopDatasets };
+          return { dtl, hopDatasets: [...dtl.hopDatasets] };
         } catch (err) {
           if (!(err instanceof DtlConfigError)) throw err;
           errors.push({ level: 'error', msg: err.message, elements: `${at}['rules']` });

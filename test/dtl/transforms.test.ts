@@ -79,13 +79,13 @@ describe('transform functions', () => {
     ).toBe(js('[{"_id": "1", "a": [1, 2], "b": 3}]'));
   });
 
-  it('make-ni turns strings into NIs', () => {
+  it('make-ni turns strings and integers into NIs', () => {
     expect(
       run(
         '{"default": [["copy", "_id"], ["make-ni", "soccer", "referee", "ref"], ["make-ni", "hockey", "players"], ["make-ni", "x", "none"]]}',
-        '{"_id": "1", "referee": "john.doe", "players": ["a", 1, "b"], "none": 5}',
+        '{"_id": "1", "referee": "john.doe", "players": ["a", 1, "b"], "none": 5.5}',
       ),
-    ).toBe(js('[{"_id": "1", "ref": "~:soccer:john.doe", "players-ni": ["~:hockey:a", "~:hockey:b"]}]'));
+    ).toBe(js('[{"_id": "1", "ref": "~:soccer:john.doe", "players-ni": ["~:hockey:a", "~:hockey:1", "~:hockey:b"]}]'));
   });
 
   it('if/case/case-eq transform forms apply single transforms or lists', () => {
@@ -134,7 +134,7 @@ describe('transform functions', () => {
     expect(
       run(
         '{"default": [["copy", "_id"], ["create", "_S.orders"]]}',
-        '{"_id": "1", "orders": [{"_id": "o1"}, 5, {"_id": "o2"}]}',
+        '{"_id": "1", "orders": [{"_id": "o1"}, null, {"_id": "o2"}]}',
       ),
     ).toBe(js('[{"_id": "1"}, {"_id": "o1"}, {"_id": "o2"}]'));
     expect(() => run('{"default": [["copy", "_id"], ["create", {"x": 1}]]}', '{"_id": "1"}')).toThrow(DtlRuntimeError);
@@ -174,8 +174,8 @@ describe('transform functions', () => {
   });
 
   it('id_required: a target without a string _id is an error, unless disabled', () => {
-    expect(() => run('{"default": [["add", "x", 1]]}', '{"_id": "1"}')).toThrow(/no string _id/);
-    expect(run('{"default": [["add", "x", 1]]}', '{"_id": "1"}', {}, { idRequired: false })).toBe(js('[{"x": 1}]'));
+    expect(() => run('{"default": [["add", "x", 1]]}', '{"n": 1}')).toThrow(/no string _id/);
+    expect(run('{"default": [["add", "x", 1]]}', '{"n": 1}', {}, { idRequired: false })).toBe(js('[{"x": 1}]'));
   });
 
   it('transit values are typed inside and encoded on output', () => {

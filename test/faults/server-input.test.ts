@@ -397,13 +397,14 @@ describe.skipIf(!hasBuild)('sesam serve facing hostile requests (needs npm run b
     },
   );
 
-  it('keeps integer-like keys of received entities in their order in the dataset', async () => {
+  it('returns received entities with sorted keys, integer-like keys in code-point order as a node does', async () => {
     const { port } = await serve(['--memory'], tempDir());
     const config = '[{"_id": "a", "type": "pipe", "source": {"type": "http_endpoint"}}]';
     expect((await send(port, 'PUT', '/api/config', JSON_TYPE, config)).status).toBe(200);
     const entities = '[{"_id": "x", "b": 1, "15": 2, "2": 3}]';
     expect((await send(port, 'POST', '/api/receivers/a/entities', JSON_TYPE, entities)).status).toBe(200);
     const text = (await send(port, 'GET', '/api/datasets/a/entities')).text;
-    expect(text).toContain('{"_id": "x", "b": 1, "15": 2, "2": 3, ');
+    // A node answers with sorted keys; Python's order puts "15" before "2" (JS objects would put 2 first).
+    expect(text).toMatch(/^\[\{"15": 2, "2": 3, "_deleted": false, .*"_id": "x", .*"b": 1\}\]$/);
   });
 });

@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonFloat } from '../../src/format/json.js';
 import { entityHash } from '../../src/local-node/entity-hash.js';
@@ -164,5 +166,39 @@ describe('NodeStore config, env, secrets, pipe state', () => {
     expect(again.getConfig()).toEqual([]);
     expect(again.pipeState('p').lastSeen).toBeNull();
     again.close();
+  });
+});
+
+describe('NodeStore key order', () => {
+  it('returns entities with keys sorted in code-point order, nested dicts included', () => {
+    const store = NodeStore.open({ memory: true });
+    store.write('ds', { b: 1, _id: 'a', A: { z: 1, y: 2 }, é: 3 }, 0);
+    const [entity] = store.read('ds');
+    expect(Object.keys(entity!)).toEqual(['A', '_deleted', '_hash', '_id', '_previous', '_ts', '_updated', 'b', 'é']);
+    expect(Object.keys(entity!.A as object)).toEqual(['y', 'z']);
+    expect(Object.keys(store.latest('ds', 'a')!)[0]).toBe('A');
+  });
+});
+
+describe('NodeStore key order of bodies stored unsorted', () => {
+  it('sorts them on read, integer-like keys included in the sort', () => {
+    const dir = tempDir();
+    const store = NodeStore.open({ dir });
+    store.write('ds', { _id: 'a', b: 1 }, 0);
+    // A body written before bodies were stored sorted, put there through a second connection to the same file.
+    const db = new Database(join(dir, 'node.db'));
+    db.prepare("UPDATE versions SET body = ? WHERE dataset = 'ds'").run('{"b": 1, "_id": "a", "A": 2, "2": 3}');
+    db.close();
+    expect(Object.keys(store.read('ds')[0]!)).toEqual([
+      '2',
+      'A',
+      '_deleted',
+      '_hash',
+      '_id',
+      '_previous',
+      '_ts',
+      '_updated',
+      'b',
+    ]);
   });
 });

@@ -59,10 +59,23 @@ export function fernetEncrypt(
   return token + '='.repeat((4 - (token.length % 4)) % 4); // Python's urlsafe_b64encode keeps the padding
 }
 
+/** The bytes of a Fernet token (version, timestamp, IV, ciphertext blocks, HMAC), or undefined for other text. */
+function fernetTokenBytes(token: string): Buffer | undefined {
+  const text = token.trim();
+  if (!/^[A-Za-z0-9_-]*=*$/.test(text)) return undefined;
+  const data = Buffer.from(text.replace(/=+$/, ''), 'base64url');
+  if (data.length < 1 + 8 + 16 + 16 + 32 || data[0] !== 0x80 || (data.length - 57) % 16 !== 0) return undefined;
+  return data;
+}
+
+function isFernetToken(token: string): boolean {
+  return fernetTokenBytes(token) !== undefined;
+}
+
 /** Decrypt a Fernet token; undefined when the token is malformed or the key does not match. */
 export function fernetDecrypt(key: Buffer, token: string): Buffer | undefined {
-  const data = Buffer.from(token.trim().replace(/=+$/, ''), 'base64url');
-  if (data.length < 1 + 8 + 16 + 16 + 32 || data[0] !== 0x80 || (data.length - 57) % 16 !== 0) return undefined;
+  const data = fernetTokenBytes(token);
+  if (!data) return undefined;
   const body = data.subarray(0, data.length - 32);
   const mac = createHmac('sha256', key.subarray(0, 16)).update(body).digest();
   if (!timingSafeEqual(mac, data.subarray(data.length - 32))) return undefined;
@@ -232,6 +245,8 @@ const encryptionFunctions: DtlFunction[] = [
       return mapValues(valueArg(args, 1), (v) => {
         const token = tokenText(v);
         if (token === undefined) return DROP;
+        // A value that is not a token decrypts to null; a token made with another key is an error.
+        if (!isFernetToken(token)) return null;
         const plain = fernetDecrypt(key, token);
         if (!plain) throw new DtlRuntimeError('decrypt: the value is not a token made by encrypt with this KEY');
         try {

@@ -409,7 +409,9 @@ defineFunctions([
         const out: DtlDict = {};
         let any = false;
         for (const k in d) {
-          const nk = keyFn.apply(k);
+          // A one-element list of a string is that key (["list", ...] key functions); anything else drops the pair.
+          let nk = keyFn.apply(k);
+          if (Array.isArray(nk) && nk.length === 1) nk = nk[0]!;
           if (typeof nk !== 'string') continue;
           setKey(out, nk, valueFn.apply(d[k]!));
           any = true;

@@ -119,7 +119,8 @@ defineFunctions([
       const items = (Array.isArray(values) ? values : values === null ? [] : [values]).filter(
         (v): v is string => typeof v === 'string',
       );
-      return items.join(sep);
+      // Nothing to join is null, not "".
+      return items.length ? items.join(sep) : null;
     },
   },
   {

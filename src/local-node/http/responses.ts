@@ -27,6 +27,17 @@ export function jsonResponse(value: unknown, status = 200, headers: Record<strin
   });
 }
 
+/**
+ * Entities as a node returns them: every dict's keys sorted in Python's code-point order ("15" < "2"), which a plain
+ * JS object cannot hold for integer-like keys, so the order is made here, where they are serialised.
+ */
+export function entitiesResponse(value: JsonValue): Response {
+  return new Response(stringifyJson(value, { sortKeys: true }), {
+    status: 200,
+    headers: { 'content-type': JSON_TYPE },
+  });
+}
+
 export function messageResponse(status: number, message: string): Response {
   return jsonResponse({ message } satisfies JsonObject, status);
 }

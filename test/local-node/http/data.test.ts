@@ -157,3 +157,23 @@ describe('systems', () => {
     expect(bad.plain.message).toMatch(/system:/);
   });
 });
+
+describe('entities come back with sorted keys', () => {
+  it('in Python code-point order, integer-like keys included ("15" < "2"), nested dicts too', async () => {
+    engine.datasets.set('ds:2', [{ b: 1, _id: 'k', '2': 'two', '15': 'fifteen', A: { z: 1, '10': 2, '9': 3 } }]);
+    const expected =
+      '{"15": "fifteen", "2": "two", "A": {"10": 2, "9": 3, "z": 1}, "_history": true, "_id": "k", "b": 1}';
+    expect((await call(handler, 'GET', '/api/datasets/ds:2/entities')).text).toBe(`[${expected}]`);
+    expect((await call(handler, 'GET', '/api/datasets/ds:2/entity?entity_id=k')).text).toBe(
+      expected.replace('"_history": true', '"_history": false'),
+    );
+  });
+
+  it('for a pipe', async () => {
+    engine.putConfig(
+      [{ _id: 'p', type: 'pipe', source: { type: 'embedded', entities: [{ _id: 'a', '2': 1, '15': 2, B: 3 }] } }],
+      { force: false },
+    );
+    expect((await call(handler, 'GET', '/api/pipes/p/entities')).text).toBe('[{"15": 2, "2": 1, "B": 3, "_id": "a"}]');
+  });
+});

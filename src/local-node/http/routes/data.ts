@@ -2,7 +2,7 @@
 import { isJsonObject, type JsonObject } from '../../../format/json.js';
 import { boolParam, intParam, readJson, stringParam } from '../body.js';
 import type { EngineApi } from '../engine-api.js';
-import { badRequest, jsonResponse, notFound, rawResponse } from '../responses.js';
+import { badRequest, entitiesResponse, jsonResponse, notFound, rawResponse } from '../responses.js';
 import type { RouteContext, Router } from '../router.js';
 import { pipeOr404 } from './pipes.js';
 
@@ -18,7 +18,7 @@ export function dataRoutes(router: Router, engine: EngineApi): void {
   });
   router.add('GET', '/datasets/:id/entities', ({ params, query }) => {
     datasetOr404(engine, params.id!);
-    return jsonResponse(
+    return entitiesResponse(
       engine.datasetEntities(params.id!, {
         since: stringParam(query, 'since'),
         limit: intParam(query, 'limit'),
@@ -38,7 +38,7 @@ export function dataRoutes(router: Router, engine: EngineApi): void {
       .datasetEntities(params.id!, { history: false, deleted: true })
       .find((e) => e._id === entityId);
     if (!entity) throw notFound(`The dataset '${params.id}' has no entity with the _id '${entityId}'.`);
-    return jsonResponse(entity);
+    return entitiesResponse(entity);
   });
 
   router.add('POST', '/receivers/:id/entities', async (ctx) => {

@@ -5,7 +5,7 @@ import { boolParam, forceParam, intParam, readForm, readJson, readJsonObject, st
 import { configEntities } from '../config-archive.js';
 import { applyComponents, removeComponent } from '../config-edit.js';
 import type { EngineApi } from '../engine-api.js';
-import { badRequest, HttpError, jsonResponse, notFound } from '../responses.js';
+import { badRequest, entitiesResponse, HttpError, jsonResponse, notFound } from '../responses.js';
 import type { RouteContext, Router } from '../router.js';
 
 const STAGES = ['source', 'before-transforms', 'after-transforms', 'sink'];
@@ -85,7 +85,7 @@ export function pipeRoutes(router: Router, engine: EngineApi): void {
     if (stage !== undefined && !STAGES.includes(stage)) {
       throw badRequest(`Unknown stage '${stage}'; use one of ${STAGES.join(', ')}.`);
     }
-    return jsonResponse(
+    return entitiesResponse(
       engine.pipeEntities(params.id!, { stage, since: stringParam(query, 'since'), limit: intParam(query, 'limit') }),
     );
   });
