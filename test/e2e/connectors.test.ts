@@ -1,7 +1,8 @@
 // Connector development end to end: the built CLI against `sesam serve` on loopback. For every public connector
 // in ../shared/fixtures/connectors: upload (expand, check, upload) then download (into .expanded, then collapse);
 // the first cycle brings the templates to the form sesam-py's collapse writes, a second cycle changes nothing.
-// --force: the embedded node still rejects sinks without "type" (tripletex, wave); --skip-auth: no login flows.
+// The node accepts what a real node accepts (tripletex's and wave's sinks without "type" included); --skip-auth:
+// the login flows are tested against a fake OAuth2 provider in test/connectors/auth.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ describe.skipIf(!hasConnectorFixtures || !hasBuild)(`connectors against sesam se
   it.each(connectorFixtures())('%s: upload -> download -> collapse round trip', async (fixture) => {
     const { dir } = connectorCopy(fixture);
     const cycle = async () => {
-      const up = await sesam([...flags, 'upload', '--force', '--skip-auth'], { cwd: dir });
+      const up = await sesam([...flags, 'upload', '--skip-auth'], { cwd: dir });
       expect(up.code, up.stderr).toBe(0);
       expect(up.stderr).toContain('All config files are valid');
       const down = await sesam([...flags, 'download', '--no-snapshot'], { cwd: dir });
