@@ -424,9 +424,8 @@ export const OPTIONS = [
     name: 'port',
     type: 'int',
     metavar: 'N',
-    default: 9042,
     group: 'serve',
-    help: 'the loopback port (0 picks a free one)',
+    help: 'the loopback port (serve: default 9042; ui: default a free one; 0 picks a free one)',
   },
   {
     name: 'host',

@@ -11,13 +11,17 @@ import type { CommandContext } from './context.js';
 /** Where `sesam serve` reads its token when --token is not given. */
 export const TOKEN_ENV = 'SESAM_SERVE_TOKEN';
 
+/** The embedded node's port when --port is not given. */
+export const DEFAULT_SERVE_PORT = 9042;
+
 export async function serve(ctx: CommandContext): Promise<number> {
   const { options } = ctx;
+  const port = options.port ?? DEFAULT_SERVE_PORT;
   if (ctx.args.length > 0) throw usageError(`'sesam serve' takes no arguments, but got '${ctx.args.join(' ')}'.`);
   if (options.memory && options.data)
     throw usageError('--memory and --data exclude each other: the state is either in memory or in DIR.');
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
-    throw usageError(`--port must be between 0 and 65535, not ${options.port}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw usageError(`--port must be between 0 and 65535, not ${port}.`);
   }
   if (!Number.isInteger(options.maxBodyMb) || options.maxBodyMb < 1)
     throw usageError(`--max-body-mb must be a whole number of MiB, at least 1, not ${options.maxBodyMb}.`);
@@ -28,7 +32,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
   const dir = options.memory ? undefined : resolve(ctx.cwd, options.data ?? LOCAL_NODE_DATA_DIR);
   const secretsFile = resolve(ctx.cwd, LOCAL_SECRETS_FILE);
   const server = await startServer({
-    port: options.port,
+    port,
     host: options.host,
     dir,
     memory: options.memory,

@@ -4,24 +4,21 @@ import { spawn } from 'node:child_process';
 import { platform } from 'node:os';
 import { usageError } from '../errors.js';
 import type { Output } from '../log.js';
-import { OPTIONS } from '../cli/options.js';
 import { startUiServer } from '../ui/server.js';
 import type { CommandContext } from './context.js';
 import { restore } from './restore.js';
 
-/** `--port`'s table default belongs to `sesam serve`; without an explicit other port the UI picks a free one. */
-const SERVE_DEFAULT_PORT = OPTIONS.find((o) => o.name === 'port')?.default;
-
 export async function ui(ctx: CommandContext): Promise<number> {
   if (ctx.args.length) throw usageError(`'sesam ui' takes no arguments, but got '${ctx.args.join(' ')}'`);
-  const requested = ctx.options.port;
+  // Without --port the UI takes a free port: the URL it prints is the way in anyway.
+  const requested = ctx.options.port ?? 0;
   if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
     throw usageError(`--port must be between 0 and 65535, not ${requested}`);
   }
   const server = await startUiServer({
     project: { dir: ctx.cwd, profile: ctx.options.profile },
     env: ctx.env,
-    port: requested === SERVE_DEFAULT_PORT ? 0 : requested,
+    port: requested,
     log: ctx.log,
     restore: (rev, dryRun) => restoreThroughCommand(ctx, rev, dryRun),
   });

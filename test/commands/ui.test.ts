@@ -48,7 +48,7 @@ describe('sesam ui', () => {
       });
     });
     const printed = await url;
-    // The table default port (9042) belongs to `sesam serve`: without --port the UI takes a free one.
+    // Without --port the UI takes a free port (9042 is `sesam serve`'s default).
     expect(printed).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/);
     expect(printed).not.toContain(':9042/');
     const page = await fetch(printed);
