@@ -50,6 +50,9 @@ function commandHelp(command: CommandSpec): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Command names line up with the longest one. */
+const NAME_WIDTH = Math.max(...COMMANDS.map((c) => c.name.length));
+
 export function renderHelp(topic?: string): string {
   const command = topic ? findCommand(topic) : undefined;
   if (command) return commandHelp(command);
@@ -58,7 +61,7 @@ export function renderHelp(topic?: string): string {
   lines.push('Usage: sesam [options] <command> [args]', '');
   for (const group of Object.keys(GROUP_TITLES) as CommandSpec['group'][]) {
     lines.push(`${GROUP_TITLES[group]}:`);
-    for (const c of COMMANDS.filter((c) => c.group === group)) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`);
+    for (const c of COMMANDS.filter((c) => c.group === group)) lines.push(`  ${c.name.padEnd(NAME_WIDTH)} ${c.summary}`);
     lines.push('');
   }
   for (const group of Object.keys(OPTION_TITLES) as (keyof typeof OPTION_TITLES)[]) {

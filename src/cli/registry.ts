@@ -253,8 +253,8 @@ export const COMMANDS: CommandSpec[] = [
   // connectors
   {
     name: 'expand',
-    group: 'sesam-py',
-    summary: 'connector: render the templates into the expanded folder (offline)',
+    group: 'connector',
+    summary: 'render the connector templates into the expanded folder (offline)',
     usage: 'expand [-d DIR] [-e DIR] [--system-placeholder NAME]',
     options: ['connector-dir', 'expanded-dir', 'system-placeholder'],
     load: async () => (await import('../commands/expand.js')).expand,
