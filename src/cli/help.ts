@@ -61,7 +61,8 @@ export function renderHelp(topic?: string): string {
   lines.push('Usage: sesam [options] <command> [args]', '');
   for (const group of Object.keys(GROUP_TITLES) as CommandSpec['group'][]) {
     lines.push(`${GROUP_TITLES[group]}:`);
-    for (const c of COMMANDS.filter((c) => c.group === group)) lines.push(`  ${c.name.padEnd(NAME_WIDTH)} ${c.summary}`);
+    for (const c of COMMANDS.filter((c) => c.group === group))
+      lines.push(`  ${c.name.padEnd(NAME_WIDTH)} ${c.summary}`);
     lines.push('');
   }
   for (const group of Object.keys(OPTION_TITLES) as (keyof typeof OPTION_TITLES)[]) {
