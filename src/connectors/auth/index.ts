@@ -11,7 +11,7 @@ import { readAuthConfig, resolveCredentials } from './credentials.js';
 import { readManifestAuth } from './manifest-auth.js';
 import { readProfileEnv } from './node-writes.js';
 import { type FlowIo, loginViaOAuth, SUCCESS_MESSAGE } from './oauth2.js';
-import { openInBrowser } from './open-browser.js';
+import { openInBrowser } from '../../open-browser.js';
 import { loginViaTripletex, TRIPLETEX_DEFAULT_BASE_URL } from './tripletex.js';
 
 export interface AuthRequest {
