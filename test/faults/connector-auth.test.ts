@@ -146,7 +146,7 @@ describe.skipIf(!hasBuild)('connector authenticate faults', () => {
   it('refuses to log in without a manifest, and on a node without systems', async () => {
     const none = await sesam(['authenticate', '--node', node.url, '--jwt', DUMMY_JWT], { cwd: connector({}) });
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('Could not find manifest.json');
+    expect(none.stderr).toContain('No manifest.json in');
     await nodeCall(node, 'PUT', '/config', []);
     const dir = connector({ 'manifest.json': { auth: 'api_key' }, '.authconfig': 'api_key=k' });
     const empty = await sesam(['authenticate', '--node', node.url, '--jwt', DUMMY_JWT], { cwd: dir });
