@@ -10,7 +10,7 @@ import { withProgress } from '../progress.js';
 import { incompleteSchema, mergedSchema, schemaCsv } from '../connectors/schemas.js';
 import { pyJsonDump } from '../connectors/python-text.js';
 import { readJsonFile, writeFileAtomic } from '../workspace/files.js';
-import { DEFAULT_SYSTEM_PLACEHOLDER } from '../connectors/auth/index.js';
+import { DEFAULT_SYSTEM_PLACEHOLDER } from '../connectors/manifest.js';
 import { withNode } from './connect.js';
 import type { CommandContext } from './context.js';
 import { waitForDeploy } from './upload.js';
