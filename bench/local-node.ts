@@ -10,7 +10,7 @@ import type { JsonObject } from '../src/format/json.js';
 import { NodeEngine } from '../src/local-node/engine.js';
 import type { RunParams } from '../src/local-node/runner.js';
 
-/** Run-until-stable parameters of the benches that drive an engine: sesam-py's limits, input checks and statistics on. */
+/** Run-until-stable parameters of the benches that drive an engine: sesam-py's limits, input checks, statistics. */
 export const RUN_UNTIL_STABLE: RunParams = {
   extraZeroRuns: 2,
   maxRuns: 100,

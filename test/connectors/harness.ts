@@ -1,5 +1,6 @@
 // A served embedded node for connector tests: `sesam serve --data DIR` (built CLI) on loopback, raw API calls, a
-// look into its store for what the API never returns (secret values), and `sesam authenticate` with the test as browser.
+// look into its store for what the API never returns (secret values), and `sesam authenticate` with the test as
+// the browser.
 import Database from 'better-sqlite3';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
