@@ -8,6 +8,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonObject } from '../src/format/json.js';
 import { NodeEngine } from '../src/local-node/engine.js';
+import type { RunParams } from '../src/local-node/runner.js';
+
+/** Run-until-stable parameters of the benches that drive an engine: sesam-py's limits, input checks, statistics. */
+export const RUN_UNTIL_STABLE: RunParams = {
+  extraZeroRuns: 2,
+  maxRuns: 100,
+  maxRunTime: 900,
+  deleteInputDatasets: true,
+  checkInputPipes: true,
+  resetPipesAndDeleteSinkDatasets: true,
+  outputRunStatistics: true,
+};
 
 const N = 100_000;
 
@@ -148,15 +160,7 @@ async function benchChain(): Promise<string[]> {
   const errors = engine.putConfig(config, { force: false });
   if (errors.length) throw new Error(JSON.stringify(errors).slice(0, 500));
   const t = process.hrtime.bigint();
-  const result = await engine.runAllPipes({
-    extraZeroRuns: 2,
-    maxRuns: 100,
-    maxRunTime: 900,
-    deleteInputDatasets: true,
-    checkInputPipes: true,
-    resetPipesAndDeleteSinkDatasets: true,
-    outputRunStatistics: true,
-  });
+  const result = await engine.runAllPipes(RUN_UNTIL_STABLE);
   const s = seconds(t);
   if (result.status !== 'success') throw new Error(JSON.stringify(result));
   const last = engine.datasetEntities(`p${PIPES - 1}`, { history: false });

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isJsonObject, parseJson, type JsonObject } from '../src/format/json.js';
 import { NodeEngine } from '../src/local-node/engine.js';
+import { RUN_UNTIL_STABLE } from './local-node.js';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: project-engine.js PROJECT_DIR');
@@ -25,15 +26,7 @@ const errors = engine.putConfig(config, { force: false });
 const install = cpuMs(t);
 if (errors.length) throw new Error(`config rejected: ${JSON.stringify(errors).slice(0, 500)}`);
 t = process.cpuUsage();
-const result = await engine.runAllPipes({
-  extraZeroRuns: 2,
-  maxRuns: 100,
-  maxRunTime: 900,
-  deleteInputDatasets: true,
-  checkInputPipes: true,
-  resetPipesAndDeleteSinkDatasets: true,
-  outputRunStatistics: true,
-});
+const result = await engine.runAllPipes(RUN_UNTIL_STABLE);
 const run = cpuMs(t);
 if (result.status !== 'success') throw new Error(`run failed: ${JSON.stringify(result)}`);
 t = process.cpuUsage();

@@ -108,12 +108,10 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
         nodeRestored: true,
       };
       writeState(path, state);
-      await checkEndpoints(ctx, deps, store, api, state, path, expected, { good: goodRev, bad: badRev });
+      const run: BisectRun = { ctx, deps, store, api, state, path, expected };
+      await checkEndpoints(run, { good: goodRev, bad: badRev });
       const steps = Math.ceil(Math.log2(candidates.length + 1));
-      const current = state;
-      outcome = await withProgress(ctx, 'Bisecting', steps, (progress) =>
-        search(ctx, deps, store, api, current, path, expected, progress),
-      );
+      outcome = await withProgress(ctx, 'Bisecting', steps, (progress) => search(run, progress));
     } catch (err) {
       // Endpoints that lie end this bisect: its state would only repeat the same verdicts.
       if (err instanceof EndpointError) abandoned = true;
@@ -133,17 +131,21 @@ export async function bisectWith(ctx: CommandContext, deps: BisectDeps): Promise
   }
 }
 
-async function search(
-  ctx: CommandContext,
-  deps: BisectDeps,
-  store: SnapshotStore,
-  api: NodeApi,
-  state: BisectState,
-  path: string,
-  expected: ExpectedFiles,
-  progress: ProgressTask,
-): Promise<{ firstBad: number } | { between: number[] }> {
-  const { candidates, verdicts } = state;
+/** What every step of one bisect works with: the node, the snapshots, the state file and expected/. */
+interface BisectRun {
+  ctx: CommandContext;
+  deps: BisectDeps;
+  store: SnapshotStore;
+  api: NodeApi;
+  state: BisectState;
+  /** The state file. */
+  path: string;
+  expected: ExpectedFiles;
+}
+
+async function search(run: BisectRun, progress: ProgressTask): Promise<{ firstBad: number } | { between: number[] }> {
+  const { ctx, store } = run;
+  const { candidates, verdicts } = run.state;
   ctx.log.info(
     `Bisecting ${candidates.length} snapshot${candidates.length === 1 ? '' : 's'} (about ${Math.ceil(Math.log2(candidates.length + 1))} steps).`,
   );
@@ -155,7 +157,7 @@ async function search(
     const commit = candidates[next.test]!;
     const info = await store.readCommit(commit);
     ctx.log.info(`Step ${step}: testing ${shortOid(commit)} "${info.subject}"`);
-    const record = await judge(ctx, deps, store, api, state, path, commit, expected);
+    const record = await judge(run, commit);
     const detail =
       record.verdict === 'skip'
         ? `skipped: ${record.reason}`
@@ -167,16 +169,8 @@ async function search(
 }
 
 /** Put a snapshot on the node, run and verify it, and keep the verdict (state file and git note). */
-async function judge(
-  ctx: CommandContext,
-  deps: BisectDeps,
-  store: SnapshotStore,
-  api: NodeApi,
-  state: BisectState,
-  path: string,
-  commit: string,
-  expected: ExpectedFiles,
-): Promise<VerdictRecord> {
+async function judge(run: BisectRun, commit: string): Promise<VerdictRecord> {
+  const { ctx, deps, store, api, state, path, expected } = run;
   state.nodeRestored = false;
   state.current = commit;
   writeState(path, state);
@@ -202,16 +196,8 @@ async function judge(
 class EndpointError extends SesamError {}
 
 /** Test --good and --bad (once per bisect) and stop when they are not what they are labelled. */
-async function checkEndpoints(
-  ctx: CommandContext,
-  deps: BisectDeps,
-  store: SnapshotStore,
-  api: NodeApi,
-  state: BisectState,
-  path: string,
-  expected: ExpectedFiles,
-  names: { good: string; bad: string },
-): Promise<void> {
+async function checkEndpoints(run: BisectRun, names: { good: string; bad: string }): Promise<void> {
+  const { ctx, state } = run;
   const against = `expected/ at ${shortOid(state.expectedAt)}`;
   for (const [label, commit, wanted] of [
     ['--good', state.good, 'good'],
@@ -221,7 +207,7 @@ async function checkEndpoints(
     let record = state.verdicts[commit];
     if (!record) {
       ctx.log.info(`Checking ${name}`);
-      record = await judge(ctx, deps, store, api, state, path, commit, expected);
+      record = await judge(run, commit);
     }
     if (record.verdict === 'skip')
       throw new EndpointError('untestable', `Could not test ${name}; the bisect stopped`, { reason: record.reason });

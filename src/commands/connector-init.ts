@@ -13,8 +13,8 @@ import {
   datatypeTemplate,
   initialManifest,
   initialSystemTemplate,
-  pythonJsonDump,
 } from '../connectors/scaffold.js';
+import { pyJsonDump } from '../connectors/python-text.js';
 import { applyFileChanges, readJsonFile } from '../workspace/files.js';
 import type { CommandContext } from './context.js';
 
@@ -43,8 +43,8 @@ export async function connectorInit(ctx: CommandContext): Promise<void> {
   if (!existsSync(join(dir, 'templates'))) ctx.log.info('templates directory not found, initializing it...');
   const name = basename(dir).slice(0, basename(dir).indexOf(SUFFIX));
   const changes = new Map<string, string | Uint8Array>([
-    ['manifest.json', pythonJsonDump(initialManifest(auth))],
-    ['templates/system.json', pythonJsonDump(initialSystemTemplate(auth))],
+    ['manifest.json', pyJsonDump(initialManifest(auth))],
+    ['templates/system.json', pyJsonDump(initialSystemTemplate(auth))],
     ['README.md', connectorReadme(name)],
   ]);
   // sesam-py copies the LICENSE of the folder the connector lives in (the cwd's parent, or the cwd with -d).
@@ -79,12 +79,12 @@ export async function addDatatype(ctx: CommandContext): Promise<void> {
     const { template, operations: added } = datatypeTemplate(name, ctx.options.share);
     datatypes[name] = { template: `templates/${name}.json` };
     Object.assign(operations, added);
-    changes.set(`templates/${name}.json`, pythonJsonDump(template));
+    changes.set(`templates/${name}.json`, pyJsonDump(template));
   }
   manifest.datatypes = datatypes;
   system.operations = operations;
-  changes.set('manifest.json', pythonJsonDump(manifest));
-  changes.set('templates/system.json', pythonJsonDump(system));
+  changes.set('manifest.json', pyJsonDump(manifest));
+  changes.set('templates/system.json', pyJsonDump(system));
   applyFileChanges(dir, changes);
   for (const name of names) ctx.out.line(`Added the datatype '${name}' (templates/${name}.json).`);
 }

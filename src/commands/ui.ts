@@ -1,9 +1,8 @@
 // `sesam ui [--port N] [--open]`: the web app for this project on loopback, until Ctrl-C. It prints a URL with a
 // random token (as Jupyter does); requests without it are refused. Restores run `sesam restore`'s own code.
-import { spawn } from 'node:child_process';
-import { platform } from 'node:os';
 import { usageError } from '../errors.js';
 import type { Output } from '../log.js';
+import { openInBrowser } from '../open-browser.js';
 import { startUiServer } from '../ui/server.js';
 import type { CommandContext } from './context.js';
 import { restore } from './restore.js';
@@ -64,16 +63,9 @@ async function restoreThroughCommand(ctx: CommandContext, rev: string, dryRun: b
 }
 
 function openBrowser(url: string, ctx: CommandContext): void {
-  const os = platform();
-  const [cmd, args] =
-    os === 'darwin' ? ['open', [url]] : os === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
-  try {
-    const child = spawn(cmd, args as string[], { detached: true, stdio: 'ignore' });
-    child.on('error', () => ctx.log.warn(`Could not open a browser (${cmd}); open the URL yourself.`));
-    child.unref();
-  } catch {
-    ctx.log.warn(`Could not open a browser (${cmd}); open the URL yourself.`);
-  }
+  const warn = (command?: string) =>
+    ctx.log.warn(`Could not open a browser (${command ?? 'none found; set BROWSER'}); open the URL yourself.`);
+  if (!openInBrowser(url, ctx.env, warn)) warn();
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

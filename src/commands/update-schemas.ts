@@ -8,9 +8,9 @@ import type { NodeApi } from '../node/types.js';
 import { abortableSleep } from '../node/retry.js';
 import { withProgress } from '../progress.js';
 import { incompleteSchema, mergedSchema, schemaCsv } from '../connectors/schemas.js';
-import { pythonJsonDump } from '../connectors/scaffold.js';
+import { pyJsonDump } from '../connectors/python-text.js';
 import { readJsonFile, writeFileAtomic } from '../workspace/files.js';
-import { DEFAULT_SYSTEM_PLACEHOLDER } from '../connectors/auth/index.js';
+import { DEFAULT_SYSTEM_PLACEHOLDER } from '../connectors/manifest.js';
 import { withNode } from './connect.js';
 import type { CommandContext } from './context.js';
 import { waitForDeploy } from './upload.js';
@@ -51,12 +51,12 @@ export async function updateSchemas(ctx: CommandContext): Promise<void> {
         const { schema, nulls } = incompleteSchema(live);
         if (nulls > 0) withNulls.push(datatype);
         ctx.log.info(`Writing incomplete schema with ${nulls} null-properties to ${shown}`);
-        writeFileAtomic(incompletePath, pythonJsonDump(schema));
+        writeFileAtomic(incompletePath, pyJsonDump(schema));
       }
       ctx.log.info(`Checking if properties in ${shown} can be merged...`);
       const edited = readJsonFile(incompletePath, shown);
       const merged = mergedSchema(live, isJsonObject(edited) ? edited : {});
-      writeFileAtomic(join(dir, 'schemas', `${datatype}.merged.json`), pythonJsonDump(merged));
+      writeFileAtomic(join(dir, 'schemas', `${datatype}.merged.json`), pyJsonDump(merged));
     }
     if (withNulls.length) {
       ctx.log.info(

@@ -1,10 +1,10 @@
 // sesam-py's connector checks (`validate` and `upload` in a connector): no sink dataset in list templates, and in
 // the expanded pipes the collect/share conventions of REST connectors. Messages are sesam-py's, verbatim.
-import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSesamError } from '../errors.js';
-import { compareCodePoints, isJsonObject, JsonFloat, type JsonObject, type JsonValue } from '../format/json.js';
+import { isJsonObject, JsonFloat, type JsonObject, type JsonValue } from '../format/json.js';
 import { readJsonFile } from '../workspace/files.js';
+import { expandedJsonFiles } from './expand.js';
 import type { ConnectorManifest } from './manifest.js';
 import { pyTruthy } from './manifest.js';
 
@@ -33,16 +33,6 @@ export function checkTemplateSinks(manifest: ConnectorManifest): string[] {
     }
   }
   return problems;
-}
-
-function jsonFilesIn(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => n.endsWith('.json') && statSync(join(dir, n)).isFile()).sort(compareCodePoints);
 }
 
 function load(path: string): JsonValue | undefined {
@@ -76,11 +66,11 @@ function pyContains(haystack: JsonValue | undefined, needle: JsonValue): boolean
 /** The checks sesam-py runs over the expanded systems/ and pipes/ folders. */
 export function checkExpandedConfig(expandedDir: string): string[] {
   const problems: string[] = [];
-  for (const file of jsonFilesIn(join(expandedDir, 'systems'))) {
+  for (const file of expandedJsonFiles(expandedDir, 'systems')) {
     if (load(join(expandedDir, 'systems', file)) === undefined)
       problems.push(`Config file '/systems/${file}' is not valid json`);
   }
-  const pipeFiles = jsonFilesIn(join(expandedDir, 'pipes'));
+  const pipeFiles = expandedJsonFiles(expandedDir, 'pipes');
   const datatypeOf = (file: string) => file.split('-')[1] ?? '';
   const shared = new Set(pipeFiles.filter((f) => f.includes('share')).map(datatypeOf));
   for (const file of pipeFiles) {

@@ -1,13 +1,14 @@
 // Collapse (connectorpy.collapse_connector, run at the end of a connector `download`): turn the expanded pipes and
 // systems back into templates/<datatype>.json and templates/system.json by text replacement, and rewrite the
 // manifest, exactly as sesam-py does — so that expanding again gives the same files.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
 import { compareCodePoints, isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
 import type { Logger } from '../log.js';
 import { applyFileChanges, readJsonFile } from '../workspace/files.js';
 import { isFile } from '../workspace/project.js';
+import { expandedJsonFiles } from './expand.js';
 import { MANIFEST_FILE, templateNameOf } from './manifest.js';
 import { pyJsonDump, pyRepr } from './python-text.js';
 
@@ -32,16 +33,6 @@ export function pyReplace(text: string, needle: string, replacement: string): st
 
 const ENV_REFERENCE = /\$ENV\(\w+\)/g;
 
-function jsonFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => n.endsWith('.json') && statSync(join(dir, n)).isFile()).sort(compareCodePoints);
-}
-
 function objectAt(value: JsonValue | undefined): JsonObject {
   return isJsonObject(value) ? value : {};
 }
@@ -55,10 +46,10 @@ export function collapseConnector(options: CollapseOptions): CollapseResult {
     list.push(component);
     templates.set(name, list);
   };
-  for (const name of jsonFiles(join(expandedDir, 'systems'))) {
+  for (const name of expandedJsonFiles(expandedDir, 'systems')) {
     add('system', readJsonFile(join(expandedDir, 'systems', name), `systems/${name}`), `systems/${name}`);
   }
-  for (const name of jsonFiles(join(expandedDir, 'pipes'))) {
+  for (const name of expandedJsonFiles(expandedDir, 'pipes')) {
     const dash = name.indexOf('-');
     if (dash === -1) {
       log.warn(`Skipping pipes/${name} in the collapse: its name has no '-<datatype>-' part.`);

@@ -1,11 +1,11 @@
 // `sesam expand` (connectorpy.expand_connector_config / expand_connector): render the system template, then for
 // each datatype its template's components and the generated transform pipe, and write them with the profile env
 // and node metadata into the expanded folder, byte for byte as sesam-py writes them.
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { describeError, inputError } from '../errors.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
+import { compareCodePoints, isJsonObject, type JsonObject, type JsonValue } from '../format/json.js';
 import type { Logger } from '../log.js';
 import { readJsonFile } from '../workspace/files.js';
 import { isFile } from '../workspace/project.js';
@@ -120,6 +120,18 @@ export function expandedFiles(options: Omit<ExpandOptions, 'expandedDir'>): Omit
     }
   }
   return { files, pipes: pipes.size, systems: systems.size };
+}
+
+/** The .json file names in `systems` or `pipes` of an expanded folder, in code-point order ([] when missing). */
+export function expandedJsonFiles(expandedDir: string, folder: 'systems' | 'pipes'): string[] {
+  const dir = join(expandedDir, folder);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => n.endsWith('.json') && statSync(join(dir, n)).isFile()).sort(compareCodePoints);
 }
 
 function componentId(component: JsonObject): string {

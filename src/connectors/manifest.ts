@@ -7,6 +7,7 @@ import { readJsonFile } from '../workspace/files.js';
 import { isFile } from '../workspace/project.js';
 
 export const MANIFEST_FILE = 'manifest.json';
+/** The system _id placeholder when --system-placeholder is not given (sesam-py's default). */
 export const DEFAULT_SYSTEM_PLACEHOLDER = 'xxxxxx';
 export const DEFAULT_EXPANDED_DIR = '.expanded';
 
@@ -55,7 +56,8 @@ export function templateNameOf(template: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
-export function readManifest(dir: string): ConnectorManifest {
+/** The manifest as a JSON object, nothing more checked: what `authenticate` needs (it works without datatypes). */
+export function readManifestObject(dir: string): JsonObject {
   const path = join(dir, MANIFEST_FILE);
   if (!isFile(path)) {
     throw inputError(`No ${MANIFEST_FILE} in ${dir}: it is not a connector folder.`, {
@@ -64,6 +66,11 @@ export function readManifest(dir: string): ConnectorManifest {
   }
   const value = readJsonFile(path, MANIFEST_FILE);
   if (!isJsonObject(value)) throw inputError(`${MANIFEST_FILE} must hold a JSON object.`, { file: MANIFEST_FILE });
+  return value;
+}
+
+export function readManifest(dir: string): ConnectorManifest {
+  const value = readManifestObject(dir);
   const datatypes = value.datatypes;
   if (!isJsonObject(datatypes)) {
     throw inputError(`${MANIFEST_FILE} has no "datatypes" object.`, {

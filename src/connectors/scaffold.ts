@@ -1,16 +1,10 @@
 // The files `connector-init` and `add-datatype` write, as sesam-py writes them (Python json.dump with indent 2 and
 // sorted keys, ASCII escapes, no trailing newline): a manifest, a REST system template with the auth scheme's
 // secrets, and per datatype a list pipe, a collect pipe and optionally a share pipe with their operations.
-import type { JsonObject, JsonValue } from '../format/json.js';
-import { stringifyJson } from '../format/json.js';
+import type { JsonObject } from '../format/json.js';
 
 export const AUTH_SCHEMES = ['oauth2', 'api_key', 'jwt'] as const;
 export type AuthScheme = (typeof AUTH_SCHEMES)[number];
-
-/** Python's `json.dump(value, f, indent=2, sort_keys=True)`. */
-export function pythonJsonDump(value: JsonValue): string {
-  return stringifyJson(value, { indent: 2, sortKeys: true, ensureAscii: true });
-}
 
 export function initialManifest(auth: AuthScheme): JsonObject {
   const manifest: JsonObject = {

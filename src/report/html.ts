@@ -1,7 +1,7 @@
 // `--html-report FILE`: the results of a verify/test as one self-contained HTML page for CI artifacts. Inline CSS,
 // no script and no external reference, so it opens anywhere offline. Rendered from the results document (the
 // `--json` document, as in .sesam/last-results.json); every value from the node is escaped.
-import type { SpecDiffJson, SpecJson } from '../verify/report.js';
+import type { SpecDiffJson, SpecJson } from '../verify/json-document.js';
 import type { ResultsDocument } from './last-results.js';
 
 const STYLE = `

@@ -3,7 +3,8 @@
 // which command and which node (its URL without credentials); it never holds the JWT.
 import { join } from 'node:path';
 import { verifyPassed, type VerifyResult } from '../verify/result.js';
-import { verifyJson, type VerifyJson } from '../verify/report.js';
+import type { VerifyJson } from '../verify/json-document.js';
+import { verifyJson } from '../verify/report.js';
 import { writeFileAtomic } from '../workspace/files.js';
 
 export const LAST_RESULTS_FILE = '.sesam/last-results.json';

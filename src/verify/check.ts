@@ -5,7 +5,8 @@ import { unifiedDiff } from '../format/unified-diff.js';
 import { decodeText as decodeProjectText, parseJsonText } from '../workspace/files.js';
 import { compareEntities } from './compare.js';
 import { summarizeDiff } from './report.js';
-import type { SpecDiff, SpecStatus } from './result.js';
+import type { SpecStatus } from './json-document.js';
+import type { SpecDiff } from './result.js';
 import type { TestSpec } from './specs.js';
 import { prettyXml, XmlSyntaxError } from './xml.js';
 

@@ -2,6 +2,7 @@
 import { isJsonObject, stringifyJson, type JsonValue } from '../format/json.js';
 import { showJson, toPlain } from '../format/json-diff.js';
 import type { ChangedEntity, ValueChange } from './compare.js';
+import type { SpecDiffJson, VerifyJson } from './json-document.js';
 import type { SpecDiff, SpecResult, VerifyResult } from './result.js';
 
 const SHORT_ENTITIES = 5;
@@ -98,45 +99,6 @@ function show(value: JsonValue, verbose: boolean): string {
 }
 
 // ---- --json -----------------------------------------------------------------------------------------------
-
-/** A changed value in the --json document: the exact JSON text of each side (absent when the side lacks it). */
-export interface ValueChangeJson {
-  path: string;
-  expected?: string;
-  actual?: string;
-}
-
-export type SpecDiffJson =
-  | {
-      kind: 'entities';
-      expectedCount: number;
-      actualCount: number;
-      missing: unknown[];
-      unexpected: unknown[];
-      changed: { id: unknown; changes: ValueChangeJson[] }[];
-    }
-  | { kind: 'text'; unified: string; note?: string }
-  | { kind: 'problem'; message: string };
-
-export interface SpecJson {
-  id: string;
-  pipe: string;
-  file: string;
-  specFile: string;
-  endpoint: string;
-  status: SpecResult['status'];
-  summary?: string;
-  diff?: SpecDiffJson;
-}
-
-export interface VerifyJson {
-  passed: number;
-  failed: number;
-  ignored: number;
-  missing: string[];
-  warnings: string[];
-  specs: SpecJson[];
-}
 
 /**
  * The --json document (ctx.out.json adds schemaVersion). Entities are plain JSON (floats as numbers, big

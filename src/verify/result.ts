@@ -1,7 +1,6 @@
 // The verify result model: what verifyProject returns, what the reporters render, what bisect and test consume.
 import type { EntityDiff } from './compare.js';
-
-export type SpecStatus = 'passed' | 'failed' | 'ignored';
+import type { SpecStatus } from './json-document.js';
 
 export type SpecDiff =
   /** json/excel endpoints: entity-level difference keyed by `_id`. */

@@ -2,22 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { progressLine, terminalProgress } from '../../src/cli/progress.js';
 import { parseJson, type JsonValue } from '../../src/format/json.js';
 import { useFakeNode } from '../helpers/msw-node.js';
-import { outputPipe } from '../helpers/msw-verify.js';
+import { outputPipeProject } from '../helpers/msw-verify.js';
 import { runMain } from '../helpers/run-main.js';
-import { tempProject } from '../helpers/tmp.js';
 
 const node = useFakeNode();
 const LABELS = /Uploading config|Running pipes until stable|Verifying [░█]/;
 
 function project() {
   node.pipeEntities.set('out', parseJson('[{"_id":"a"}]') as JsonValue[]);
-  return tempProject({
-    'pipes/out.conf.json': `${JSON.stringify(outputPipe('out'), null, 2)}\n`,
-    'node-metadata.conf.json': '{"_id": "node", "type": "metadata"}\n',
-    'test-env.json': '{"node-env": "test"}\n',
-    'expected/out.test.json': '{}',
-    'expected/out.json': '[{"_id":"a"}]',
-  });
+  return outputPipeProject('[{"_id":"a"}]');
 }
 
 describe('progress', () => {

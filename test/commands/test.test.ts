@@ -3,21 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJson, type JsonValue } from '../../src/format/json.js';
 import { useFakeNode } from '../helpers/msw-node.js';
-import { outputPipe } from '../helpers/msw-verify.js';
+import { outputPipeProject } from '../helpers/msw-verify.js';
 import { runMain } from '../helpers/run-main.js';
-import { tempDir, tempProject } from '../helpers/tmp.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const node = useFakeNode();
 
-function project(expected = '[{"_id":"a"}]') {
-  return tempProject({
-    'pipes/out.conf.json': `${JSON.stringify(outputPipe('out'), null, 2)}\n`,
-    'node-metadata.conf.json': '{"_id": "node", "type": "metadata"}\n',
-    'test-env.json': '{"node-env": "test"}\n',
-    'expected/out.test.json': '{}',
-    'expected/out.json': expected,
-  });
-}
+const project = (expected = '[{"_id":"a"}]') => outputPipeProject(expected);
 
 const routes = () => node.requests.map((r) => r.route);
 

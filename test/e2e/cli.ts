@@ -36,30 +36,43 @@ export function sesam(args: string[], options: { cwd: string; env?: Record<strin
   });
 }
 
-/** Start `sesam serve --port 0 --memory` and return its URL and a stopper. */
-export async function startServe(cwd: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--memory'], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
+export interface RunningCli {
+  /** What `pattern` matched on stdout. */
+  match: RegExpMatchArray;
+  child: ChildProcess;
+  /** Ctrl-C, and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+/** Start the built CLI with `args` (exactly `env`) and wait until its stdout shows `pattern`, 20 s at most. */
+export async function startCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  pattern: RegExp,
+): Promise<RunningCli> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const what = `sesam ${args[0]}`;
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`sesam serve printed no URL: ${out}${err}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${what} printed nothing matching ${pattern}: ${out}${err}`)),
+      20_000,
+    );
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+/);
+      const m = out.match(pattern);
       if (m) {
         clearTimeout(timer);
-        resolve(m[0]);
+        resolve(m);
       }
     });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`sesam serve exited with ${code}: ${out}${err}`)));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => reject(new Error(`${what} exited with ${code}: ${out}${err}`)));
   });
   return {
-    url,
+    match,
     child,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -68,6 +81,18 @@ export async function startServe(cwd: string): Promise<{ url: string; child: Chi
         child.kill('SIGINT');
       }),
   };
+}
+
+/** Start `sesam serve --port 0 --memory` and return its URL and a stopper. */
+export async function startServe(cwd: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const env = { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' };
+  const { match, child, stop } = await startCli(
+    ['serve', '--port', '0', '--memory'],
+    cwd,
+    env,
+    /http:\/\/127\.0\.0\.1:\d+/,
+  );
+  return { url: match[0], child, stop };
 }
 
 /** A fresh copy of a project folder in a temp dir. */

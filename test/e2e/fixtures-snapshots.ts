@@ -2,7 +2,7 @@
 // isolated git config), the embedded node's HTTP API as a portal user reaches it, and reading snapshot commits.
 import { cpSync } from 'node:fs';
 import { createRepo, type FixtureRepo } from '../helpers/git-fixture.js';
-import { DUMMY_JWT } from './cli.js';
+import { type CliResult, DUMMY_JWT, sesam } from './cli.js';
 
 /** A git repository whose work tree is a copy of `from` (when given), committed once as the user's own work. */
 export function projectRepo(from?: string, files: Record<string, string | object> = {}): FixtureRepo {
@@ -11,6 +11,11 @@ export function projectRepo(from?: string, files: Record<string, string | object
   repo.write({ 'README.md': 'my integration\n', ...files });
   repo.commit('my project');
   return repo;
+}
+
+/** The built CLI in the project of `repo`, against the node at `url` (the dummy JWT): `cli('verify', '--json')`. */
+export function cliIn(repo: FixtureRepo, url: string): (...args: string[]) => Promise<CliResult> {
+  return (...args) => sesam(['--node', url, '--jwt', DUMMY_JWT, ...args], { cwd: repo.dir, env: repo.env });
 }
 
 /** The node's HTTP API (`<url>/api/...`) with JSON bodies, as the portal or curl would use it. */

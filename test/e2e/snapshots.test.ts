@@ -5,8 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint, type FixtureRepo, type RepoFingerprint } from '../helpers/git-fixture.js';
-import { DUMMY_JWT, hasBuild, REPO, sesam, startServe, type CliResult } from './cli.js';
+import { hasBuild, REPO, startServe, type CliResult } from './cli.js';
 import {
+  cliIn,
   fileAt,
   nodeHttp,
   parentsOf,
@@ -37,7 +38,7 @@ describe.skipIf(!hasBuild)('snapshots of the example project over HTTP', () => {
     repo = projectRepo(EXAMPLE);
     server = await startServe(repo.dir);
     node = nodeHttp(server.url);
-    cli = (...args) => sesam(['--node', server.url, '--jwt', DUMMY_JWT, ...args], { cwd: repo.dir, env: repo.env });
+    cli = cliIn(repo, server.url);
   });
   afterAll(async () => server?.stop());
 
@@ -242,7 +243,7 @@ describe.skipIf(!hasBuild)('bisect over 16 snapshots over HTTP', () => {
     repo = projectRepo();
     server = await startServe(repo.dir);
     node = nodeHttp(server.url);
-    cli = (...args) => sesam(['--node', server.url, '--jwt', DUMMY_JWT, ...args], { cwd: repo.dir, env: repo.env });
+    cli = cliIn(repo, server.url);
   });
   afterAll(async () => server?.stop());
 

@@ -1,49 +1,26 @@
 // Faults in a connector login, with the built CLI against `sesam serve`: Ctrl-C while waiting for the browser, the
 // callback port taken, a token service that is down, answers garbage or 500, a callback without a code, a node
 // without systems, no manifest. Each ends with one clear line, a distinct exit code and nothing stored.
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connector, nodeCall, type ServedNode, startNode, stopNode, systemSecrets } from '../connectors/harness.js';
-import { BIN, DUMMY_JWT, hasBuild, sesam } from '../e2e/cli.js';
+import {
+  authenticateCli,
+  connector,
+  freePort,
+  listenOn,
+  nodeCall,
+  type ServedNode,
+  startNode,
+  stopNode,
+  systemSecrets,
+} from '../connectors/harness.js';
+import { DUMMY_JWT, hasBuild, sesam } from '../e2e/cli.js';
 
-async function listenOn(server: Server): Promise<number> {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as AddressInfo).port;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listenOn(server);
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** Start `sesam authenticate`, wait for the printed link, hand it to `then`, and collect the outcome. */
-function loginUntilLink(
-  cwd: string,
-  args: string[],
-  then: (link: string, kill: () => void) => Promise<void>,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'authenticate', '--jwt', DUMMY_JWT, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let started = false;
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const link = /Link: (\S+)/.exec(stderr)?.[1];
-      if (link && !started) {
-        started = true;
-        then(link, () => child.kill('SIGINT')).catch(reject);
-      }
-    });
-    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
-  });
+/** `sesam authenticate` until it prints the link, then `then`; a failing `then` fails the test. */
+async function loginUntilLink(cwd: string, args: string[], then: (link: string, kill: () => void) => Promise<void>) {
+  const outcome = await authenticateCli(cwd, args, then);
+  if (outcome.browserError) throw outcome.browserError;
+  return outcome;
 }
 
 describe.skipIf(!hasBuild)('connector authenticate faults', () => {
@@ -146,7 +123,7 @@ describe.skipIf(!hasBuild)('connector authenticate faults', () => {
   it('refuses to log in without a manifest, and on a node without systems', async () => {
     const none = await sesam(['authenticate', '--node', node.url, '--jwt', DUMMY_JWT], { cwd: connector({}) });
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('Could not find manifest.json');
+    expect(none.stderr).toContain('No manifest.json in');
     await nodeCall(node, 'PUT', '/config', []);
     const dir = connector({ 'manifest.json': { auth: 'api_key' }, '.authconfig': 'api_key=k' });
     const empty = await sesam(['authenticate', '--node', node.url, '--jwt', DUMMY_JWT], { cwd: dir });

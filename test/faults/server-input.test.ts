@@ -2,7 +2,7 @@
 // not UTF-8, repeated keys, broken JSON), and the embedded node as a server facing hostile requests.
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { type ClientRequest, request as httpRequest } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -160,7 +160,28 @@ interface Answer {
   text: string;
 }
 
-/** One request over a fresh connection, headers exactly as given (Host included). */
+/**
+ * A request over a fresh connection, headers exactly as given (Host included), whose body the caller writes.
+ * `onAnswer` hears the answer once it is complete, or once the server closed the connection after it (a server
+ * that refuses a body may end its answer with a reset rather than an 'end').
+ */
+function openRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  onAnswer: (answer: Answer) => void,
+): ClientRequest {
+  return httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
+    let text = '';
+    const done = () => onAnswer({ status: res.statusCode ?? 0, text });
+    res.on('data', (d: Buffer) => (text += d.toString()));
+    res.on('end', done);
+    res.on('close', done);
+  });
+}
+
+/** One request with its whole body. */
 function send(
   port: number,
   method: string,
@@ -169,11 +190,7 @@ function send(
   body?: string | Buffer,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = openRequest(port, method, path, headers, resolve);
     req.on('error', reject);
     req.end(body);
   });
@@ -266,21 +283,8 @@ describe.skipIf(!hasBuild)('sesam serve facing hostile requests (needs npm run b
   it('answers 413 to a declared oversize body without reading it (default limit 64 MiB)', async () => {
     const { port } = await serve(['--memory'], tempDir());
     const answer = await new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: '/api/receivers/a/entities',
-          headers: { ...JSON_TYPE, 'content-length': String(200 * 1024 * 1024) },
-          agent: false,
-        },
-        (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
+      const headers = { ...JSON_TYPE, 'content-length': String(200 * 1024 * 1024) };
+      const req = openRequest(port, 'POST', '/api/receivers/a/entities', headers, resolve);
       req.on('error', reject);
       req.write('['); // headers and a first byte; the rest never comes
     });
@@ -300,23 +304,8 @@ describe.skipIf(!hasBuild)('sesam serve facing hostile requests (needs npm run b
     let sent = 0;
     let answered = false;
     const answer = await new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: '/api/receivers/a/entities',
-          headers: JSON_TYPE,
-          agent: false,
-        },
-        (res) => {
-          answered = true;
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          // The server closes the connection after answering: the answer may end with a reset, not an 'end'.
-          res.on('close', () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
+      const req = openRequest(port, 'POST', '/api/receivers/a/entities', JSON_TYPE, resolve);
+      req.on('response', () => (answered = true));
       // Once the server has answered and closed, writes fail: that is the point.
       req.on('error', (err) => (sent < total ? undefined : reject(err)));
       // A connection closed before any answer must fail the test, not hang it.

@@ -25,8 +25,8 @@ import { commandContext, createRepo, type FixtureRepo } from '../helpers/git-fix
 import { runMain, type MainResult } from '../helpers/run-main.js';
 import { readTree, tempProject } from '../helpers/tmp.js';
 import { FAKE_URL, useFakeNode, useFastTimings } from '../helpers/msw-node.js';
-import { BIN, type CliResult, DUMMY_JWT, hasBuild, sesam, startServe } from '../e2e/cli.js';
-import { nodeHttp, projectRepo } from '../e2e/fixtures-snapshots.js';
+import { BIN, type CliResult, DUMMY_JWT, hasBuild, startServe } from '../e2e/cli.js';
+import { cliIn, nodeHttp, projectRepo } from '../e2e/fixtures-snapshots.js';
 import { FakeNode as SnapshotFakeNode } from '../snapshots/fake-node.js';
 import { pipe, quietLog, recordVersions } from '../snapshots/history-fixture.js';
 
@@ -637,7 +637,7 @@ describe.skipIf(!hasBuild)('bisect over HTTP with the built CLI: datasets and a 
     server = await startServe(repo.dir);
     letThrough(server.url);
     api = nodeHttp(server.url);
-    cli = (...args) => sesam(['--node', server.url, '--jwt', DUMMY_JWT, ...args], { cwd: repo.dir, env: repo.env });
+    cli = cliIn(repo, server.url);
     await api.put('/env', {});
     for (const [i, v] of [1, 2, 2].entries()) {
       await api.put('/config', [{ ...source, description: `edit ${i}` }, ...output(v)]);

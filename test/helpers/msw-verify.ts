@@ -7,6 +7,7 @@ import { createLogger, createOutput, Redactor } from '../../src/log.js';
 import { createNodeApi } from '../../src/node/client.js';
 import type { NodeApi } from '../../src/node/types.js';
 import type { FakeNode } from './msw-node.js';
+import { tempProject } from './tmp.js';
 
 export interface TestContext {
   ctx: CommandContext;
@@ -92,3 +93,14 @@ export const inputPipe = (id: string): JsonObject => ({
   type: 'pipe',
   source: { type: 'embedded', entities: [] },
 });
+
+/** A project with one output pipe `out` and its spec: `expected` is the JSON text of expected/out.json. */
+export function outputPipeProject(expected: string): string {
+  return tempProject({
+    'pipes/out.conf.json': `${JSON.stringify(outputPipe('out'), null, 2)}\n`,
+    'node-metadata.conf.json': '{"_id": "node", "type": "metadata"}\n',
+    'test-env.json': '{"node-env": "test"}\n',
+    'expected/out.test.json': '{}',
+    'expected/out.json': expected,
+  });
+}

@@ -4,21 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { parseJson, type JsonValue } from '../../src/format/json.js';
 import { publicNodeUrl } from '../../src/report/last-results.js';
 import { useFakeNode } from '../helpers/msw-node.js';
-import { outputPipe } from '../helpers/msw-verify.js';
+import { outputPipe, outputPipeProject } from '../helpers/msw-verify.js';
 import { runMain } from '../helpers/run-main.js';
-import { tempProject } from '../helpers/tmp.js';
 
 const node = useFakeNode();
 
-function project(expected = '[{"_id":"a","v":1}]') {
-  return tempProject({
-    'pipes/out.conf.json': `${JSON.stringify(outputPipe('out'), null, 2)}\n`,
-    'node-metadata.conf.json': '{"_id": "node", "type": "metadata"}\n',
-    'test-env.json': '{"node-env": "test"}\n',
-    'expected/out.test.json': '{}',
-    'expected/out.json': expected,
-  });
-}
+const project = () => outputPipeProject('[{"_id":"a","v":1}]');
 
 const lastResults = (dir: string) => JSON.parse(readFileSync(join(dir, '.sesam/last-results.json'), 'utf8'));
 

@@ -14,6 +14,17 @@ const enc = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 const files = (entries: Record<string, string | Uint8Array>) =>
   new Map(Object.entries(entries).map(([k, v]) => [k, typeof v === 'string' ? enc(v) : v]));
 
+/** A snapshot commit of `entries` on `ref`, by the fixed author at the fixed date. */
+function writeFiles(
+  store: SnapshotStore,
+  ref: string,
+  entries: Record<string, string | Uint8Array>,
+  message: string,
+  parent: string | null,
+) {
+  return store.writeCommit({ ref, files: files(entries), message, parent, author, date });
+}
+
 function open(repo: FixtureRepo, backend: (typeof backends)[number], dir = repo.dir): Promise<SnapshotStore> {
   return openStore(dir, { backend, env: backend === 'isomorphic' ? noGitEnv(repo.env) : repo.env });
 }
@@ -62,23 +73,15 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
     const repo = createRepo({ 'README.md': 'x' });
     const store = await open(repo, backend);
     try {
-      const one = await store.writeCommit({
-        ref: REF,
-        files: files({ 'pipes/a.conf.json': '1', 'pipes/b.conf.json': 'b' }),
-        message: 'one\n',
-        parent: null,
-        author,
-        date,
-      });
+      const one = await writeFiles(store, REF, { 'pipes/a.conf.json': '1', 'pipes/b.conf.json': 'b' }, 'one\n', null);
       if (one.status !== 'ok') throw new Error('first write failed');
-      const two = await store.writeCommit({
-        ref: REF,
-        files: files({ 'pipes/a.conf.json': '2', 'systems/s.conf.json': 's' }),
-        message: 'two\n',
-        parent: one.commit,
-        author,
-        date,
-      });
+      const two = await writeFiles(
+        store,
+        REF,
+        { 'pipes/a.conf.json': '2', 'systems/s.conf.json': 's' },
+        'two\n',
+        one.commit,
+      );
       if (two.status !== 'ok') throw new Error('second write failed');
       expect((await store.readCommit(two.commit)).parents).toEqual([one.commit]);
       expect([...(await store.listTree(two.commit)).keys()].sort()).toEqual([
@@ -95,41 +98,13 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
     const repo = createRepo({ 'README.md': 'x' });
     const store = await open(repo, backend);
     try {
-      const one = await store.writeCommit({
-        ref: REF,
-        files: files({ a: '1' }),
-        message: 'one\n',
-        parent: null,
-        author,
-        date,
-      });
+      const one = await writeFiles(store, REF, { a: '1' }, 'one\n', null);
       if (one.status !== 'ok') throw new Error('write failed');
-      const two = await store.writeCommit({
-        ref: REF,
-        files: files({ a: '2' }),
-        message: 'two\n',
-        parent: one.commit,
-        author,
-        date,
-      });
+      const two = await writeFiles(store, REF, { a: '2' }, 'two\n', one.commit);
       if (two.status !== 'ok') throw new Error('write failed');
-      const stale = await store.writeCommit({
-        ref: REF,
-        files: files({ a: '3' }),
-        message: 'stale\n',
-        parent: one.commit,
-        author,
-        date,
-      });
+      const stale = await writeFiles(store, REF, { a: '3' }, 'stale\n', one.commit);
       expect(stale.status).toBe('conflict');
-      const again = await store.writeCommit({
-        ref: REF,
-        files: files({ a: '4' }),
-        message: 'new branch?\n',
-        parent: null,
-        author,
-        date,
-      });
+      const again = await writeFiles(store, REF, { a: '4' }, 'new branch?\n', null);
       expect(again.status).toBe('conflict');
       expect(await store.readRef(REF)).toBe(two.commit);
     } finally {
@@ -155,22 +130,8 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
       expect(await store.resolve('v1')).toBe(first);
       expect(await store.resolve('no-such-branch')).toBeUndefined();
       expect(await store.resolve('--output=x')).toBeUndefined();
-      const w = await store.writeCommit({
-        ref: REF,
-        files: files({ a: '1' }),
-        message: 'm\n',
-        parent: null,
-        author,
-        date,
-      });
-      await store.writeCommit({
-        ref: 'refs/heads/sesam-snapshots/other',
-        files: files({ b: '1' }),
-        message: 'm\n',
-        parent: null,
-        author,
-        date,
-      });
+      const w = await writeFiles(store, REF, { a: '1' }, 'm\n', null);
+      await writeFiles(store, 'refs/heads/sesam-snapshots/other', { b: '1' }, 'm\n', null);
       expect((await store.listRefs('refs/heads/sesam-snapshots/')).map((r) => r.ref)).toEqual([
         'refs/heads/sesam-snapshots/other',
         REF,
@@ -186,14 +147,7 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
     const repo = createRepo({ 'README.md': 'hello\n' });
     const store = await open(repo, backend);
     try {
-      const old = await store.writeCommit({
-        ref: REF,
-        files: files({ a: '1' }),
-        message: 'm\n',
-        parent: null,
-        author,
-        date,
-      });
+      const old = await writeFiles(store, REF, { a: '1' }, 'm\n', null);
       if (old.status !== 'ok') throw new Error('not written');
       const NEW = 'refs/heads/sesam-snapshots/test.example.com';
       const request = {
@@ -278,14 +232,7 @@ describe.each(backends)('SnapshotStore contract: %s', (backend) => {
     try {
       expect(store.repo.commonDir).toBe(repo.git('rev-parse', '--path-format=absolute', '--git-common-dir').trim());
       expect(await store.head()).toBe(wt.git('rev-parse', 'HEAD').trim());
-      const result = await store.writeCommit({
-        ref: REF,
-        files: files({ 'pipes/x.conf.json': 'x' }),
-        message: 'wt\n',
-        parent: null,
-        author,
-        date,
-      });
+      const result = await writeFiles(store, REF, { 'pipes/x.conf.json': 'x' }, 'wt\n', null);
       if (result.status !== 'ok') throw new Error('write failed');
       // Visible from the main work tree: same refs, same objects.
       expect(repo.git('rev-parse', REF).trim()).toBe(result.commit);

@@ -1,9 +1,9 @@
 // Helpers for the web app's tests: headless Chromium from the system (Debian's `chromium`) driven by
 // playwright-core, which downloads no browser; and `sesam ui` spawned from the built CLI.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, REPO } from '../e2e/cli.js';
+import { REPO, startCli } from '../e2e/cli.js';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -39,37 +39,14 @@ export interface RunningUi {
 
 /** Start `sesam ui --port 0 ...args` in `cwd` and wait for the URL it prints. */
 export async function startUi(cwd: string, args: string[], env: Record<string, string>): Promise<RunningUi> {
-  const child = spawn(process.execPath, [BIN, 'ui', '--port', '0', ...args], {
+  const pattern = /http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/;
+  const { match, child, stop } = await startCli(
+    ['ui', '--port', '0', ...args],
     cwd,
-    env: { NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sesam ui printed no URL: ${out}${err}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sesam ui exited with ${code}: ${out}${err}`)));
-  });
+    { NO_COLOR: '1', ...env },
+    pattern,
+  );
+  const url = match[0];
   const parsed = new URL(url);
-  return {
-    url,
-    origin: parsed.origin,
-    token: parsed.searchParams.get('token')!,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGINT');
-      }),
-  };
+  return { url, origin: parsed.origin, token: parsed.searchParams.get('token')!, child, stop };
 }

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureRepo } from '../helpers/git-fixture.js';
-import { DUMMY_JWT, hasBuild, REPO, sesam, startServe, type CliResult } from '../e2e/cli.js';
-import { nodeHttp, projectRepo, snapshotRefs, trailersOf } from '../e2e/fixtures-snapshots.js';
+import { DUMMY_JWT, hasBuild, REPO, startServe, type CliResult } from '../e2e/cli.js';
+import { cliIn, nodeHttp, projectRepo, snapshotRefs, trailersOf } from '../e2e/fixtures-snapshots.js';
 import { chromiumPath, screenshotPath, skipBrowserTests, startUi, type RunningUi } from './browser.js';
 
 const EXAMPLE = join(REPO, 'templates', 'example');
@@ -34,8 +34,7 @@ describe.skipIf(!hasBuild || skipBrowserTests())('sesam ui in a browser', () => 
     repo = projectRepo(EXAMPLE);
     node = await startServe(repo.dir);
     http = nodeHttp(node.url);
-    const cli = (...args: string[]) =>
-      sesam(['--node', node.url, '--jwt', DUMMY_JWT, ...args], { cwd: repo.dir, env: repo.env });
+    const cli = cliIn(repo, node.url);
     const branchHead = () => Object.values(snapshotRefs(repo))[0]!;
 
     // Three snapshots: the first download, a portal edit of one pipe's DTL, then of the country pipe's entities.

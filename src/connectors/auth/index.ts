@@ -7,11 +7,12 @@ import { LOCAL_NODE_API_URL } from '../../local-node/index.js';
 import type { Logger } from '../../log.js';
 import type { NodeApi } from '../../node/types.js';
 import { loginViaApiKey } from './api-key.js';
+import { DEFAULT_SYSTEM_PLACEHOLDER } from '../manifest.js';
 import { readAuthConfig, resolveCredentials } from './credentials.js';
 import { readManifestAuth } from './manifest-auth.js';
 import { readProfileEnv } from './node-writes.js';
 import { type FlowIo, loginViaOAuth, SUCCESS_MESSAGE } from './oauth2.js';
-import { openInBrowser } from './open-browser.js';
+import { openInBrowser } from '../../open-browser.js';
 import { loginViaTripletex, TRIPLETEX_DEFAULT_BASE_URL } from './tripletex.js';
 
 export interface AuthRequest {
@@ -101,9 +102,6 @@ export async function authenticateConnector(
   }
   io.log.info(SUCCESS_MESSAGE);
 }
-
-/** The system _id placeholder when --system-placeholder is not given (sesam-py's default). */
-export const DEFAULT_SYSTEM_PLACEHOLDER = 'xxxxxx';
 
 /**
  * Authenticate the connector in `connectorDir` on an open node, with the command's options and environment: what

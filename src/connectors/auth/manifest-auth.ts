@@ -1,10 +1,7 @@
 // What `authenticate` needs from a connector's manifest.json: the login flow (`auth`, `auth_variant`) and its
-// settings. Read on its own so the auth flows do not depend on template expansion.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { inputError } from '../../errors.js';
+// settings. Only the manifest object itself is required, so logging in works before any datatype is added.
 import { isJsonObject, type JsonObject } from '../../format/json.js';
-import { readJsonFile } from '../../workspace/files.js';
+import { readManifestObject } from '../manifest.js';
 
 export type AuthFlow = 'tripletex' | 'oauth2' | 'superoffice-ticket' | 'api_key' | 'none';
 
@@ -36,10 +33,7 @@ export function authFlowOf(manifest: JsonObject): AuthFlow {
 }
 
 export function readManifestAuth(connectorDir: string): ManifestAuth {
-  const path = join(connectorDir, 'manifest.json');
-  if (!existsSync(path)) throw inputError(`Could not find manifest.json in the connector folder ${connectorDir}.`);
-  const manifest = readJsonFile(path, 'manifest.json');
-  if (!isJsonObject(manifest)) throw inputError('manifest.json must hold a JSON object.', { file: path });
+  const manifest = readManifestObject(connectorDir);
   const oauth2 = isJsonObject(manifest.oauth2) ? manifest.oauth2 : {};
   const jwt = isJsonObject(manifest.jwt) ? manifest.jwt : {};
   const tenant = oauth2.tenant_id_expression;

@@ -1,6 +1,6 @@
 // The graph as text for READMEs and CI: Mermaid, Graphviz DOT, a standalone SVG (dagre layout, no browser) or JSON.
 import { layoutGraph } from './layout.js';
-import type { GraphEdgeKind, GraphModel } from './model.js';
+import type { GraphEdge, GraphEdgeKind, GraphModel } from './model.js';
 import { EDGE_DASH, EDGE_WIDTH, edgePath, NODE_FILL, NODE_STROKE, nodeDetail, shapePath } from './shapes.js';
 
 export const GRAPH_FORMATS = ['mermaid', 'dot', 'svg', 'json'] as const;
@@ -8,6 +8,11 @@ export type GraphFormat = (typeof GRAPH_FORMATS)[number];
 
 function ids(model: GraphModel): Map<string, string> {
   return new Map(model.nodes.map((n, i) => [n.id, `n${i}`]));
+}
+
+/** hops, lookup and merge edges are named by their kind; dataset and system edges by their own label, if any. */
+function edgeLabel(edge: GraphEdge): string | undefined {
+  return edge.kind === 'hops' || edge.kind === 'lookup' || edge.kind === 'merge' ? edge.kind : edge.label;
 }
 
 const mermaidText = (text: string) => text.replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
@@ -28,13 +33,13 @@ export function toMermaid(model: GraphModel): string {
     system: '-.->',
   };
   for (const edge of model.edges) {
-    const label = edge.kind === 'hops' || edge.kind === 'lookup' || edge.kind === 'merge' ? edge.kind : edge.label;
+    const label = edgeLabel(edge);
     const text = label ? `|"${mermaidText(label)}"|` : '';
     lines.push(`  ${id.get(edge.from)} ${arrow[edge.kind]}${text} ${id.get(edge.to)}`);
   }
-  lines.push('  classDef pipe fill:#eef4fb,stroke:#3b6ea5');
-  lines.push('  classDef system fill:#fdf2e3,stroke:#b7791f');
-  lines.push('  classDef dataset fill:#eef7ee,stroke:#3d8b40');
+  for (const kind of ['pipe', 'system', 'dataset'] as const) {
+    lines.push(`  classDef ${kind} fill:${NODE_FILL[kind]},stroke:${NODE_STROKE[kind]}`);
+  }
   for (const kind of ['pipe', 'system', 'dataset'] as const) {
     const members = model.nodes.filter((n) => n.kind === kind).map((n) => id.get(n.id));
     if (members.length) lines.push(`  class ${members.join(',')} ${kind}`);
@@ -73,7 +78,7 @@ export function toDot(model: GraphModel): string {
     system: 'style=dotted',
   };
   for (const edge of model.edges) {
-    const label = edge.kind === 'hops' || edge.kind === 'lookup' || edge.kind === 'merge' ? edge.kind : edge.label;
+    const label = edgeLabel(edge);
     const attributes = [label ? `label=${dotString(label)}` : '', style[edge.kind]].filter(Boolean).join(', ');
     lines.push(`  ${dotString(edge.from)} -> ${dotString(edge.to)}${attributes ? ` [${attributes}]` : ''};`);
   }

@@ -1,5 +1,8 @@
-// The shapes of the JSON the server sends (src/ui/api.ts, src/verify/report.ts verifyJson, project-diff diffToJson).
+// The shapes of the JSON the server sends (src/ui/api.ts, src/verify/json-document.ts, project-diff diffToJson).
 import type { GraphLayout } from '../graph/types.js';
+import type { VerifyJson } from '../../verify/json-document.js';
+
+export type { SpecDiffJson, SpecJson } from '../../verify/json-document.js';
 
 export interface Counts {
   added: number;
@@ -63,44 +66,10 @@ export interface VersionDiff {
   texts: Record<string, { before: string | null; after: string | null; omitted?: string }>;
 }
 
-export interface EntityChange {
-  path: string;
-  expected?: string;
-  actual?: string;
-}
-
-export interface SpecDiffJson {
-  kind: 'entities' | 'text' | 'problem';
-  expectedCount?: number;
-  actualCount?: number;
-  missing?: unknown[];
-  unexpected?: unknown[];
-  changed?: { id: unknown; changes: EntityChange[] }[];
-  unified?: string;
-  note?: string;
-  message?: string;
-}
-
-export interface SpecJson {
-  id: string;
-  pipe: string;
-  file: string;
-  specFile: string;
-  endpoint: string;
-  status: 'passed' | 'failed' | 'ignored';
-  summary?: string;
-  diff?: SpecDiffJson;
-}
-
-export interface Results {
+/** `.sesam/last-results.json` as the server passes it on (src/report/last-results.ts). */
+export interface Results extends VerifyJson {
   schemaVersion: number;
   ok?: boolean;
-  passed: number;
-  failed: number;
-  ignored: number;
-  missing: string[];
-  warnings: string[];
-  specs: SpecJson[];
   generatedAt?: string;
   command?: string;
   pipeFailures?: { pipe: string; reason: string }[];

@@ -1,12 +1,20 @@
 // `sesam authenticate` as a connector developer meets it: the built CLI against `sesam serve` over loopback, a fake
 // OAuth2 provider on loopback, and this test playing the browser (open the printed link, follow the redirects).
 // What lands on the node is read back from the node's own store.
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, DUMMY_JWT, hasBuild } from '../../e2e/cli.js';
-import { connector, nodeCall, type ServedNode, startNode, stopNode, systemSecrets } from '../harness.js';
+import { DUMMY_JWT, hasBuild } from '../../e2e/cli.js';
+import {
+  authenticateCli as authenticate,
+  connector,
+  freePort,
+  nodeCall,
+  type ServedNode,
+  startNode,
+  stopNode,
+  systemSecrets,
+} from '../harness.js';
 
 const CLIENT_SECRET = 'client-secret-value-9';
 const ACCESS_TOKEN = 'access-token-value-7';
@@ -59,44 +67,6 @@ async function startProvider(): Promise<Provider> {
   await new Promise<void>((r) => provider.server.listen(0, '127.0.0.1', r));
   provider.url = `http://127.0.0.1:${(provider.server.address() as AddressInfo).port}`;
   return provider;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** Run `sesam authenticate`; `browser` gets the printed link and plays the user's browser. */
-function authenticate(
-  cwd: string,
-  args: string[],
-  browser?: (link: string) => Promise<void>,
-): Promise<{ code: number; stdout: string; stderr: string; browserError?: unknown }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'authenticate', '--jwt', DUMMY_JWT, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let browsed = false;
-    let browserError: unknown;
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const link = /Link: (\S+)/.exec(stderr)?.[1];
-      if (link && browser && !browsed) {
-        browsed = true;
-        browser(link).catch((err) => (browserError = err));
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, browserError }));
-  });
 }
 
 /** A browser: follow redirects from the link to the loopback callback; the callback page's text. */

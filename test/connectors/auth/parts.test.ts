@@ -7,7 +7,6 @@ import { readAuthConfig, resolveCredentials } from '../../../src/connectors/auth
 import { authFlowOf } from '../../../src/connectors/auth/manifest-auth.js';
 import { webhookSecret } from '../../../src/connectors/auth/node-writes.js';
 import { authorizeLink, jwtClaims, type OAuthLogin } from '../../../src/connectors/auth/oauth2.js';
-import { browserCommand } from '../../../src/connectors/auth/open-browser.js';
 import { pyUrlencode } from '../../../src/connectors/auth/urlencode.js';
 import { captureLogger } from '../../helpers/logger.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -108,14 +107,5 @@ describe('jwtClaims', () => {
     const payload = Buffer.from(JSON.stringify({ tid: 'acme' })).toString('base64url');
     expect(jwtClaims(`e30.${payload}.sig`)).toEqual({ tid: 'acme' });
     expect(() => jwtClaims('garbage')).toThrow(/not a JWT/);
-  });
-});
-
-describe('browserCommand', () => {
-  it('uses BROWSER, then the platform opener, and nothing on a Linux without a desktop', () => {
-    expect(browserCommand({ BROWSER: 'firefox' }, 'linux')).toEqual(['firefox', []]);
-    expect(browserCommand({}, 'darwin')).toEqual(['open', []]);
-    expect(browserCommand({ DISPLAY: ':0' }, 'linux')).toEqual(['xdg-open', []]);
-    expect(browserCommand({}, 'linux')).toBeUndefined();
   });
 });
