@@ -1,7 +1,7 @@
 // The Sesam API client: the only module that speaks HTTP to a node. It adds auth and Accept headers, encodes ids,
 // bounds every call with a timeout, retries what is safe to retry, parses bodies losslessly and turns every
 // failure into a SesamError of kind 'node' with a message a person can act on.
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
 import { isJsonObject, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import type { Logger } from '../log.js';
 import {
@@ -63,6 +63,8 @@ let insecureAgent: Agent | undefined;
  * interface an npm undici Agent does not reliably fit.)
  */
 export const insecureFetch: typeof fetch = async (input, init) => {
+  // undici takes ~100 ms to import: only --skip-tls-verification needs it.
+  const { Agent, fetch: undiciFetch } = await import('undici');
   insecureAgent ??= new Agent({ connect: { rejectUnauthorized: false } });
   // undici's fetch does not know the global Request and FormData classes: let a global Request serialise the
   // body (a FormData gets its multipart boundary) and pass the bytes, so the request has a Content-Length.
