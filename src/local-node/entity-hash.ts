@@ -15,6 +15,10 @@ export function hashedContent(entity: JsonObject): JsonObject {
 }
 
 export function entityHash(entity: JsonObject): string {
-  const text = stringifyJson(hashedContent(entity), { sortKeys: true, separators: [',', ':'] });
+  return md5Hex(stringifyJson(hashedContent(entity), { sortKeys: true, separators: [',', ':'] }));
+}
+
+/** The hash of hashedContent's sorted-key compact JSON text. */
+export function md5Hex(text: string): string {
   return createHash('md5').update(text).digest('hex');
 }

@@ -14,7 +14,7 @@ import {
   type JsonObject,
   type JsonValue,
 } from '../format/json.js';
-import { entityHash } from './entity-hash.js';
+import { entityHash, md5Hex } from './entity-hash.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS config (id TEXT PRIMARY KEY, position INTEGER NOT NULL, body TEXT NOT NULL);
@@ -157,6 +157,7 @@ export class NodeStore implements DatasetStore {
   private readonly versions = new Map<string, number>();
   private generation = 0;
   private readonly stmts;
+  private readonly prepared = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -181,6 +182,18 @@ export class NodeStore implements DatasetStore {
         'SELECT offset, id, deleted, hash, ts, previous, body FROM versions WHERE dataset = ? AND offset = ?',
       ),
     };
+  }
+
+  /**
+   * A statement prepared once per SQL text (preparing costs more than running the small ones here). One that is
+   * still iterating (a generator of `entities` not yet finished) cannot run again: a fresh one is prepared then.
+   */
+  private prepare(sql: string): Database.Statement {
+    const cached = this.prepared.get(sql);
+    if (cached && !cached.busy) return cached;
+    const statement = this.db.prepare(sql);
+    if (!cached) this.prepared.set(sql, statement);
+    return statement;
   }
 
   static open(options: { dir?: string; memory?: boolean }): NodeStore {
@@ -208,22 +221,22 @@ export class NodeStore implements DatasetStore {
   // --- meta, config, env, secrets -------------------------------------------------------------------------
 
   getMeta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+    this.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   getConfig(): JsonObject[] {
-    const rows = this.db.prepare('SELECT body FROM config ORDER BY position').all() as { body: string }[];
+    const rows = this.prepare('SELECT body FROM config ORDER BY position').all() as { body: string }[];
     return rows.map((r) => parseJson(r.body) as JsonObject);
   }
 
   replaceConfig(entities: JsonObject[]): void {
     this.transaction(() => {
-      this.db.prepare('DELETE FROM config').run();
-      const insert = this.db.prepare('INSERT OR REPLACE INTO config (id, position, body) VALUES (?, ?, ?)');
+      this.prepare('DELETE FROM config').run();
+      const insert = this.prepare('INSERT OR REPLACE INTO config (id, position, body) VALUES (?, ?, ?)');
       entities.forEach((e, i) => {
         insert.run(String(e._id), i, stringifyJson(e));
       });
@@ -231,7 +244,7 @@ export class NodeStore implements DatasetStore {
   }
 
   getEnv(): JsonObject {
-    const rows = this.db.prepare('SELECT name, value FROM env ORDER BY position').all() as {
+    const rows = this.prepare('SELECT name, value FROM env ORDER BY position').all() as {
       name: string;
       value: string;
     }[];
@@ -242,8 +255,8 @@ export class NodeStore implements DatasetStore {
 
   replaceEnv(env: JsonObject): void {
     this.transaction(() => {
-      this.db.prepare('DELETE FROM env').run();
-      const insert = this.db.prepare('INSERT INTO env (name, position, value) VALUES (?, ?, ?)');
+      this.prepare('DELETE FROM env').run();
+      const insert = this.prepare('INSERT INTO env (name, position, value) VALUES (?, ?, ?)');
       Object.keys(env).forEach((name, i) => {
         insert.run(name, i, stringifyJson(env[name]!));
       });
@@ -251,7 +264,7 @@ export class NodeStore implements DatasetStore {
   }
 
   getSecrets(): Record<string, string> {
-    const rows = this.db.prepare('SELECT name, value FROM secrets ORDER BY name').all() as {
+    const rows = this.prepare('SELECT name, value FROM secrets ORDER BY name').all() as {
       name: string;
       value: string;
     }[];
@@ -260,19 +273,19 @@ export class NodeStore implements DatasetStore {
 
   putSecrets(values: Record<string, string>, replace: boolean): void {
     this.transaction(() => {
-      if (replace) this.db.prepare('DELETE FROM secrets').run();
-      const insert = this.db.prepare('INSERT OR REPLACE INTO secrets (name, value) VALUES (?, ?)');
+      if (replace) this.prepare('DELETE FROM secrets').run();
+      const insert = this.prepare('INSERT OR REPLACE INTO secrets (name, value) VALUES (?, ?)');
       for (const [name, value] of Object.entries(values)) insert.run(name, value);
     });
   }
 
   deleteSecret(name: string): boolean {
-    return this.db.prepare('DELETE FROM secrets WHERE name = ?').run(name).changes > 0;
+    return this.prepare('DELETE FROM secrets WHERE name = ?').run(name).changes > 0;
   }
 
   /** Names of a system's secrets (`/systems/{id}/secrets`), sorted. */
   getSystemSecretNames(system: string): string[] {
-    const rows = this.db.prepare('SELECT name FROM system_secrets WHERE system = ? ORDER BY name').all(system) as {
+    const rows = this.prepare('SELECT name FROM system_secrets WHERE system = ? ORDER BY name').all(system) as {
       name: string;
     }[];
     return rows.map((r) => r.name);
@@ -280,22 +293,22 @@ export class NodeStore implements DatasetStore {
 
   putSystemSecrets(system: string, values: Record<string, string>, replace: boolean): void {
     this.transaction(() => {
-      if (replace) this.db.prepare('DELETE FROM system_secrets WHERE system = ?').run(system);
-      const insert = this.db.prepare('INSERT OR REPLACE INTO system_secrets (system, name, value) VALUES (?, ?, ?)');
+      if (replace) this.prepare('DELETE FROM system_secrets WHERE system = ?').run(system);
+      const insert = this.prepare('INSERT OR REPLACE INTO system_secrets (system, name, value) VALUES (?, ?, ?)');
       for (const [name, value] of Object.entries(values)) insert.run(system, name, value);
     });
   }
 
   deleteSystemSecret(system: string, name: string): boolean {
-    return this.db.prepare('DELETE FROM system_secrets WHERE system = ? AND name = ?').run(system, name).changes > 0;
+    return this.prepare('DELETE FROM system_secrets WHERE system = ? AND name = ?').run(system, name).changes > 0;
   }
 
   /** System secrets die with their system. */
   dropSystemSecretsExcept(systems: string[]): void {
     const keep = new Set(systems);
-    const owners = this.db.prepare('SELECT DISTINCT system FROM system_secrets').all() as { system: string }[];
+    const owners = this.prepare('SELECT DISTINCT system FROM system_secrets').all() as { system: string }[];
     for (const { system } of owners) {
-      if (!keep.has(system)) this.db.prepare('DELETE FROM system_secrets WHERE system = ?').run(system);
+      if (!keep.has(system)) this.prepare('DELETE FROM system_secrets WHERE system = ?').run(system);
     }
   }
 
@@ -312,7 +325,7 @@ export class NodeStore implements DatasetStore {
         'latest',
         'pipe_state',
       ]) {
-        this.db.prepare(`DELETE FROM ${table}`).run();
+        this.prepare(`DELETE FROM ${table}`).run();
       }
     });
     for (const id of [...this.versions.keys()]) this.touch(id);
@@ -326,7 +339,7 @@ export class NodeStore implements DatasetStore {
   }
 
   listDatasets(): DatasetInfo[] {
-    const rows = this.db.prepare('SELECT id, next_offset, populated FROM datasets ORDER BY id').all() as {
+    const rows = this.prepare('SELECT id, next_offset, populated FROM datasets ORDER BY id').all() as {
       id: string;
       next_offset: number;
       populated: number;
@@ -344,14 +357,14 @@ export class NodeStore implements DatasetStore {
 
   setPopulated(id: string, populated: boolean): void {
     this.ensureDataset(id);
-    this.db.prepare('UPDATE datasets SET populated = ? WHERE id = ?').run(populated ? 1 : 0, id);
+    this.prepare('UPDATE datasets SET populated = ? WHERE id = ?').run(populated ? 1 : 0, id);
   }
 
   deleteDataset(id: string): boolean {
     const removed = this.transaction(() => {
-      this.db.prepare('DELETE FROM versions WHERE dataset = ?').run(id);
-      this.db.prepare('DELETE FROM latest WHERE dataset = ?').run(id);
-      return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
+      this.prepare('DELETE FROM versions WHERE dataset = ?').run(id);
+      this.prepare('DELETE FROM latest WHERE dataset = ?').run(id);
+      return this.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
     });
     this.touch(id);
     return removed;
@@ -380,20 +393,13 @@ export class NodeStore implements DatasetStore {
     if (typeof id !== 'string') throw new Error(`entity without a string _id written to dataset '${datasetId}'`);
     const info = this.ensureDataset(datasetId);
     const deleted = entity._deleted === true;
-    const hash = entityHash(entity);
+    // The stored body is the hashed content (entity-hash.ts) less `_deleted`: one serialisation serves both.
+    const body = stringifyJson(storedBody(entity), { sortKeys: true, separators: [',', ':'] });
+    const hash = deleted ? entityHash(entity) : md5Hex(body);
     const latest = this.stmts.latestOf.get(datasetId, id);
     if (latest && latest.hash === hash) return false;
     const offset = info.nextOffset;
-    this.stmts.insertVersion.run(
-      datasetId,
-      offset,
-      id,
-      deleted ? 1 : 0,
-      hash,
-      ts,
-      latest ? latest.offset : null,
-      stringifyJson(storedBody(entity), { sortKeys: true }),
-    );
+    this.stmts.insertVersion.run(datasetId, offset, id, deleted ? 1 : 0, hash, ts, latest ? latest.offset : null, body);
     this.stmts.upsertLatest.run(datasetId, id, offset, hash, deleted ? 1 : 0);
     this.stmts.bumpOffset.run(offset + 1, datasetId);
     this.touch(datasetId);
@@ -415,7 +421,7 @@ export class NodeStore implements DatasetStore {
 
   /** Ids whose latest version is not deleted, in offset order. */
   liveIds(datasetId: string): string[] {
-    const rows = this.db
+    const rows = this
       .prepare('SELECT id FROM latest WHERE dataset = ? AND deleted = 0 ORDER BY offset')
       .all(datasetId) as { id: string }[];
     return rows.map((r) => r.id);
@@ -444,30 +450,30 @@ export class NodeStore implements DatasetStore {
       sql += ' LIMIT ?';
       args.push(options.limit);
     }
-    for (const row of this.db.prepare(sql).iterate(...args) as IterableIterator<VersionRow>) yield toEntity(row);
+    for (const row of this.prepare(sql).iterate(...args) as IterableIterator<VersionRow>) yield toEntity(row);
   }
 
   /** Number of versions (history) or latest versions after an offset; for queue sizes. */
   countAfter(datasetId: string, since: number | undefined, latestOnly: boolean): number {
     const table = latestOnly ? 'latest' : 'versions';
-    const row = this.db
+    const row = this
       .prepare(`SELECT count(*) AS n FROM ${table} WHERE dataset = ? AND offset > ?`)
       .get(datasetId, since ?? -1) as { n: number };
     return row.n;
   }
 
   counts(datasetId: string): { exists: number; deleted: number; log: number } {
-    const l = this.db
+    const l = this
       .prepare('SELECT sum(deleted = 0) AS e, sum(deleted = 1) AS d FROM latest WHERE dataset = ?')
       .get(datasetId) as { e: number | null; d: number | null };
-    const v = this.db.prepare('SELECT count(*) AS n FROM versions WHERE dataset = ?').get(datasetId) as { n: number };
+    const v = this.prepare('SELECT count(*) AS n FROM versions WHERE dataset = ?').get(datasetId) as { n: number };
     return { exists: l.e ?? 0, deleted: l.d ?? 0, log: v.n };
   }
 
   // --- pipe state ------------------------------------------------------------------------------------------
 
   pipeState(pipe: string): PipeState {
-    const row = this.db.prepare('SELECT body FROM pipe_state WHERE pipe = ?').get(pipe) as { body: string } | undefined;
+    const row = this.prepare('SELECT body FROM pipe_state WHERE pipe = ?').get(pipe) as { body: string } | undefined;
     if (!row) return { lastSeen: null, depOffsets: {}, extra: {} };
     const body = parseJson(row.body) as JsonObject;
     const depOffsets: Record<string, number> = {};
@@ -485,10 +491,10 @@ export class NodeStore implements DatasetStore {
       depOffsets: state.depOffsets as Record<string, JsonValue>,
       extra: state.extra,
     };
-    this.db.prepare('INSERT OR REPLACE INTO pipe_state (pipe, body) VALUES (?, ?)').run(pipe, stringifyJson(body));
+    this.prepare('INSERT OR REPLACE INTO pipe_state (pipe, body) VALUES (?, ?)').run(pipe, stringifyJson(body));
   }
 
   clearPipeState(pipe: string): void {
-    this.db.prepare('DELETE FROM pipe_state WHERE pipe = ?').run(pipe);
+    this.prepare('DELETE FROM pipe_state WHERE pipe = ?').run(pipe);
   }
 }
