@@ -421,9 +421,9 @@ export class NodeStore implements DatasetStore {
 
   /** Ids whose latest version is not deleted, in offset order. */
   liveIds(datasetId: string): string[] {
-    const rows = this
-      .prepare('SELECT id FROM latest WHERE dataset = ? AND deleted = 0 ORDER BY offset')
-      .all(datasetId) as { id: string }[];
+    const rows = this.prepare('SELECT id FROM latest WHERE dataset = ? AND deleted = 0 ORDER BY offset').all(
+      datasetId,
+    ) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
@@ -456,16 +456,17 @@ export class NodeStore implements DatasetStore {
   /** Number of versions (history) or latest versions after an offset; for queue sizes. */
   countAfter(datasetId: string, since: number | undefined, latestOnly: boolean): number {
     const table = latestOnly ? 'latest' : 'versions';
-    const row = this
-      .prepare(`SELECT count(*) AS n FROM ${table} WHERE dataset = ? AND offset > ?`)
-      .get(datasetId, since ?? -1) as { n: number };
+    const row = this.prepare(`SELECT count(*) AS n FROM ${table} WHERE dataset = ? AND offset > ?`).get(
+      datasetId,
+      since ?? -1,
+    ) as { n: number };
     return row.n;
   }
 
   counts(datasetId: string): { exists: number; deleted: number; log: number } {
-    const l = this
-      .prepare('SELECT sum(deleted = 0) AS e, sum(deleted = 1) AS d FROM latest WHERE dataset = ?')
-      .get(datasetId) as { e: number | null; d: number | null };
+    const l = this.prepare('SELECT sum(deleted = 0) AS e, sum(deleted = 1) AS d FROM latest WHERE dataset = ?').get(
+      datasetId,
+    ) as { e: number | null; d: number | null };
     const v = this.prepare('SELECT count(*) AS n FROM versions WHERE dataset = ?').get(datasetId) as { n: number };
     return { exists: l.e ?? 0, deleted: l.d ?? 0, log: v.n };
   }
