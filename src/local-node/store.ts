@@ -158,6 +158,11 @@ export class NodeStore implements DatasetStore {
   private generation = 0;
   private readonly stmts;
   private readonly prepared = new Map<string, Database.Statement>();
+  /**
+   * The datasets table as last read or written (null: no such dataset), asked for on every write and hop. Only this
+   * connection writes the database (data-lock.ts); a transaction that fails clears it.
+   */
+  private readonly infos = new Map<string, DatasetInfo | null>();
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -215,7 +220,13 @@ export class NodeStore implements DatasetStore {
   /** Run fn atomically: all or nothing (nested calls join the outer transaction). */
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      // Rolled back: what the cache learnt inside may be gone from the database.
+      this.infos.clear();
+      throw err;
+    }
   }
 
   // --- meta, config, env, secrets -------------------------------------------------------------------------
@@ -328,14 +339,20 @@ export class NodeStore implements DatasetStore {
         this.prepare(`DELETE FROM ${table}`).run();
       }
     });
+    this.infos.clear();
     for (const id of [...this.versions.keys()]) this.touch(id);
   }
 
   // --- datasets ---------------------------------------------------------------------------------------------
 
   dataset(id: string): DatasetInfo | undefined {
-    const row = this.stmts.dataset.get(id);
-    return row && { id: row.id, nextOffset: row.next_offset, populated: row.populated === 1 };
+    let info = this.infos.get(id);
+    if (info === undefined) {
+      const row = this.stmts.dataset.get(id);
+      info = row ? { id: row.id, nextOffset: row.next_offset, populated: row.populated === 1 } : null;
+      this.infos.set(id, info);
+    }
+    return info ? { ...info } : undefined;
   }
 
   listDatasets(): DatasetInfo[] {
@@ -351,6 +368,7 @@ export class NodeStore implements DatasetStore {
     const existing = this.dataset(id);
     if (existing) return existing;
     this.stmts.insertDataset.run(id);
+    this.infos.set(id, { id, nextOffset: 0, populated: false });
     this.touch(id);
     return { id, nextOffset: 0, populated: false };
   }
@@ -358,6 +376,7 @@ export class NodeStore implements DatasetStore {
   setPopulated(id: string, populated: boolean): void {
     this.ensureDataset(id);
     this.prepare('UPDATE datasets SET populated = ? WHERE id = ?').run(populated ? 1 : 0, id);
+    this.infos.set(id, { ...this.dataset(id)!, populated });
   }
 
   deleteDataset(id: string): boolean {
@@ -366,6 +385,7 @@ export class NodeStore implements DatasetStore {
       this.prepare('DELETE FROM latest WHERE dataset = ?').run(id);
       return this.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
     });
+    this.infos.set(id, null);
     this.touch(id);
     return removed;
   }
@@ -402,6 +422,7 @@ export class NodeStore implements DatasetStore {
     this.stmts.insertVersion.run(datasetId, offset, id, deleted ? 1 : 0, hash, ts, latest ? latest.offset : null, body);
     this.stmts.upsertLatest.run(datasetId, id, offset, hash, deleted ? 1 : 0);
     this.stmts.bumpOffset.run(offset + 1, datasetId);
+    this.infos.set(datasetId, { ...info, nextOffset: offset + 1 });
     this.touch(datasetId);
     return true;
   }
