@@ -489,7 +489,7 @@ export function stringifyJson(value: JsonValue, options: StringifyOptions = {}):
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Keys in code point order: without surrogates that is UTF-16 order, which the built-in sort uses. */
-function sortedKeys(obj: JsonObject): string[] {
+export function sortedKeys(obj: JsonObject): string[] {
   const keys = Object.keys(obj);
   for (const key of keys) if (SURROGATE.test(key)) return keys.sort(compareCodePoints);
   return keys.sort();

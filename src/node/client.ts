@@ -3,6 +3,7 @@
 // failure into a SesamError of kind 'node' with a message a person can act on.
 import type { Agent } from 'undici';
 import { isJsonObject, parseJson, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
+import { attachedJson } from '../format/json-transfer.js';
 import type { Logger } from '../log.js';
 import {
   configRejectedError,
@@ -127,6 +128,12 @@ export function createNodeApi(opts: NodeClientOptions): NodeApi {
       let bytes: Uint8Array | undefined;
       try {
         res = await doFetch(url, { method: spec.method, headers, body: spec.body?.(), signal });
+        // The embedded node in-process hands its answer over parsed (format/json-transfer.ts): no text to read.
+        const parsed = res.ok && spec.expect === 'json' ? attachedJson(res) : undefined;
+        if (parsed !== undefined) {
+          log.wire(`${spec.method} ${url.href} -> ${res.status} (${Date.now() - started} ms, in-process)`);
+          return { status: res.status, json: parsed };
+        }
         if (res.ok && spec.expect === 'bytes') bytes = new Uint8Array(await res.arrayBuffer());
         else text = await res.text();
       } catch (err) {
