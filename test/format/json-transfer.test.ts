@@ -22,7 +22,7 @@ const VALUES: [string, unknown][] = [
   ['floats', [1.5, -0.25, 1e-7, 1e300, Number.NaN, Number.POSITIVE_INFINITY, new JsonFloat(1), new JsonFloat(-0)]],
   ['big integers', [2 ** 53, -(2 ** 60), 1e21, -1e22, 12345678901234567890n, 5n, -(2n ** 70n)]],
   ['integer-like keys', { b: 1, '15': 2, a: 3, '2': 4, '01': 5, '-1': 6 }],
-  ['nested', { z: [{ y: 1, '3': [], x: {} }], a: { '': 'empty key', é: 'é', '😀': 'pair', 'ｚ': 'fullwidth' } }],
+  ['nested', { z: [{ y: 1, '3': [], x: {} }], a: { '': 'empty key', é: 'é', '😀': 'pair', ｚ: 'fullwidth' } }],
   ['a __proto__ key', protoKey],
   ['a null-prototype object', Object.assign(Object.create(null), { b: 1, a: 2 })],
 ];
@@ -49,7 +49,7 @@ describe('transferCopy', () => {
 
   it('refuses what text would change or cannot hold, so the answer goes through text', () => {
     expect(transferCopy({ s: 'a\ud800b' }, false)).toBeUndefined(); // UTF-8 turns a lone surrogate into U+FFFD
-    expect(transferCopy({ ['k\udc00']: 1 }, true)).toBeUndefined();
+    expect(transferCopy({ 'k\udc00': 1 }, true)).toBeUndefined();
     expect(transferCopy({ a: undefined }, false)).toBeUndefined();
     expect(transferCopy([() => 1], false)).toBeUndefined();
     expect(transferCopy({ when: new Date(0) }, false)).toBeUndefined();
