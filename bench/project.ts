@@ -326,11 +326,17 @@ function timingSection(t: Timing): string[] {
       '',
       'Reading the profile: no single cost dominates any more. What remains is spread over the runner’s 200 pipe ' +
         `runs with durable writes (SQLite: ${mod('src/local-node/store')} self in the store, whose self time holds ` +
-        `the native statement calls, and ${mod('node_modules/better-sqlite3')} in better-sqlite3), the lossless ` +
-        `JSON model (${mod('src/format/json')} self: each stored entity is parsed when read and serialised once ` +
-        `when written), DTL compile and evaluation, GC (${ms(prof.gcMs)}) and module loading and compiling ` +
-        `(node: internals ${mod('node: internals')}). The floor does none of this: ≤ 10× it means the upload, ` +
-        '200 pipe runs with durable writes and 100 verifications in the time of about ten bare Node start-ups.',
+        `the native statement calls, and ${mod('node_modules/better-sqlite3')} in better-sqlite3), DTL compile and ` +
+        'evaluation (the generated functions `site`, `rule` and `path` are most of "(native/V8)" besides GC), the ' +
+        `lossless JSON model (${mod('src/format/json')} self: project and expected files, store writes, bodies the ` +
+        `native parser cannot read exactly), GC (${ms(prof.gcMs)}) and module loading and the Web Request/Response ` +
+        `of the in-process API (node: internals ${mod('node: internals')}). Why ≤ 10× is out of reach this way: ` +
+        'the floor is about two bare Node start-ups, so the target is about twenty for everything: the CLI’s ' +
+        'start-up, the upload with 300 pipe definitions and DTL compiles, 200 pipe runs with durable writes and ' +
+        '100 verifications; start-up until the first log line and the runner alone take about that (see the ' +
+        'phases above). Getting there would take a different shape of work, not a faster version of this one: e.g. one ' +
+        'bundled file instead of ~140 ES modules, no durable store for a test run, or DTL sites compiled only once ' +
+        'they are hot.',
     );
   }
   return lines;
