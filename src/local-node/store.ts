@@ -17,6 +17,7 @@ import {
   type JsonObject,
   type JsonValue,
 } from '../format/json.js';
+import { transferCopy } from '../format/json-transfer.js';
 import { entityHash, md5Hex } from './entity-hash.js';
 
 const SCHEMA = `
@@ -210,6 +211,8 @@ export class NodeStore implements DatasetStore {
    * connection writes the database (data-lock.ts); a transaction that fails clears it.
    */
   private readonly infos = new Map<string, DatasetInfo | null>();
+  /** Pipe states as parsed (null: none), read for every pipe on every runner pass and pipe listing; like infos. */
+  private readonly pipeStates = new Map<string, JsonObject | null>();
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -270,8 +273,9 @@ export class NodeStore implements DatasetStore {
     try {
       return this.db.transaction(fn)();
     } catch (err) {
-      // Rolled back: what the cache learnt inside may be gone from the database.
+      // Rolled back: what the caches learnt inside may be gone from the database.
       this.infos.clear();
+      this.pipeStates.clear();
       throw err;
     }
   }
@@ -387,6 +391,7 @@ export class NodeStore implements DatasetStore {
       }
     });
     this.infos.clear();
+    this.pipeStates.clear();
     for (const id of [...this.versions.keys()]) this.touch(id);
   }
 
@@ -542,15 +547,20 @@ export class NodeStore implements DatasetStore {
   // --- pipe state ------------------------------------------------------------------------------------------
 
   pipeState(pipe: string): PipeState {
-    const row = this.prepare('SELECT body FROM pipe_state WHERE pipe = ?').get(pipe) as { body: string } | undefined;
-    if (!row) return { lastSeen: null, depOffsets: {}, extra: {} };
-    const body = parseJson(row.body) as JsonObject;
+    let body = this.pipeStates.get(pipe);
+    if (body === undefined) {
+      const row = this.prepare('SELECT body FROM pipe_state WHERE pipe = ?').get(pipe) as { body: string } | undefined;
+      body = row ? (parseJson(row.body) as JsonObject) : null;
+      this.pipeStates.set(pipe, body);
+    }
+    if (!body) return { lastSeen: null, depOffsets: {}, extra: {} };
     const depOffsets: Record<string, number> = {};
     if (isJsonObject(body.depOffsets)) for (const [k, v] of Object.entries(body.depOffsets)) depOffsets[k] = Number(v);
     return {
       lastSeen: typeof body.lastSeen === 'string' ? body.lastSeen : null,
       depOffsets,
-      extra: isJsonObject(body.extra) ? body.extra : {},
+      // A copy: the caller may change it (a fresh parse each time was one before the cache).
+      extra: isJsonObject(body.extra) ? ((transferCopy(body.extra, false) as JsonObject | undefined) ?? {}) : {},
     };
   }
 
@@ -561,9 +571,14 @@ export class NodeStore implements DatasetStore {
       extra: state.extra,
     };
     this.prepare('INSERT OR REPLACE INTO pipe_state (pipe, body) VALUES (?, ?)').run(pipe, stringifyJson(body));
+    // Remembered as the stored text reads back (format/json-transfer.ts), so a read gives what a parse would.
+    const copy = transferCopy(body, false);
+    if (isJsonObject(copy)) this.pipeStates.set(pipe, copy);
+    else this.pipeStates.delete(pipe);
   }
 
   clearPipeState(pipe: string): void {
     this.prepare('DELETE FROM pipe_state WHERE pipe = ?').run(pipe);
+    this.pipeStates.set(pipe, null);
   }
 }

@@ -237,3 +237,39 @@ describe('NodeStore reading bodies', () => {
     });
   }
 });
+
+describe('NodeStore pipe state', () => {
+  it('reads back what the stored text says, whether or not it was just written, and forgets a rolled-back write', () => {
+    const dir = tempDir();
+    const store = NodeStore.open({ dir });
+    store.setPipeState('p', { lastSeen: '5', depOffsets: { d: 3 }, extra: { ratio: 0.5, big: 2n ** 64n, list: [1] } });
+    const written = store.pipeState('p');
+    // The caller's copy is its own: changing it changes nothing stored.
+    written.depOffsets.d = 99;
+    (written.extra.list as number[]).push(2);
+    written.extra = {};
+    expect(store.pipeState('p').extra.list).toEqual([1]);
+    expect(store.pipeState('p').depOffsets).toEqual({ d: 3 });
+    store.close();
+    const again = NodeStore.open({ dir });
+    const fresh = again.pipeState('p');
+    expect(fresh).toEqual({
+      lastSeen: '5',
+      depOffsets: { d: 3 },
+      extra: { ratio: new JsonFloat(0.5), big: 2n ** 64n, list: [1] },
+    });
+    const other = NodeStore.open({ memory: true });
+    other.setPipeState('p', { lastSeen: '5', depOffsets: { d: 3 }, extra: { ratio: 0.5, big: 2n ** 64n, list: [1] } });
+    expect(other.pipeState('p')).toEqual(fresh);
+    expect(() =>
+      other.transaction(() => {
+        other.setPipeState('p', { lastSeen: '6', depOffsets: {}, extra: {} });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(other.pipeState('p').lastSeen).toBe('5');
+    other.clearPipeState('p');
+    expect(other.pipeState('p')).toEqual({ lastSeen: null, depOffsets: {}, extra: {} });
+    again.close();
+  });
+});
