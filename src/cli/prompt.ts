@@ -1,8 +1,9 @@
 // The Prompter port (commands/context.ts) over @inquirer/prompts: raw-mode prompts on the terminal, masked secrets,
 // Ctrl-C mapped to the command's interruption (exit 130), and a usage error naming the flag when there is no terminal.
-import { confirm, input, password } from '@inquirer/prompts';
 import type { Prompter } from '../commands/context.js';
 import { usageError } from '../errors.js';
+
+type Inquirer = typeof import('@inquirer/prompts');
 
 /** The terminal a person answers on; absent when stdin or stderr is not a TTY. */
 export interface Terminal {
@@ -18,9 +19,14 @@ export function createPrompter(terminal: Terminal | undefined, interrupt: () => 
     });
   };
   /** Run one prompt; Ctrl-C (inquirer's ExitPromptError) interrupts the command like SIGINT does. */
-  async function prompt<T>(term: Terminal, run: (context: Terminal & { signal: AbortSignal }) => Promise<T>) {
+  async function prompt<T>(
+    term: Terminal,
+    run: (prompts: Inquirer, context: Terminal & { signal: AbortSignal }) => Promise<T>,
+  ) {
+    // Loaded when a question is asked: most commands never ask, and @inquirer/prompts takes ~50 ms to import.
+    const prompts = await import('@inquirer/prompts');
     try {
-      return await run({ ...term, signal });
+      return await run(prompts, { ...term, signal });
     } catch (err) {
       if (err instanceof Error && err.name === 'ExitPromptError') interrupt();
       throw err;
@@ -30,7 +36,7 @@ export function createPrompter(terminal: Terminal | undefined, interrupt: () => 
     interactive: terminal !== undefined,
     async ask(question, options = {}) {
       const term = needTerminal(question, options.flag);
-      const answer = await prompt(term, (context) =>
+      const answer = await prompt(term, ({ input, password }, context) =>
         options.secret
           ? password({ message: question, mask: '*', toggleMask: false }, context)
           : input({ message: question, default: options.defaultValue }, context),
@@ -39,7 +45,7 @@ export function createPrompter(terminal: Terminal | undefined, interrupt: () => 
     },
     async confirm(question, defaultValue = false, options = {}) {
       const term = needTerminal(question, options.flag);
-      return prompt(term, (context) => confirm({ message: question, default: defaultValue }, context));
+      return prompt(term, ({ confirm }, context) => confirm({ message: question, default: defaultValue }, context));
     },
   };
 }

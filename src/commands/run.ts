@@ -75,10 +75,18 @@ export async function runPipes(ctx: CommandContext, api: NodeApi): Promise<JsonO
   let done = false;
   // In sync mode the POST blocks until the run ends; the log is printed meanwhile.
   let logBroken = false;
+  // Ends the wait between two log reads when the run is over, so the command does not sit out the interval.
+  const logStop = new AbortController();
   const logLoop = (async () => {
     if (!logger) return;
+    const signal = AbortSignal.any([ctx.signal, logStop.signal]);
     while (!done) {
-      await sleep(Math.min(LOG_POLL_MS, Math.max(1, ctx.options.schedulerPollFrequency)), ctx.signal);
+      try {
+        await sleep(Math.min(LOG_POLL_MS, Math.max(1, ctx.options.schedulerPollFrequency)), signal);
+      } catch (err) {
+        if (done && !ctx.signal.aborted) return;
+        throw err;
+      }
       if (!done) await logger.print(token);
     }
   })().catch((err: unknown) => {
@@ -106,6 +114,7 @@ export async function runPipes(ctx: CommandContext, api: NodeApi): Promise<JsonO
   } catch (err) {
     progress.stop();
     done = true;
+    logStop.abort();
     await logLoop;
     if (ctx.signal.aborted) {
       await api.stopRunner().catch(() => undefined); // put the node back: no run left behind
@@ -116,6 +125,7 @@ export async function runPipes(ctx: CommandContext, api: NodeApi): Promise<JsonO
   }
   progress.stop();
   done = true;
+  logStop.abort();
   await logLoop;
   if (logger && !logBroken) await logger.print(token).catch(() => []);
 

@@ -162,7 +162,11 @@ export async function uploadConfig(
   } else {
     log.debug(`No ${NODE_METADATA_FILE} in the upload: the node's scheduling settings are left to the node.`);
   }
-  const zip = createZip(entries.map((e) => ({ path: e.path, data: e.text })));
+  // The embedded node in-process (`--node local`, baseUrl 'local') gets the zip uncompressed: nothing to save there.
+  const zip = createZip(
+    entries.map((e) => ({ path: e.path, data: e.text })),
+    { store: api.baseUrl === 'local' },
+  );
   const nodePipes = await withProgress(ctx, 'Uploading config', undefined, async (progress) => {
     progress.update(0, `${pipes} pipes, ${systems} systems`);
     const result = await api.putConfig({ zip }, { force: options.force });

@@ -220,20 +220,25 @@ export class NodeEngine {
     if (!Array.isArray(entities) || !entities.every(isJsonObject)) {
       throw new EngineError(400, 'The config must be a JSON array of objects');
     }
-    const { errors } = this.validate(entities, this.store.getEnv());
+    const validated = this.validate(entities, this.store.getEnv());
+    const { errors } = validated;
     const refused = errors.some((e) => e['config-errors'].some((c) => c.level === 'error'));
     if (refused && !options.force) return errors;
     this.store.replaceConfig(entities);
-    this.store.dropSystemSecretsExcept(this.listSystems().map((s) => String(s._id)));
-    this.rebuild();
+    this.store.dropSystemSecretsExcept(
+      entities.filter((e) => typeof e.type === 'string' && e.type.startsWith('system:')).map((e) => String(e._id)),
+    );
+    // Without errors (so no duplicate or missing ids) what was validated is what was stored: the definitions are
+    // installed as they are, not made again from the stored config.
+    this.rebuild(refused ? undefined : { config: entities, validated });
     return errors;
   }
 
   /** Recompute pipe definitions from stored config and env; pipes whose effective config changed start over. */
-  private rebuild(): void {
+  private rebuild(given?: { config: JsonObject[]; validated: ReturnType<NodeEngine['validate']> }): void {
     const previous = this.defs;
-    const config = this.store.getConfig();
-    const { defs, systems } = this.validate(config, this.store.getEnv());
+    const config = given?.config ?? this.store.getConfig();
+    const { defs, systems } = given?.validated ?? this.validate(config, this.store.getEnv());
     this.defs = defs;
     this.systemErrors = systems;
     // Read once: parsing the stored config per pipe made uploads and runs quadratic in the number of pipes.

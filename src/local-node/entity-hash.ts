@@ -1,6 +1,6 @@
 // Sesam change tracking: an entity's hash covers its content and, of the reserved root fields, only `_id` and
 // `_deleted` (absent ≡ false). The algorithm is unpublished; md5 of sorted-key compact JSON gives 32 hex chars.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { stringifyJson, type JsonObject } from '../format/json.js';
 
 /** The entity without root `_` fields other than `_id`, with `_deleted` only when true. */
@@ -15,6 +15,10 @@ export function hashedContent(entity: JsonObject): JsonObject {
 }
 
 export function entityHash(entity: JsonObject): string {
-  const text = stringifyJson(hashedContent(entity), { sortKeys: true, separators: [',', ':'] });
-  return createHash('md5').update(text).digest('hex');
+  return md5Hex(stringifyJson(hashedContent(entity), { sortKeys: true, separators: [',', ':'] }));
+}
+
+/** The hash of hashedContent's sorted-key compact JSON text. */
+export function md5Hex(text: string): string {
+  return hash('md5', text, 'hex');
 }

@@ -18,19 +18,34 @@ function asText(value: JsonValue): string {
   return typeof value === 'string' ? value : stringifyJson(value);
 }
 
-function lookup(sub: Substitution, kind: string, name: string, path: string): JsonValue | undefined {
+/**
+ * Where a value sits: the root path, then object keys and array indexes. Kept as a stack while walking and made
+ * into text only for a missing name (building the text of every node's path was most of the walk's cost).
+ */
+type PathStack = (string | number)[];
+
+function pathText(at: PathStack): string {
+  let text = String(at[0]);
+  for (let i = 1; i < at.length; i++) {
+    const segment = at[i]!;
+    text += typeof segment === 'number' ? `[${segment}]` : `['${segment}']`;
+  }
+  return text;
+}
+
+function lookup(sub: Substitution, kind: string, name: string, at: PathStack): JsonValue | undefined {
   if (kind === 'ENV') {
     if (Object.hasOwn(sub.env, name)) return sub.env[name]!;
-    sub.missing.push({ kind: 'ENV', name, path });
+    sub.missing.push({ kind: 'ENV', name, path: pathText(at) });
     return undefined;
   }
   if (!sub.secrets) return undefined;
   if (Object.hasOwn(sub.secrets, name)) return sub.secrets[name]!;
-  sub.missing.push({ kind: 'SECRET', name, path });
+  sub.missing.push({ kind: 'SECRET', name, path: pathText(at) });
   return undefined;
 }
 
-function substituteString(text: string, sub: Substitution, path: string): JsonValue {
+function substituteString(text: string, sub: Substitution, path: PathStack): JsonValue {
   if (!text.includes('$')) return text;
   const exact = EXACT.exec(text);
   if (exact) {
@@ -45,11 +60,27 @@ function substituteString(text: string, sub: Substitution, path: string): JsonVa
 
 /** A copy of value with references replaced; unknown names are recorded in sub.missing. */
 export function substitute(value: JsonValue, sub: Substitution, path = '$'): JsonValue {
-  if (typeof value === 'string') return substituteString(value, sub, path);
-  if (Array.isArray(value)) return value.map((v, i) => substitute(v, sub, `${path}[${i}]`));
+  return substituteAt(value, sub, [path]);
+}
+
+function substituteAt(value: JsonValue, sub: Substitution, at: PathStack): JsonValue {
+  if (typeof value === 'string') return substituteString(value, sub, at);
+  if (Array.isArray(value)) {
+    const out = new Array<JsonValue>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      at.push(i);
+      out[i] = substituteAt(value[i]!, sub, at);
+      at.pop();
+    }
+    return out;
+  }
   if (isJsonObject(value)) {
     const out: JsonObject = {};
-    for (const key of Object.keys(value)) out[key] = substitute(value[key]!, sub, `${path}['${key}']`);
+    for (const key of Object.keys(value)) {
+      at.push(key);
+      out[key] = substituteAt(value[key]!, sub, at);
+      at.pop();
+    }
     return out;
   }
   return value;

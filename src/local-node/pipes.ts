@@ -7,7 +7,7 @@
 // Unknown `$ENV(...)` names are warnings, as on a real node: a pipe fails at run time (def.runtimeError) only when
 // what it runs needs the value — its transforms, a non-external source or sink, or the condition that picks a
 // conditional alternative. Unused alternatives, external systems and the pump never block anything.
-import { isJsonObject, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
+import { isJsonObject, objectKeys, stringifyJson, type JsonObject, type JsonValue } from '../format/json.js';
 import type { ConfigError } from './config-errors.js';
 import { resolveConditionalProperties, substitute, type Substitution } from './env.js';
 import type { NamespaceSettings } from './namespaces.js';
@@ -61,10 +61,23 @@ const UNKNOWN_ENV = /\$ENV\(([^()]*)\)/g;
 
 /** Unknown `$ENV` names left in a substituted value (known ones were replaced). */
 function unresolvedEnv(value: JsonValue | undefined): string[] {
-  if (value === undefined) return [];
   const names = new Set<string>();
-  for (const m of stringifyJson(value).matchAll(UNKNOWN_ENV)) names.add(m[1]!);
+  if (value !== undefined) collectEnvNames(value, names);
   return [...names];
+}
+
+/** Every string (keys too) is searched on its own: no serialising of embedded entities to find a name. */
+function collectEnvNames(value: JsonValue, names: Set<string>): void {
+  if (typeof value === 'string') {
+    if (value.includes('$ENV(')) for (const m of value.matchAll(UNKNOWN_ENV)) names.add(m[1]!);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectEnvNames(item, names);
+  } else if (isJsonObject(value)) {
+    for (const key of objectKeys(value)) {
+      collectEnvNames(key, names);
+      collectEnvNames(value[key]!, names);
+    }
+  }
 }
 
 function text(value: JsonValue | undefined): string {

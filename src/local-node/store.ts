@@ -6,15 +6,19 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   compareCodePoints,
+  isIndexLikeKey,
   isJsonObject,
+  JsonFloat,
   objectKeys,
   parseJson,
   setKeyOrder,
+  setOwn,
   stringifyJson,
   type JsonObject,
   type JsonValue,
 } from '../format/json.js';
-import { entityHash } from './entity-hash.js';
+import { transferCopy } from '../format/json-transfer.js';
+import { entityHash, md5Hex } from './entity-hash.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS config (id TEXT PRIMARY KEY, position INTEGER NOT NULL, body TEXT NOT NULL);
@@ -76,12 +80,56 @@ function put(entity: JsonObject, key: string, value: JsonValue): void {
 }
 
 /**
+ * Text the native JSON.parse reads differently from parseJson: an integral float (`1.0`, `1e3`), an integer of 16
+ * or more digits, `-0` (a value: after `:`, `,` or `[`), NaN and Infinity. Matches inside strings only send a body
+ * the slow way.
+ */
+const NATIVE_DIFFERS = /\d\.0+(?![0-9])|\d[eE]|\d{16}|[:,[] ?-0(?![.0-9])|NaN|Infinity/;
+
+/**
+ * A stored body, parsed. Bodies are this store's own text (stringifyJson: sorted keys, no duplicates, floats in
+ * repr form), so most can go through the native JSON.parse, several times faster than the lossless parser; its
+ * non-integral numbers become JsonFloat, which is all parseJson would do differently. Anything else, and an
+ * object with an index-like key (whose order JS changes), is parsed losslessly.
+ */
+function parseBody(text: string): JsonObject {
+  if (!NATIVE_DIFFERS.test(text)) {
+    const value = JSON.parse(text) as JsonValue;
+    if (isJsonObject(value) && toModel(value)) return value;
+  }
+  return parseJson(text) as JsonObject;
+}
+
+/** Non-integral numbers to JsonFloat, in place; false when an object has an index-like key. */
+function toModel(value: JsonObject | JsonValue[]): boolean {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i]!;
+      if (typeof v === 'number') {
+        if (!Number.isInteger(v)) value[i] = new JsonFloat(v);
+      } else if (typeof v === 'object' && v !== null && !toModel(v as JsonObject | JsonValue[])) return false;
+    }
+    return true;
+  }
+  const keys = Object.keys(value);
+  // JS lists index-like keys first: if there is one, it is the first.
+  if (keys.length > 0 && isIndexLikeKey(keys[0]!)) return false;
+  for (const key of keys) {
+    const v = value[key]!;
+    if (typeof v === 'number') {
+      if (!Number.isInteger(v)) setOwn(value, key, new JsonFloat(v));
+    } else if (typeof v === 'object' && v !== null && !toModel(v as JsonObject | JsonValue[])) return false;
+  }
+  return true;
+}
+
+/**
  * An entity as a dataset returns it: keys sorted in code-point order, as on a node. Bodies are stored sorted, so the
  * bookkeeping (in its own sorted order) is merged in; a body stored unsorted is sorted here. Integer-like keys still
  * come first in a JS object: serialisers sort those.
  */
 function toEntity(row: VersionRow): JsonObject {
-  const body = parseJson(row.body) as JsonObject;
+  const body = parseBody(row.body);
   const bookkeeping: [string, JsonValue][] = [
     ['_deleted', row.deleted === 1],
     ['_hash', row.hash],
@@ -157,6 +205,14 @@ export class NodeStore implements DatasetStore {
   private readonly versions = new Map<string, number>();
   private generation = 0;
   private readonly stmts;
+  private readonly prepared = new Map<string, Database.Statement>();
+  /**
+   * The datasets table as last read or written (null: no such dataset), asked for on every write and hop. Only this
+   * connection writes the database (data-lock.ts); a transaction that fails clears it.
+   */
+  private readonly infos = new Map<string, DatasetInfo | null>();
+  /** Pipe states as parsed (null: none), read for every pipe on every runner pass and pipe listing; like infos. */
+  private readonly pipeStates = new Map<string, JsonObject | null>();
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -183,6 +239,18 @@ export class NodeStore implements DatasetStore {
     };
   }
 
+  /**
+   * A statement prepared once per SQL text (preparing costs more than running the small ones here). One that is
+   * still iterating (a generator of `entities` not yet finished) cannot run again: a fresh one is prepared then.
+   */
+  private prepare(sql: string): Database.Statement {
+    const cached = this.prepared.get(sql);
+    if (cached && !cached.busy) return cached;
+    const statement = this.db.prepare(sql);
+    if (!cached) this.prepared.set(sql, statement);
+    return statement;
+  }
+
   static open(options: { dir?: string; memory?: boolean }): NodeStore {
     let db: Database.Database;
     if (options.memory || !options.dir) db = new Database(':memory:');
@@ -202,28 +270,35 @@ export class NodeStore implements DatasetStore {
   /** Run fn atomically: all or nothing (nested calls join the outer transaction). */
   transaction<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      // Rolled back: what the caches learnt inside may be gone from the database.
+      this.infos.clear();
+      this.pipeStates.clear();
+      throw err;
+    }
   }
 
   // --- meta, config, env, secrets -------------------------------------------------------------------------
 
   getMeta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    return (this.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+    this.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
   }
 
   getConfig(): JsonObject[] {
-    const rows = this.db.prepare('SELECT body FROM config ORDER BY position').all() as { body: string }[];
+    const rows = this.prepare('SELECT body FROM config ORDER BY position').all() as { body: string }[];
     return rows.map((r) => parseJson(r.body) as JsonObject);
   }
 
   replaceConfig(entities: JsonObject[]): void {
     this.transaction(() => {
-      this.db.prepare('DELETE FROM config').run();
-      const insert = this.db.prepare('INSERT OR REPLACE INTO config (id, position, body) VALUES (?, ?, ?)');
+      this.prepare('DELETE FROM config').run();
+      const insert = this.prepare('INSERT OR REPLACE INTO config (id, position, body) VALUES (?, ?, ?)');
       entities.forEach((e, i) => {
         insert.run(String(e._id), i, stringifyJson(e));
       });
@@ -231,7 +306,7 @@ export class NodeStore implements DatasetStore {
   }
 
   getEnv(): JsonObject {
-    const rows = this.db.prepare('SELECT name, value FROM env ORDER BY position').all() as {
+    const rows = this.prepare('SELECT name, value FROM env ORDER BY position').all() as {
       name: string;
       value: string;
     }[];
@@ -242,8 +317,8 @@ export class NodeStore implements DatasetStore {
 
   replaceEnv(env: JsonObject): void {
     this.transaction(() => {
-      this.db.prepare('DELETE FROM env').run();
-      const insert = this.db.prepare('INSERT INTO env (name, position, value) VALUES (?, ?, ?)');
+      this.prepare('DELETE FROM env').run();
+      const insert = this.prepare('INSERT INTO env (name, position, value) VALUES (?, ?, ?)');
       Object.keys(env).forEach((name, i) => {
         insert.run(name, i, stringifyJson(env[name]!));
       });
@@ -251,7 +326,7 @@ export class NodeStore implements DatasetStore {
   }
 
   getSecrets(): Record<string, string> {
-    const rows = this.db.prepare('SELECT name, value FROM secrets ORDER BY name').all() as {
+    const rows = this.prepare('SELECT name, value FROM secrets ORDER BY name').all() as {
       name: string;
       value: string;
     }[];
@@ -260,19 +335,19 @@ export class NodeStore implements DatasetStore {
 
   putSecrets(values: Record<string, string>, replace: boolean): void {
     this.transaction(() => {
-      if (replace) this.db.prepare('DELETE FROM secrets').run();
-      const insert = this.db.prepare('INSERT OR REPLACE INTO secrets (name, value) VALUES (?, ?)');
+      if (replace) this.prepare('DELETE FROM secrets').run();
+      const insert = this.prepare('INSERT OR REPLACE INTO secrets (name, value) VALUES (?, ?)');
       for (const [name, value] of Object.entries(values)) insert.run(name, value);
     });
   }
 
   deleteSecret(name: string): boolean {
-    return this.db.prepare('DELETE FROM secrets WHERE name = ?').run(name).changes > 0;
+    return this.prepare('DELETE FROM secrets WHERE name = ?').run(name).changes > 0;
   }
 
   /** Names of a system's secrets (`/systems/{id}/secrets`), sorted. */
   getSystemSecretNames(system: string): string[] {
-    const rows = this.db.prepare('SELECT name FROM system_secrets WHERE system = ? ORDER BY name').all(system) as {
+    const rows = this.prepare('SELECT name FROM system_secrets WHERE system = ? ORDER BY name').all(system) as {
       name: string;
     }[];
     return rows.map((r) => r.name);
@@ -280,22 +355,22 @@ export class NodeStore implements DatasetStore {
 
   putSystemSecrets(system: string, values: Record<string, string>, replace: boolean): void {
     this.transaction(() => {
-      if (replace) this.db.prepare('DELETE FROM system_secrets WHERE system = ?').run(system);
-      const insert = this.db.prepare('INSERT OR REPLACE INTO system_secrets (system, name, value) VALUES (?, ?, ?)');
+      if (replace) this.prepare('DELETE FROM system_secrets WHERE system = ?').run(system);
+      const insert = this.prepare('INSERT OR REPLACE INTO system_secrets (system, name, value) VALUES (?, ?, ?)');
       for (const [name, value] of Object.entries(values)) insert.run(system, name, value);
     });
   }
 
   deleteSystemSecret(system: string, name: string): boolean {
-    return this.db.prepare('DELETE FROM system_secrets WHERE system = ? AND name = ?').run(system, name).changes > 0;
+    return this.prepare('DELETE FROM system_secrets WHERE system = ? AND name = ?').run(system, name).changes > 0;
   }
 
   /** System secrets die with their system. */
   dropSystemSecretsExcept(systems: string[]): void {
     const keep = new Set(systems);
-    const owners = this.db.prepare('SELECT DISTINCT system FROM system_secrets').all() as { system: string }[];
+    const owners = this.prepare('SELECT DISTINCT system FROM system_secrets').all() as { system: string }[];
     for (const { system } of owners) {
-      if (!keep.has(system)) this.db.prepare('DELETE FROM system_secrets WHERE system = ?').run(system);
+      if (!keep.has(system)) this.prepare('DELETE FROM system_secrets WHERE system = ?').run(system);
     }
   }
 
@@ -312,21 +387,28 @@ export class NodeStore implements DatasetStore {
         'latest',
         'pipe_state',
       ]) {
-        this.db.prepare(`DELETE FROM ${table}`).run();
+        this.prepare(`DELETE FROM ${table}`).run();
       }
     });
+    this.infos.clear();
+    this.pipeStates.clear();
     for (const id of [...this.versions.keys()]) this.touch(id);
   }
 
   // --- datasets ---------------------------------------------------------------------------------------------
 
   dataset(id: string): DatasetInfo | undefined {
-    const row = this.stmts.dataset.get(id);
-    return row && { id: row.id, nextOffset: row.next_offset, populated: row.populated === 1 };
+    let info = this.infos.get(id);
+    if (info === undefined) {
+      const row = this.stmts.dataset.get(id);
+      info = row ? { id: row.id, nextOffset: row.next_offset, populated: row.populated === 1 } : null;
+      this.infos.set(id, info);
+    }
+    return info ? { ...info } : undefined;
   }
 
   listDatasets(): DatasetInfo[] {
-    const rows = this.db.prepare('SELECT id, next_offset, populated FROM datasets ORDER BY id').all() as {
+    const rows = this.prepare('SELECT id, next_offset, populated FROM datasets ORDER BY id').all() as {
       id: string;
       next_offset: number;
       populated: number;
@@ -338,21 +420,24 @@ export class NodeStore implements DatasetStore {
     const existing = this.dataset(id);
     if (existing) return existing;
     this.stmts.insertDataset.run(id);
+    this.infos.set(id, { id, nextOffset: 0, populated: false });
     this.touch(id);
     return { id, nextOffset: 0, populated: false };
   }
 
   setPopulated(id: string, populated: boolean): void {
     this.ensureDataset(id);
-    this.db.prepare('UPDATE datasets SET populated = ? WHERE id = ?').run(populated ? 1 : 0, id);
+    this.prepare('UPDATE datasets SET populated = ? WHERE id = ?').run(populated ? 1 : 0, id);
+    this.infos.set(id, { ...this.dataset(id)!, populated });
   }
 
   deleteDataset(id: string): boolean {
     const removed = this.transaction(() => {
-      this.db.prepare('DELETE FROM versions WHERE dataset = ?').run(id);
-      this.db.prepare('DELETE FROM latest WHERE dataset = ?').run(id);
-      return this.db.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
+      this.prepare('DELETE FROM versions WHERE dataset = ?').run(id);
+      this.prepare('DELETE FROM latest WHERE dataset = ?').run(id);
+      return this.prepare('DELETE FROM datasets WHERE id = ?').run(id).changes > 0;
     });
+    this.infos.set(id, null);
     this.touch(id);
     return removed;
   }
@@ -380,22 +465,16 @@ export class NodeStore implements DatasetStore {
     if (typeof id !== 'string') throw new Error(`entity without a string _id written to dataset '${datasetId}'`);
     const info = this.ensureDataset(datasetId);
     const deleted = entity._deleted === true;
-    const hash = entityHash(entity);
+    // The stored body is the hashed content (entity-hash.ts) less `_deleted`: one serialisation serves both.
+    const body = stringifyJson(storedBody(entity), { sortKeys: true, separators: [',', ':'] });
+    const hash = deleted ? entityHash(entity) : md5Hex(body);
     const latest = this.stmts.latestOf.get(datasetId, id);
     if (latest && latest.hash === hash) return false;
     const offset = info.nextOffset;
-    this.stmts.insertVersion.run(
-      datasetId,
-      offset,
-      id,
-      deleted ? 1 : 0,
-      hash,
-      ts,
-      latest ? latest.offset : null,
-      stringifyJson(storedBody(entity), { sortKeys: true }),
-    );
+    this.stmts.insertVersion.run(datasetId, offset, id, deleted ? 1 : 0, hash, ts, latest ? latest.offset : null, body);
     this.stmts.upsertLatest.run(datasetId, id, offset, hash, deleted ? 1 : 0);
     this.stmts.bumpOffset.run(offset + 1, datasetId);
+    this.infos.set(datasetId, { ...info, nextOffset: offset + 1 });
     this.touch(datasetId);
     return true;
   }
@@ -415,9 +494,9 @@ export class NodeStore implements DatasetStore {
 
   /** Ids whose latest version is not deleted, in offset order. */
   liveIds(datasetId: string): string[] {
-    const rows = this.db
-      .prepare('SELECT id FROM latest WHERE dataset = ? AND deleted = 0 ORDER BY offset')
-      .all(datasetId) as { id: string }[];
+    const rows = this.prepare('SELECT id FROM latest WHERE dataset = ? AND deleted = 0 ORDER BY offset').all(
+      datasetId,
+    ) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
@@ -444,38 +523,44 @@ export class NodeStore implements DatasetStore {
       sql += ' LIMIT ?';
       args.push(options.limit);
     }
-    for (const row of this.db.prepare(sql).iterate(...args) as IterableIterator<VersionRow>) yield toEntity(row);
+    for (const row of this.prepare(sql).iterate(...args) as IterableIterator<VersionRow>) yield toEntity(row);
   }
 
   /** Number of versions (history) or latest versions after an offset; for queue sizes. */
   countAfter(datasetId: string, since: number | undefined, latestOnly: boolean): number {
     const table = latestOnly ? 'latest' : 'versions';
-    const row = this.db
-      .prepare(`SELECT count(*) AS n FROM ${table} WHERE dataset = ? AND offset > ?`)
-      .get(datasetId, since ?? -1) as { n: number };
+    const row = this.prepare(`SELECT count(*) AS n FROM ${table} WHERE dataset = ? AND offset > ?`).get(
+      datasetId,
+      since ?? -1,
+    ) as { n: number };
     return row.n;
   }
 
   counts(datasetId: string): { exists: number; deleted: number; log: number } {
-    const l = this.db
-      .prepare('SELECT sum(deleted = 0) AS e, sum(deleted = 1) AS d FROM latest WHERE dataset = ?')
-      .get(datasetId) as { e: number | null; d: number | null };
-    const v = this.db.prepare('SELECT count(*) AS n FROM versions WHERE dataset = ?').get(datasetId) as { n: number };
+    const l = this.prepare('SELECT sum(deleted = 0) AS e, sum(deleted = 1) AS d FROM latest WHERE dataset = ?').get(
+      datasetId,
+    ) as { e: number | null; d: number | null };
+    const v = this.prepare('SELECT count(*) AS n FROM versions WHERE dataset = ?').get(datasetId) as { n: number };
     return { exists: l.e ?? 0, deleted: l.d ?? 0, log: v.n };
   }
 
   // --- pipe state ------------------------------------------------------------------------------------------
 
   pipeState(pipe: string): PipeState {
-    const row = this.db.prepare('SELECT body FROM pipe_state WHERE pipe = ?').get(pipe) as { body: string } | undefined;
-    if (!row) return { lastSeen: null, depOffsets: {}, extra: {} };
-    const body = parseJson(row.body) as JsonObject;
+    let body = this.pipeStates.get(pipe);
+    if (body === undefined) {
+      const row = this.prepare('SELECT body FROM pipe_state WHERE pipe = ?').get(pipe) as { body: string } | undefined;
+      body = row ? (parseJson(row.body) as JsonObject) : null;
+      this.pipeStates.set(pipe, body);
+    }
+    if (!body) return { lastSeen: null, depOffsets: {}, extra: {} };
     const depOffsets: Record<string, number> = {};
     if (isJsonObject(body.depOffsets)) for (const [k, v] of Object.entries(body.depOffsets)) depOffsets[k] = Number(v);
     return {
       lastSeen: typeof body.lastSeen === 'string' ? body.lastSeen : null,
       depOffsets,
-      extra: isJsonObject(body.extra) ? body.extra : {},
+      // A copy: the caller may change it (a fresh parse each time was one before the cache).
+      extra: isJsonObject(body.extra) ? ((transferCopy(body.extra, false) as JsonObject | undefined) ?? {}) : {},
     };
   }
 
@@ -485,10 +570,15 @@ export class NodeStore implements DatasetStore {
       depOffsets: state.depOffsets as Record<string, JsonValue>,
       extra: state.extra,
     };
-    this.db.prepare('INSERT OR REPLACE INTO pipe_state (pipe, body) VALUES (?, ?)').run(pipe, stringifyJson(body));
+    this.prepare('INSERT OR REPLACE INTO pipe_state (pipe, body) VALUES (?, ?)').run(pipe, stringifyJson(body));
+    // Remembered as the stored text reads back (format/json-transfer.ts), so a read gives what a parse would.
+    const copy = transferCopy(body, false);
+    if (isJsonObject(copy)) this.pipeStates.set(pipe, copy);
+    else this.pipeStates.delete(pipe);
   }
 
   clearPipeState(pipe: string): void {
-    this.db.prepare('DELETE FROM pipe_state WHERE pipe = ?').run(pipe);
+    this.prepare('DELETE FROM pipe_state WHERE pipe = ?').run(pipe);
+    this.pipeStates.set(pipe, null);
   }
 }

@@ -1,12 +1,19 @@
 // Config zips (upload, dump, download -dump) with fflate; zips from a node are read defensively (readZip). Entry names are POSIX paths, written in the order given
 // (sesam-py: pipes, systems, node-metadata), DEFLATE-compressed. The streaming Zip API keeps that order even for
 // names a plain object would reorder (e.g. "1"), and runs synchronously with ZipDeflate.
-import { Inflate, inflateSync, strToU8, Zip, ZipDeflate } from 'fflate';
+import { Inflate, inflateSync, strToU8, Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 
 // A fixed timestamp makes the zip of identical files identical (fflate would store the current time).
 const ZIP_TIME = new Date(1980, 0, 1);
 
-export function createZip(entries: { path: string; data: string | Uint8Array }[]): Uint8Array {
+/**
+ * `store: true` writes the entries uncompressed (method 0): for a zip that never leaves the process (an upload to the
+ * embedded node), where deflating and inflating again is most of the cost of the upload.
+ */
+export function createZip(
+  entries: { path: string; data: string | Uint8Array }[],
+  options: { store?: boolean } = {},
+): Uint8Array {
   const chunks: Uint8Array[] = [];
   let failure: Error | null = null;
   let finished = false;
@@ -19,7 +26,7 @@ export function createZip(entries: { path: string; data: string | Uint8Array }[]
   for (const entry of entries) {
     if (seen.has(entry.path)) throw new Error(`Duplicate zip entry: ${entry.path}`);
     seen.add(entry.path);
-    const file = new ZipDeflate(entry.path, { level: 6 });
+    const file = options.store ? new ZipPassThrough(entry.path) : new ZipDeflate(entry.path, { level: 6 });
     file.mtime = ZIP_TIME;
     zip.add(file);
     file.push(typeof entry.data === 'string' ? strToU8(entry.data) : entry.data, true);

@@ -33,6 +33,15 @@ describe('$ENV and $SECRET substitution', () => {
     expect(sub.missing).toEqual([{ kind: 'ENV', name: 'nope', path: "$['source']['url']" }]);
   });
 
+  it('names the path of an unknown variable inside lists, after known ones', () => {
+    const sub: Substitution = { env, missing: [] };
+    substitute({ a: [{ b: '$ENV(port)' }, { c: ['x', 'at $ENV(nope)'] }], d: '$ENV(other)' }, sub, "$['pipe']");
+    expect(sub.missing).toEqual([
+      { kind: 'ENV', name: 'nope', path: "$['pipe']['a'][1]['c'][1]" },
+      { kind: 'ENV', name: 'other', path: "$['pipe']['d']" },
+    ]);
+  });
+
   it('leaves $SECRET alone unless secret values are given', () => {
     const noSecrets: Substitution = { env, missing: [] };
     expect(substitute('$SECRET(pw)', noSecrets)).toBe('$SECRET(pw)');

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JsonFloat } from '../../src/format/json.js';
+import { JsonFloat, objectKeys, parseJson, stringifyJson, type JsonValue } from '../../src/format/json.js';
 import { entityHash } from '../../src/local-node/entity-hash.js';
 import { DatasetSinkRun } from '../../src/local-node/sinks/dataset.js';
 import { NodeStore } from '../../src/local-node/store.js';
@@ -200,5 +200,76 @@ describe('NodeStore key order of bodies stored unsorted', () => {
       '_updated',
       'b',
     ]);
+  });
+});
+
+/** Type, value and key order, recursively: what a reader of the model can tell apart. */
+function shape(v: JsonValue): unknown {
+  if (v instanceof JsonFloat) return ['float', Object.is(v.value, -0) ? '-0' : String(v.value)];
+  if (typeof v === 'bigint') return ['bigint', v.toString()];
+  if (typeof v === 'number') return ['int', Object.is(v, -0) ? '-0' : String(v)];
+  if (Array.isArray(v)) return v.map(shape);
+  if (v !== null && typeof v === 'object') return objectKeys(v).map((k) => [k, shape(v[k]!)]);
+  return v;
+}
+
+describe('NodeStore reading bodies', () => {
+  // Most bodies are read by the native JSON.parse; these must read exactly as the lossless parser reads them.
+  const bodies: [string, JsonValue][] = [
+    ['plain', { s: 'text', i: 42, neg: -7, f: new JsonFloat(12.34), t: true, n: null, list: [1, new JsonFloat(0.5)] }],
+    ['integral floats', { a: new JsonFloat(1), b: new JsonFloat(-0), c: new JsonFloat(1e20), d: [new JsonFloat(3)] }],
+    ['minus zero in a list', { l: [new JsonFloat(-0), 0, new JsonFloat(-0.5)], id: 'x-0' }],
+    ['exponents', { small: new JsonFloat(1.5e-7), big: new JsonFloat(2.5e300) }],
+    ['big integers', { big: 123456789012345678901234567890n, edge: 2 ** 53 - 1, over: 2n ** 53n }],
+    ['NaN and Infinity', { nan: new JsonFloat(Number.NaN), inf: new JsonFloat(Number.NEGATIVE_INFINITY) }],
+    ['index-like keys, nested', { nested: { '2': 'b', '15': 'a', x: [{ '0': 1, k: new JsonFloat(2.5) }] } }],
+    ['strings that look like numbers', { ip: '10.0.0.1', e: '1e5', long: '12345678901234567890', m: '-0' }],
+    ['escapes and astral characters', { q: 'a"b\\c\n', u: '\u0000\u001f', pair: '😀', key: { 'é😀': 1 } }],
+  ];
+  for (const [name, body] of bodies) {
+    it(`reads ${name} as the lossless parser does`, () => {
+      const store = NodeStore.open({ memory: true });
+      store.write('ds', { _id: 'e', ...(body as object) }, 1);
+      const read = store.read('ds')[0]!;
+      for (const key of ['_deleted', '_hash', '_previous', '_ts', '_updated']) delete read[key];
+      const lossless = parseJson(stringifyJson({ _id: 'e', ...(body as object) }, { sortKeys: true }));
+      expect(shape(read)).toEqual(shape(lossless));
+    });
+  }
+});
+
+describe('NodeStore pipe state', () => {
+  it('reads back what the stored text says, whether or not it was just written, and forgets a rolled-back write', () => {
+    const dir = tempDir();
+    const store = NodeStore.open({ dir });
+    store.setPipeState('p', { lastSeen: '5', depOffsets: { d: 3 }, extra: { ratio: 0.5, big: 2n ** 64n, list: [1] } });
+    const written = store.pipeState('p');
+    // The caller's copy is its own: changing it changes nothing stored.
+    written.depOffsets.d = 99;
+    (written.extra.list as number[]).push(2);
+    written.extra = {};
+    expect(store.pipeState('p').extra.list).toEqual([1]);
+    expect(store.pipeState('p').depOffsets).toEqual({ d: 3 });
+    store.close();
+    const again = NodeStore.open({ dir });
+    const fresh = again.pipeState('p');
+    expect(fresh).toEqual({
+      lastSeen: '5',
+      depOffsets: { d: 3 },
+      extra: { ratio: new JsonFloat(0.5), big: 2n ** 64n, list: [1] },
+    });
+    const other = NodeStore.open({ memory: true });
+    other.setPipeState('p', { lastSeen: '5', depOffsets: { d: 3 }, extra: { ratio: 0.5, big: 2n ** 64n, list: [1] } });
+    expect(other.pipeState('p')).toEqual(fresh);
+    expect(() =>
+      other.transaction(() => {
+        other.setPipeState('p', { lastSeen: '6', depOffsets: {}, extra: {} });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(other.pipeState('p').lastSeen).toBe('5');
+    other.clearPipeState('p');
+    expect(other.pipeState('p')).toEqual({ lastSeen: null, depOffsets: {}, extra: {} });
+    again.close();
   });
 });

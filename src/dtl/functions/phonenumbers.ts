@@ -1,18 +1,25 @@
 // Phone-number functions (dtl-functions-phonenumbers.rst): phonenumber-parse and phonenumber-format, on
 // libphonenumber-js (the JavaScript port of the Google library behind Python's `phonenumbers`). Phone numbers are
 // RFC 3966 "tel:" URIs, e.g. "~rtel:+47-22-22-22-22".
-import {
-  isSupportedCountry,
-  parsePhoneNumberFromString,
-  type CountryCode,
-  type PhoneNumber,
-} from 'libphonenumber-js/max';
+import { createRequire } from 'node:module';
+import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
 import { DtlRuntimeError } from '../errors.js';
 import { firstValue, Uri, type DtlValue } from '../values.js';
 import { DROP, mapValues, showValue } from './helpers.js';
 import { defineFunctions, valueArg, type DtlFunction } from './registry.js';
 
 const PATH_LIKE = /^_[A-Z]?\./;
+
+type PhoneLibrary = typeof import('libphonenumber-js/max');
+let library: PhoneLibrary | undefined;
+/**
+ * libphonenumber-js with its full metadata takes ~60 ms to load: loaded (synchronously, as DTL functions run) the
+ * first time a transform uses a phone-number function, not by every command that imports the DTL engine.
+ */
+function phone(): PhoneLibrary {
+  library ??= createRequire(import.meta.url)('libphonenumber-js/max') as PhoneLibrary;
+  return library;
+}
 
 /** RFC 3966 text of a number: the international format with dashes, plus ";ext=" (as phonenumbers' RFC3966). */
 export function toRfc3966(p: PhoneNumber): string {
@@ -28,7 +35,7 @@ export function parsePhoneNumber(value: DtlValue, region?: CountryCode): PhoneNu
   else if (value instanceof Uri && value.value.startsWith('tel:')) text = value.value.slice(4).split(';')[0]!;
   else return undefined;
   try {
-    return parsePhoneNumberFromString(text, region);
+    return phone().parsePhoneNumberFromString(text, region);
   } catch {
     return undefined;
   }
@@ -36,7 +43,7 @@ export function parsePhoneNumber(value: DtlValue, region?: CountryCode): PhoneNu
 
 function regionOf(v: DtlValue): CountryCode {
   const r = firstValue(v);
-  if (typeof r !== 'string' || !isSupportedCountry(r.toUpperCase()))
+  if (typeof r !== 'string' || !phone().isSupportedCountry(r.toUpperCase()))
     throw new DtlRuntimeError(
       `phonenumber-parse: DEFAULT_REGION must be an ISO 3166 region code such as "NO" (got ${showValue(r as DtlValue)})`,
     );
@@ -87,7 +94,7 @@ const phoneFunctions: DtlFunction[] = [
     max: 2,
     validate: (raw) => {
       const r = raw.length === 2 ? raw[0] : undefined;
-      if (typeof r === 'string' && !PATH_LIKE.test(r) && !isSupportedCountry(r.toUpperCase()))
+      if (typeof r === 'string' && !PATH_LIKE.test(r) && !phone().isSupportedCountry(r.toUpperCase()))
         return `phonenumber-parse: unknown DEFAULT_REGION '${r}' (expected an ISO 3166 region code such as "NO")`;
       return undefined;
     },
