@@ -187,7 +187,9 @@ export class NodeEngine {
         list.push(...def.errors);
         defs.set(id, def);
       } else if (typeof type === 'string' && type.startsWith('system:')) {
-        const sub: Substitution = { env, secrets, missing: [] };
+        // A system's own secrets (`/systems/{id}/secrets`, written by connector `authenticate`) count as well.
+        const own = typeof id === 'string' ? this.store.getSystemSecrets(id) : {};
+        const sub: Substitution = { env, secrets: { ...secrets, ...own }, missing: [] };
         substitute(entity, sub);
         // A node accepts unknown names in systems: only a pipe that uses the system needs them.
         const systemErrors: ConfigError[] = sub.missing.map((m) => ({

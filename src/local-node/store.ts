@@ -347,10 +347,16 @@ export class NodeStore implements DatasetStore {
 
   /** Names of a system's secrets (`/systems/{id}/secrets`), sorted. */
   getSystemSecretNames(system: string): string[] {
-    const rows = this.prepare('SELECT name FROM system_secrets WHERE system = ? ORDER BY name').all(system) as {
+    return Object.keys(this.getSystemSecrets(system));
+  }
+
+  /** A system's secrets by name (what `$SECRET(...)` in that system's config resolves to besides the node's). */
+  getSystemSecrets(system: string): Record<string, string> {
+    const rows = this.prepare('SELECT name, value FROM system_secrets WHERE system = ? ORDER BY name').all(system) as {
       name: string;
+      value: string;
     }[];
-    return rows.map((r) => r.name);
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]));
   }
 
   putSystemSecrets(system: string, values: Record<string, string>, replace: boolean): void {

@@ -40,6 +40,17 @@ describe('system secrets on the embedded node', () => {
     await api.close();
   });
 
+  it("counts a system's own secrets when it checks the system's $SECRET names", async () => {
+    const api = await connectLocalNode({ projectDir: tempDir(), log, memory: true });
+    const config = [{ _id: 'crm', type: 'system:rest', password: '$SECRET(api_key)' }];
+    const before = await api.putConfig({ json: config }, { force: false });
+    expect(JSON.stringify(before.validationErrors)).toContain("Unknown secret 'api_key'");
+    await api.putSystemSecrets('crm', { api_key: 'k' });
+    const after = await api.putConfig({ json: config }, { force: false });
+    expect(after.validationErrors).toEqual([]);
+    await api.close();
+  });
+
   it('answers GET /metadata with the entity under config, and PUT /metadata stores it', async () => {
     const api = await connectLocalNode({ projectDir: tempDir(), log, memory: true });
     await api.putMetadata({ global_defaults: { infer_pipe_entity_types: true } });
