@@ -5,7 +5,7 @@ import { DtlConfigError, DtlRuntimeError } from './errors.js';
 import type { CallContext } from './functions/registry.js';
 import { DatasetIndexes, type DatasetProvider } from './hops.js';
 import { CONTINUE, DISCARD, type RunState, type Scope } from './scope.js';
-import { generate } from './codegen.js';
+import { generate, startSites } from './codegen.js';
 import { compileRule, targetKeys } from './transforms.js';
 import { decodeTransit, encodeTransit, type DtlDict, type DtlValue } from './values.js';
 
@@ -87,6 +87,7 @@ export function compileDtl(
 }
 
 function compileUncached(transform: JsonObject, pipe: PipeDtlSettings): CompiledDtl {
+  startSites();
   const rulesRaw = transform.rules;
   const where = { pipe: pipe.pipeId, rule: 'default' };
   if (!isJsonObject(rulesRaw)) throw new DtlConfigError("'rules' must be a dict of named rules", where);
