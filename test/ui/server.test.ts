@@ -2,7 +2,7 @@
 // printed URL) and what its API answers, with the real git store of a temp repository holding the example.
 import { request as httpRequest } from 'node:http';
 import { cpSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../e2e/cli.js';
 import { createRepo, type FixtureRepo } from '../helpers/git-fixture.js';
@@ -41,7 +41,11 @@ describe.skipIf(!built)('sesam ui server (skipped until `npm run build` bundled 
 
   beforeAll(async () => {
     repo = createRepo();
-    cpSync(join(REPO, 'templates', 'example'), repo.dir, { recursive: true });
+    // Without the example's local node state (`npm run example` leaves .sesam/ with results behind).
+    cpSync(join(REPO, 'templates', 'example'), repo.dir, {
+      recursive: true,
+      filter: (src) => !src.includes(`${sep}.sesam`),
+    });
     repo.commit('the example');
     server = await startUiServer({
       project: { dir: repo.dir, profile: 'test' },
