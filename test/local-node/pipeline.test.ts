@@ -122,6 +122,44 @@ describe('sources', () => {
     ]);
   });
 
+  it('diff_datasets: the merged versions of ids that differ, with a $diff of the differing properties', () => {
+    const products = [
+      { _id: 'same', name: 'x', tags: ['a', 'b'] },
+      { _id: 'price', name: 'y', price: 10, tags: ['a'] },
+      { _id: 'only-here', name: 'z' },
+    ];
+    const other = [
+      { _id: 'same', name: 'x', tags: ['a', 'b'] },
+      { _id: 'price', name: 'y', price: 12, tags: ['a', 'a'] },
+    ];
+    const diffPipe = (source: JsonObject): JsonObject => ({
+      _id: 'd',
+      type: 'pipe',
+      source: { type: 'diff_datasets', datasets: ['products', 'other'], ...source },
+      sink: { type: 'http_endpoint' },
+    });
+    const run = (source: JsonObject) => {
+      const engine = engineWith([embedded('products', products), embedded('other', other), diffPipe(source)]);
+      start(engine, 'products', 'other');
+      return engine.pipeEntities('d', { stage: 'source' }).map((e) => [e._id, e.$diff]);
+    };
+    // The documented result shape: property -> dataset -> value; equal ids are left out.
+    expect(run({})).toEqual([
+      ['price', { price: { products: 10, other: 12 }, tags: { products: ['a'], other: ['a', 'a'] } }],
+      ['only-here', { name: { products: 'z', other: null } }],
+    ]);
+    expect(run({ treat_lists_as_sets: true, blacklist: ['price'] })).toEqual([
+      ['only-here', { name: { products: 'z', other: null } }],
+    ]);
+    expect(run({ whitelist: ['tags'], treat_lists_as_sets: true })).toEqual([
+      ['only-here', { tags: { products: null, other: null } }],
+    ]);
+    const engine = engineWith([embedded('products', products), embedded('other', other), diffPipe({})]);
+    start(engine, 'products', 'other');
+    const merged = engine.pipeEntities('d', { stage: 'source' })[0]!;
+    expect(strip([merged.products as JsonObject, merged.other as JsonObject])).toEqual([products[1], other[1]]);
+  });
+
   it('merge: the documented example (transitive equality, $ids, composite ids, deleted never merged)', () => {
     const engine = engineWith([
       embedded('A', [

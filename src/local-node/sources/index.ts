@@ -4,20 +4,13 @@ import type { DatasetProvider } from '../../dtl/index.js';
 import { datasetSource } from './dataset.js';
 import { mergeSource } from './merge.js';
 import { mergeDatasetsSource } from './merge-datasets.js';
+import { diffDatasetsSource } from './diff-datasets.js';
 import { embeddedSource } from './embedded.js';
 import { emptySource } from './empty.js';
 import { externalSource } from './external.js';
 import { httpEndpointSource } from './http-endpoint.js';
 import { unionDatasetsSource } from './union-datasets.js';
-import { datasetIds, type SourceBatch, type SourceContext, type SourceType } from './types.js';
-
-/** diff_datasets compares node datasets but is not implemented here: an internal pipe that reads as empty. */
-const diffDatasetsSource: SourceType = {
-  ...externalSource(false),
-  role: 'datasets',
-  testAlternative: false,
-  datasets: (source) => datasetIds(source.datasets),
-};
+import type { SourceBatch, SourceContext, SourceType } from './types.js';
 
 export type { SourceBatch, SourceContext, SourceType } from './types.js';
 export { RECEIVER_DATASET_PREFIX } from './http-endpoint.js';

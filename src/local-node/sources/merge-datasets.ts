@@ -11,12 +11,19 @@ import {
   type SourceContext,
   type SourceType,
 } from './types.js';
+import type { DatasetStore } from '../store.js';
 
-function read(ctx: SourceContext): SourceBatch {
-  const { store, def } = ctx;
-  const datasets = def.sourceDatasets;
-  const all = def.source.strategy === 'all';
-  const byId = new Map<string, { ts: number; order: number; entity: JsonObject; parts: JsonObject }>();
+/** One id across the datasets: its newest version, and each dataset's latest version keyed by dataset id. */
+export interface MergedRow {
+  ts: number;
+  order: number;
+  entity: JsonObject;
+  parts: JsonObject;
+}
+
+/** The latest version of every id in the datasets (deletes included), oldest `_ts` first, ties in reading order. */
+export function latestAcrossDatasets(store: DatasetStore, datasets: readonly string[]): MergedRow[] {
+  const byId = new Map<string, MergedRow>();
   let order = 0;
   for (const d of datasets) {
     for (const e of store.read(d, { history: false, deleted: true })) {
@@ -34,16 +41,23 @@ function read(ctx: SourceContext): SourceBatch {
       }
     }
   }
-  const rows = [...byId.values()].sort((a, b) => a.ts - b.ts || a.order - b.order);
-  const entities = rows.map((r) => {
-    if (!all) return r.entity;
-    const merged: JsonObject = { _id: r.entity._id!, ...r.parts };
-    const deleted = Object.values(r.parts).every((p) => (p as JsonObject)._deleted === true);
-    if (deleted) merged._deleted = true;
-    return merged;
-  });
+  return [...byId.values()].sort((a, b) => a.ts - b.ts || a.order - b.order);
+}
+
+/** Strategy "all": each dataset's version under its dataset id; deleted when deleted everywhere. */
+export function mergedAll(row: MergedRow): JsonObject {
+  const merged: JsonObject = { _id: row.entity._id!, ...row.parts };
+  if (Object.values(row.parts).every((p) => (p as JsonObject)._deleted === true)) merged._deleted = true;
+  return merged;
+}
+
+function read(ctx: SourceContext): SourceBatch {
+  const { store, def } = ctx;
+  const datasets = def.sourceDatasets;
+  const all = def.source.strategy === 'all';
+  const rows = latestAcrossDatasets(store, datasets);
   return {
-    entities,
+    entities: rows.map((r) => (all ? mergedAll(r) : r.entity)),
     full: true,
     position: datasetsPosition(store, datasets),
     populated: datasetsPopulated(store, def.source, datasets),
