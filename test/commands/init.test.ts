@@ -3,10 +3,9 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from '../../src/cli/main.js';
 import { init, login } from '../../src/commands/init.js';
-import type { CommandContext } from '../../src/commands/context.js';
 import { isSesamError } from '../../src/errors.js';
 import { formatJson } from '../../src/format/portal.js';
-import { createLogger, createOutput, Redactor } from '../../src/log.js';
+import { makeContext } from '../helpers/msw-verify.js';
 import { runMain } from '../helpers/run-main.js';
 import { readTree, tempProject } from '../helpers/tmp.js';
 import { FAKE_JWT, useFakeNode, useFastTimings } from '../helpers/msw-node.js';
@@ -17,48 +16,19 @@ useFastTimings();
 /** A context with a scripted terminal, for the interactive paths runMain cannot reach. */
 function interactiveCtx(cwd: string, argv: string[], answers: string[], env: Record<string, string> = {}) {
   const { options, words } = parseArgs(argv);
-  let stdout = '';
-  let stderr = '';
   const asked: string[] = [];
-  const redactor = new Redactor();
-  const ctx: CommandContext = {
-    command: words[0]!,
-    args: words.slice(1),
-    options,
-    cwd,
-    env,
-    out: createOutput(
-      {
-        write: (s: string) => {
-          stdout += s;
-          return true;
-        },
-      },
-      redactor,
-      false,
-    ),
-    log: createLogger({
-      stream: {
-        write: (s: string) => {
-          stderr += s;
-          return true;
-        },
-      },
-      verbosity: 3,
-      color: false,
-      redactor,
-    }),
-    signal: new AbortController().signal,
-    prompt: {
-      interactive: true,
-      ask: async (q) => {
-        asked.push(q);
-        return answers.shift() ?? '';
-      },
-      confirm: async () => true,
+  const { ctx, stdout, stderr } = makeContext(cwd, { ...options, verbose: 3 }, env);
+  ctx.command = words[0]!;
+  ctx.args = words.slice(1);
+  ctx.prompt = {
+    interactive: true,
+    ask: async (q) => {
+      asked.push(q);
+      return answers.shift() ?? '';
     },
+    confirm: async () => true,
   };
-  return { ctx, asked, output: () => stdout + stderr };
+  return { ctx, asked, output: () => stdout() + stderr() };
 }
 
 const httpPipe = { _id: 'in-http', type: 'pipe', source: { type: 'rest', system: 'api' } };

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { JsonFloat, objectKeys, parseJson, stringifyJson, type JsonValue } from '../../src/format/json.js';
+import { JsonFloat, parseJson, stringifyJson, type JsonValue } from '../../src/format/json.js';
+import { shape } from '../helpers/json-shape.js';
 import { attachedJson, attachJson, transferCopy } from '../../src/format/json-transfer.js';
-
-/** Type, value and key order, recursively: what a reader of the model can tell apart. */
-function shape(v: JsonValue): unknown {
-  if (v instanceof JsonFloat) return ['float', Object.is(v.value, -0) ? '-0' : String(v.value)];
-  if (typeof v === 'bigint') return ['bigint', v.toString()];
-  if (typeof v === 'number') return ['int', Object.is(v, -0) ? '-0' : String(v)];
-  if (Array.isArray(v)) return v.map(shape);
-  if (v !== null && typeof v === 'object') return objectKeys(v).map((k) => [k, shape(v[k]!)]);
-  return v;
-}
 
 const throughText = (v: unknown, sortKeys: boolean) => parseJson(stringifyJson(v as JsonValue, { sortKeys }));
 

@@ -123,12 +123,12 @@ describe('sources', () => {
   });
 
   it('diff_datasets: the merged versions of ids that differ, with a $diff of the differing properties', () => {
-    const products = [
+    const products: JsonObject[] = [
       { _id: 'same', name: 'x', tags: ['a', 'b'] },
       { _id: 'price', name: 'y', price: 10, tags: ['a'] },
       { _id: 'only-here', name: 'z' },
     ];
-    const other = [
+    const other: JsonObject[] = [
       { _id: 'same', name: 'x', tags: ['a', 'b'] },
       { _id: 'price', name: 'y', price: 12, tags: ['a', 'a'] },
     ];

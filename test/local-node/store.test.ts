@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { JsonFloat, objectKeys, parseJson, stringifyJson, type JsonValue } from '../../src/format/json.js';
+import { JsonFloat, parseJson, stringifyJson, type JsonValue } from '../../src/format/json.js';
 import { entityHash } from '../../src/local-node/entity-hash.js';
 import { DatasetSinkRun } from '../../src/local-node/sinks/dataset.js';
 import { NodeStore } from '../../src/local-node/store.js';
+import { shape } from '../helpers/json-shape.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ids = (entities: { _id?: unknown }[]) => entities.map((e) => e._id);
@@ -202,16 +203,6 @@ describe('NodeStore key order of bodies stored unsorted', () => {
     ]);
   });
 });
-
-/** Type, value and key order, recursively: what a reader of the model can tell apart. */
-function shape(v: JsonValue): unknown {
-  if (v instanceof JsonFloat) return ['float', Object.is(v.value, -0) ? '-0' : String(v.value)];
-  if (typeof v === 'bigint') return ['bigint', v.toString()];
-  if (typeof v === 'number') return ['int', Object.is(v, -0) ? '-0' : String(v)];
-  if (Array.isArray(v)) return v.map(shape);
-  if (v !== null && typeof v === 'object') return objectKeys(v).map((k) => [k, shape(v[k]!)]);
-  return v;
-}
 
 describe('NodeStore reading bodies', () => {
   // Most bodies are read by the native JSON.parse; these must read exactly as the lossless parser reads them.
