@@ -4,13 +4,13 @@ import type { CommandContext } from '../../commands/context.js';
 import type { Settings } from '../../config/settings.js';
 import { usageError } from '../../errors.js';
 import { LOCAL_NODE_API_URL } from '../../local-node/index.js';
+import { isFile, profileEnvPath, readProfileEnv } from '../../workspace/project.js';
 import type { Logger } from '../../log.js';
 import type { NodeApi } from '../../node/types.js';
 import { loginViaApiKey } from './api-key.js';
 import { DEFAULT_SYSTEM_PLACEHOLDER } from '../manifest.js';
 import { readAuthConfig, resolveCredentials } from './credentials.js';
 import { readManifestAuth } from './manifest-auth.js';
-import { readProfileEnv } from './node-writes.js';
 import { type FlowIo, loginViaOAuth, SUCCESS_MESSAGE } from './oauth2.js';
 import { openInBrowser } from '../../open-browser.js';
 import { loginViaTripletex, TRIPLETEX_DEFAULT_BASE_URL } from './tripletex.js';
@@ -39,7 +39,11 @@ export async function authenticateConnector(
 ): Promise<void> {
   const manifest = readManifestAuth(request.connectorDir);
   const source = { authconfig: readAuthConfig(request.connectorDir), args: request.args };
-  const profileEnv = () => readProfileEnv(request.connectorDir, request.profile);
+  // The profile's variables join the node's env when the connector has them (sesam-py: only when the file exists).
+  const profileEnv = () =>
+    isFile(profileEnvPath(request.connectorDir, request.profile))
+      ? readProfileEnv(request.connectorDir, request.profile)
+      : {};
   io.log.redact(request.serviceJwt);
   switch (manifest.flow) {
     case 'tripletex': {

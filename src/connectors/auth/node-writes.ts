@@ -1,11 +1,8 @@
 // What every login flow ends with: secrets on the connector's systems and variables in the node's env.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { nodeError } from '../../errors.js';
-import { isJsonObject, type JsonObject } from '../../format/json.js';
+import type { JsonObject } from '../../format/json.js';
 import type { NodeApi } from '../../node/types.js';
-import { readJsonFile } from '../../workspace/files.js';
 
 /**
  * sesam-py's webhook secret: the first 12 hex digits of SHA-256 over `<service_url>/<system>` encoded as
@@ -36,15 +33,6 @@ export async function putSecretsOnSystems(
   const ids = only ? [only] : systems;
   for (const id of ids) await api.putSystemSecrets(id, secrets);
   return ids;
-}
-
-/** `<profile>-env.json` of the connector folder, read as sesam-py does (a BOM is accepted); {} when absent. */
-export function readProfileEnv(connectorDir: string, profile: string): JsonObject {
-  const name = `${profile}-env.json`;
-  const path = join(connectorDir, name);
-  if (!existsSync(path)) return {};
-  const value = readJsonFile(path, name);
-  return isJsonObject(value) ? value : {};
 }
 
 /** The node's env, then `additions` in order (later keys win), written back in one PUT. */
