@@ -120,12 +120,12 @@ export function verifyJson(result: VerifyResult): VerifyJson {
       endpoint: s.endpoint,
       status: s.status,
       ...(s.summary ? { summary: s.summary } : {}),
-      ...(s.diff && s.status === 'failed' ? { diff: diffJson(s.diff) } : {}),
+      ...(s.diff && s.status === 'failed' ? { diff: specDiffJson(s.diff) } : {}),
     })),
   };
 }
 
-function diffJson(diff: SpecDiff): SpecDiffJson {
+function specDiffJson(diff: SpecDiff): SpecDiffJson {
   if (diff.kind !== 'entities') return { ...diff };
   return {
     kind: 'entities',
